@@ -1,0 +1,1 @@
+"""The xuefen command line."""

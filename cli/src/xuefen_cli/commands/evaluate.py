@@ -1,0 +1,63 @@
+"""``xuefen evaluate CASE.json``: the pure computation, no database."""
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from xuefen.evaluate import evaluate
+from xuefen.io.case import read_case_file
+from xuefen_cli.output import console, print_json
+
+
+@click.command("evaluate")
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON (FORMATS.md §2).")
+def evaluate_cmd(case_file, as_json):
+    """Evaluate one teacher's case (FORMATS.md §1) without touching a database."""
+    ev = evaluate(read_case_file(case_file))
+    if as_json:
+        print_json(ev.as_json())
+        return
+    show_evaluation(ev)
+
+
+def show_evaluation(ev) -> None:
+    c = console()
+    c.print(f"[bold]{ev.teacher}[/] — region {ev.region}, as of {ev.as_of}")
+    t = Table("activity", "year", *ev.units, "rule", "article", "buckets", title="entries")
+    data = ev.as_json()
+    for e in data["entries"]:
+        t.add_row(e["activity"], str(e["year"]), *[e[u] or "" for u in ev.units], e["rule"], e["article"],
+                  ", ".join(e["buckets"]))
+    c.print(t)
+    if data["refused"]:
+        t = Table("activity", "rule", "article", "reason", title="refused")
+        for r in data["refused"]:
+            t.add_row(r["activity"], r["rule"], r["article"], r["reason"])
+        c.print(t)
+    for y in data["years"]:
+        _reqs(c, f"year {y['year']}", y["requirements"])
+    if data["cycle"]:
+        cy = data["cycle"]
+        _reqs(c, f"cycle {cy['start']} – {cy['end']} ({'met' if cy['met'] else 'not met'})", cy["requirements"])
+    if data["certificate"]:
+        cert = data["certificate"]
+        c.print(f"certificate: {'eligible' if cert['eligible'] else 'not eligible'} ({cert['rule']}, "
+                f"{cert['article']}) {cert['reason']}")
+    for tr in data["transitions"]:
+        c.print(f"transition {tr['rule']} ({tr['article']}): {tr['decision']} {tr['detail']}")
+    for w in data["warnings"]:
+        c.print(f"[yellow]warning[/] {w['rule']} ({w['article']}): {w['message']}")
+    for f in data["flags"]:
+        c.print(f"[red]flag[/] {f['rule']} ({f['article']}): {f['message']}")
+
+
+def _reqs(c, title, reqs) -> None:
+    t = Table("rule", "article", "unit", "required/max", "earned", "counted", "met", "notes", title=title)
+    for r in reqs:
+        t.add_row(r["rule"], r["article"], r["unit"], r.get("required") or f"≤ {r.get('maximum')}", r["earned"],
+                  r["counted"], "yes" if r["met"] else "NO", "; ".join(r["notes"]))
+    c.print(t)
+
+
+COMMANDS = [evaluate_cmd]

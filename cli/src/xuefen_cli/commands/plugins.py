@@ -1,0 +1,62 @@
+"""``xuefen plugins`` and ``xuefen rules REGION``."""
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from xuefen import regions
+from xuefen.model import dec_str
+from xuefen.rules import rule_rows
+from xuefen_cli.output import console, print_json
+
+
+@click.command("plugins")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--hook", "hook_name", default=None, help="Only regions implementing this hook.")
+def plugins_cmd(as_json, hook_name):
+    """List installed regions: code, parent, distribution, version, entry point and hooks."""
+    items = []
+    for code, rp in sorted(regions.installed().items()):
+        region = rp.region
+        hooks = regions.hooks_of(rp.plugin)
+        if hook_name and hook_name not in hooks:
+            continue
+        items.append({"name": rp.distribution, "version": rp.version, "region": code, "region_name": region.name,
+                      "parent": region.parent, "units": list(region.units), "entry_point": rp.entry_point,
+                      "hooks": hooks})
+    if as_json:
+        print_json(items)
+        return
+    t = Table("region", "name", "parent", "units", "distribution", "version", "hooks")
+    for i in items:
+        t.add_row(i["region"], i["region_name"], i["parent"] or "", ", ".join(i["units"]), i["name"], i["version"],
+                  ", ".join(h.removeprefix("xuefen_") for h in i["hooks"]))
+    console().print(t)
+
+
+@click.command("rules")
+@click.argument("region")
+@click.option("--json", "as_json", is_flag=True)
+def rules_cmd(region, as_json):
+    """Print a region's rule tables with ids and articles; inherited rows say where they come from."""
+    rows = rule_rows(region)
+    if as_json:
+        print_json(rows)
+        return
+    t = Table("id", "article", "rule", "values", "from", title=f"rules of {region}")
+    for r in rows:
+        vals = ", ".join(f"{k}={dec_str(v) if hasattr(v, 'as_tuple') else v}" for k, v in r["values"].items())
+        origin = r["region"] + (" (overrides " + r["overrides"] + ")" if r.get("overrides") else "")
+        if r["region"] != region:
+            origin += " (inherited)"
+        t.add_row(r["id"], r["article"], r["text"], vals, origin)
+    console().print(t)
+    s = Table("setting", "value", "rule", "article", "meaning", title="named settings")
+    from xuefen.regions import runtime
+    rt = runtime(region)
+    for name, spec in sorted(rt.setting_specs.items()):
+        s.add_row(name, str(rt.settings[name]), spec.rule, spec.article, spec.doc)
+    console().print(s)
+
+
+COMMANDS = [plugins_cmd, rules_cmd]

@@ -1,0 +1,84 @@
+"""The core's default hook implementations, registered first in every manager.
+
+A region overrides any of them by answering first; these run only when the
+region and its parents returned None.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from xuefen.hookspecs import hookimpl
+from xuefen.model import CertificateSpec, Cycle, Refusal, Stage
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def cycle_from(start: dt.date, years: int) -> tuple[dt.date, dt.date]:
+    """A window of ``years`` years from ``start``, last day inclusive."""
+    return start, add_years(start, years) - dt.timedelta(days=1)
+
+
+@hookimpl
+def xuefen_cycle(teacher, as_of, region):
+    """``teacher.cycle_start`` for ``region.cycle_years``; without it, the window containing
+    ``as_of`` counted in whole cycles from the region's first day in force."""
+    if not region.cycle_years:
+        return None
+    rule, article = region.cycle_rule
+    if teacher.cycle_start is not None:
+        start, end = cycle_from(teacher.cycle_start, region.cycle_years)
+        return Cycle(start, end, rule, article)
+    anchor = next((rs.start for rs in region.rulesets if rs.start is not None), None)
+    if anchor is None:
+        return None
+    start = anchor
+    while add_years(start, region.cycle_years) <= as_of:
+        start = add_years(start, region.cycle_years)
+    start, end = cycle_from(start, region.cycle_years)
+    return Cycle(start, end, rule, article)
+
+
+@hookimpl
+def xuefen_convert(activity, ruleset):
+    """No region rule converted the activity: refuse it, naming the rule set."""
+    return [Refusal(activity.id, ruleset.rule, ruleset.article,
+                    f"no rule of {ruleset.name} credits an activity of kind {activity.kind!r}")]
+
+
+@hookimpl
+def xuefen_requirements():
+    return []
+
+
+@hookimpl
+def xuefen_transition():
+    return []
+
+
+@hookimpl
+def xuefen_org_flags():
+    return []
+
+
+@hookimpl
+def xuefen_approval_stages():
+    """A school review, then the county's: what most regions share."""
+    return [Stage("school_review", "school_admin", "school", "core", "DESIGN.md"),
+            Stage("county_review", "county_admin", "county", "core", "DESIGN.md")]
+
+
+@hookimpl
+def xuefen_certificate(cycle, evaluation):
+    """Eligible when every cycle requirement is met."""
+    if cycle is None:
+        return None
+    first = evaluation.cycle_results[0] if evaluation.cycle_results else None
+    rule, article = (first.rule, first.requirement.article) if first else (cycle.rule, cycle.article)
+    reason = "every cycle requirement is met" if evaluation.cycle_met else "a cycle requirement is not met"
+    return CertificateSpec(eligible=evaluation.cycle_met, rule=rule, article=article, reason=reason)

@@ -1,0 +1,229 @@
+"""The pure pipeline: activities → entries/refusals → requirement results → certificate.
+
+No I/O. ``evaluate`` takes one :class:`Case`, ``evaluate_many`` a batch; the
+database-backed workflow builds the same cases from its rows, so the CLI's
+``evaluate`` and the registry can never disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable
+
+import attrs
+
+from xuefen.model import (Activity, Cycle, Entry, Evaluation, Period, Refusal, Requirement,
+                          RequirementResult, Teacher, Warning, dec_str)
+from xuefen.regions import RegionRuntime, runtime
+
+ZERO = Decimal(0)
+
+
+@attrs.frozen
+class Case:
+    """One teacher to evaluate: FORMATS.md §1."""
+
+    region: str
+    as_of: dt.date
+    teacher: Teacher
+    activities: tuple[Activity, ...] = attrs.field(converter=tuple)
+    settings: dict = attrs.field(factory=dict, hash=False)
+
+
+@attrs.define
+class History:
+    """What a converter may look at: all the teacher's activities, and the entries so far."""
+
+    activities: tuple[Activity, ...]
+    entries: list[Entry] = attrs.field(factory=list)
+    refused: list[Refusal] = attrs.field(factory=list)
+    warnings: list[Warning] = attrs.field(factory=list)
+    as_of: dt.date | None = None
+    cycle: Cycle | None = None
+
+    def entries_of_kind(self, *buckets: str) -> list[Entry]:
+        return [e for e in self.entries if all(b in e.buckets for b in buckets)]
+
+
+def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activity], *,
+                as_of: dt.date | None = None, cycle: Cycle | None = None) -> History:
+    """Convert a teacher's activities in date order; the rule set in force on each date answers."""
+    ordered = tuple(sorted(activities, key=lambda a: (a.date, a.id)))
+    history = History(activities=ordered, as_of=as_of, cycle=cycle)
+    warnings = history.warnings
+    region = rt.region
+    for act in ordered:
+        rs = region.ruleset_on(act.date)
+        if rs is None:
+            first = region.rulesets[0]
+            spans = "; ".join(f"{r.name}: {r.start or '…'} to {r.end or '…'}" for r in region.rulesets)
+            history.refused.append(Refusal(act.id, first.rule, first.article,
+                                           f"dated {act.date}, when no installed rule set of {region.code} "
+                                           f"was in force ({spans})"))
+            continue
+        target = rt if rs.delegate is None else rt.delegate(rs.delegate)
+        results = target.hook.xuefen_convert(activity=act, teacher=teacher, history=history, ruleset=rs,
+                                             settings=target.settings)
+        for item in results or ():
+            if isinstance(item, Entry):
+                history.entries.append(item)
+            elif isinstance(item, Refusal):
+                history.refused.append(item)
+            elif isinstance(item, Warning):
+                warnings.append(item)
+            else:  # pragma: no cover - a plugin bug, not a user error
+                raise TypeError(f"xuefen_convert returned {item!r}")
+    return history
+
+
+def _periods(cycle: Cycle | None, entries: list[Entry], as_of: dt.date) -> list[int]:
+    years = {e.year for e in entries if e.date <= as_of}
+    if cycle is not None:
+        years |= set(range(cycle.start.year, min(as_of.year, cycle.end.year) + 1))
+        years = {y for y in years if y <= as_of.year}
+    else:
+        years.add(as_of.year)
+    return sorted(years)
+
+
+def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
+                counted: dict, reducers: dict) -> None:
+    for cap in caps:
+        remaining = cap.maximum
+        for i in idx:
+            e = entries[i]
+            if not cap.selects(e):
+                continue
+            key = (i, cap.unit)
+            have = counted.get(key, ZERO)
+            take = min(have, max(remaining, ZERO))
+            if take < have:
+                reducers[key].append(cap)
+            counted[key] = take
+            remaining -= take
+
+
+def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
+             reducers: dict) -> list[RequirementResult]:
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for i in idx:
+        for unit in ("hours", "credits"):
+            totals[unit] += counted.get((i, unit), ZERO)
+    out = []
+    for r in reqs:
+        earned = counted_sum = ZERO
+        by: dict[str, Requirement] = {}
+        for i in idx:
+            e = entries[i]
+            if not r.selects(e):
+                continue
+            w = r.weight(e)
+            earned += w * e.amount(r.unit)
+            counted_sum += w * counted.get((i, r.unit), ZERO)
+            for cap in reducers.get((i, r.unit), ()):
+                by[cap.rule] = cap
+        notes = [f"{c.label_or_rule()} capped at {dec_str(c.maximum)} ({c.rule})" for c in by.values()
+                 if c is not r]
+        if r.is_cap:
+            if earned == 0:
+                continue  # a cap nothing reached says nothing
+            threshold, met = r.maximum, True
+            if earned > counted_sum:
+                notes.insert(0, f"earned {dec_str(earned)}, counted {dec_str(r.maximum)} at most")
+        elif r.share is not None:
+            threshold = r.share * totals[r.unit]
+            met = counted_sum <= threshold if r.share_max else counted_sum >= threshold
+            notes.append(f"{dec_str(r.share * 100)}% of {dec_str(totals[r.unit])} counted")
+        else:
+            threshold = r.minimum
+            met = counted_sum >= threshold
+        out.append(RequirementResult(r, earned, counted_sum, threshold, met, tuple(notes)))
+    return out
+
+
+def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
+    """Evaluate one teacher's case under its region's rules."""
+    rt = rt or runtime(case.region, case.settings)
+    teacher, as_of, region = case.teacher, case.as_of, rt.region
+    hook, settings = rt.hook, rt.settings
+    cycle = hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=region, settings=settings)
+    history = convert_all(rt, teacher, case.activities, as_of=as_of, cycle=cycle)
+    entries = history.entries
+    warnings = list(history.warnings)
+    for e in entries:
+        if e.date > as_of:
+            warnings.append(Warning(e.rule, e.article, f"dated {e.date}, after {as_of}: not counted yet",
+                                    activity=e.activity))
+    transitions = tuple(hook.xuefen_transition(teacher=teacher, history=history, as_of=as_of,
+                                               settings=settings) or ())
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].date, entries[i].activity))
+    counted = {}
+    for i, e in enumerate(entries):
+        for unit in ("hours", "credits"):
+            counted[(i, unit)] = e.amount(unit)
+    reducers: dict = defaultdict(list)
+
+    def ruleset_for(day: dt.date):
+        return region.ruleset_on(min(day, as_of))
+
+    year_reqs: dict[int, list[Requirement]] = {}
+    year_idx: dict[int, list[int]] = {}
+    for y in _periods(cycle, entries, as_of):
+        end = dt.date(y, 12, 31)
+        period = Period("year", dt.date(y, 1, 1), end, year=y)
+        year_reqs[y] = list(hook.xuefen_requirements(teacher=teacher, period=period,
+                                                     ruleset=ruleset_for(end), settings=settings) or ())
+        year_idx[y] = [i for i in order if entries[i].year == y and entries[i].date <= as_of]
+        _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers)
+    cycle_reqs: list[Requirement] = []
+    cycle_idx: list[int] = []
+    if cycle is not None:
+        period = Period("cycle", cycle.start, cycle.end)
+        cycle_reqs = list(hook.xuefen_requirements(teacher=teacher, period=period,
+                                                   ruleset=ruleset_for(cycle.end), settings=settings) or ())
+        cycle_idx = [i for i in order if cycle.start <= entries[i].date <= min(cycle.end, as_of)]
+        _apply_caps([r for r in cycle_reqs if r.is_cap], cycle_idx, entries, counted, reducers)
+    years = []
+    for y, reqs in year_reqs.items():
+        if not reqs:
+            continue
+        results = _results(reqs, year_idx[y], entries, counted, reducers)
+        years.append((y, tuple(results)))
+        warnings += _advice(results, year=y)
+    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers))
+    warnings += _advice(cycle_results)
+    cycle_met = all(r.met for r in cycle_results if r.requirement.severity == "requirement")
+    ev = Evaluation(
+        region=region.code, as_of=as_of, teacher=teacher.id, units=region.units,
+        entries=tuple(entries), refused=tuple(history.refused), years=tuple(years), cycle=cycle,
+        cycle_results=cycle_results, cycle_met=cycle_met, certificate=None,
+        transitions=transitions, warnings=tuple(warnings))
+    ev = hook.xuefen_review(evaluation=ev, teacher=teacher, history=history, settings=settings) or ev
+    cert = hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=settings)
+    return attrs.evolve(ev, certificate=cert)
+
+
+def _advice(results, year=None) -> list[Warning]:
+    out = []
+    for r in results:
+        if r.requirement.severity == "warning" and not r.met:
+            where = f"in {year}" if year else "in the cycle"
+            verb = "above" if (r.requirement.share_max or r.requirement.is_cap) else "short of"
+            out.append(Warning(r.rule, r.requirement.article,
+                               f"{r.requirement.label or r.rule} {where}: {dec_str(r.counted)} {r.requirement.unit}, "
+                               f"{verb} {dec_str(r.threshold)}"))
+    return out
+
+
+def evaluate_many(cases: Iterable[Case]) -> list[Evaluation]:
+    """Evaluate a batch, building each region's runtime once."""
+    cache: dict = {}
+    out = []
+    for case in cases:
+        key = (case.region, tuple(sorted((k, repr(v)) for k, v in case.settings.items())))
+        rt = cache.get(key)
+        if rt is None:
+            rt = cache[key] = runtime(case.region, case.settings)
+        out.append(evaluate(case, rt))
+    return out

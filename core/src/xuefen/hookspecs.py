@@ -1,0 +1,244 @@
+"""Hook specifications: what varies by region.
+
+Every hook is called with keyword arguments by the core. A region plugin
+implements any subset; the core's defaults (:mod:`xuefen.defaults`) are
+registered first, the parent region next, the region itself last, so with
+``firstresult=True`` a region answers first and falls back to its parent and
+then the core by returning None.
+
+Implementations may accept fewer arguments than a spec names (pluggy passes
+only those asked for), so specs grow by arguments, never by new hooks.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
+
+    from xuefen.evaluate import History
+    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Evaluation, Period,
+                              Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
+                              Transition)
+
+hookspec = pluggy.HookspecMarker("xuefen")
+hookimpl = pluggy.HookimplMarker("xuefen")
+
+
+# -------------------------------------------------------------------------
+# region hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_region() -> Region:
+    """Declare the region: code, name, units, parent, dated rule sets, source text.
+
+    Called once when the region's plugin manager is built, and by
+    ``xuefen plugins``. Stops at first non-None result, see firstresult.
+
+    :returns: a frozen :class:`xuefen.model.Region`.
+
+    Use in sub-jurisdiction plugins: a child region must return its own
+    ``Region`` with ``parent`` set to the parent's code; nothing else is
+    inherited from this hook.
+    """
+
+
+@hookspec
+def xuefen_settings() -> list[Setting]:
+    """Declare named settings: the readings a region takes where its text is silent.
+
+    Called when settings are resolved (every evaluation, ``xuefen rules``). All
+    implementations answer; a child's setting of the same name overrides its
+    parent's default.
+
+    :returns: a list of :class:`xuefen.model.Setting`, or None for none.
+
+    Use in sub-jurisdiction plugins: declare only settings the child adds or
+    whose default it changes.
+    """
+
+
+@hookspec
+def xuefen_rules() -> list[RuleRow]:
+    """List the region's rule table rows (id, article, text, numbers) for ``xuefen rules``.
+
+    All implementations answer; rows of a child with the id of a parent's row
+    override it and are shown as overrides.
+
+    :returns: a list of :class:`xuefen.model.RuleRow`, each with ``region`` set.
+
+    Use in sub-jurisdiction plugins: return only the child's own rows.
+    """
+
+
+# -------------------------------------------------------------------------
+# evaluation hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_cycle(teacher: Teacher, as_of: dt.date, region: Region, settings: dict) -> Cycle | None:
+    """Give the teacher's current cycle window.
+
+    Called once per teacher evaluation, before activities are converted. The
+    core's default runs ``region.cycle_years`` from ``teacher.cycle_start``.
+    Stops at first non-None result, see firstresult.
+
+    :param teacher: the teacher evaluated.
+    :param as_of: the evaluation date.
+    :param region: the region's declaration.
+    :param settings: resolved named settings of the region.
+    :returns: a :class:`xuefen.model.Cycle`, or None to defer to the parent/core.
+
+    Use in sub-jurisdiction plugins: implement only where the child's cycle
+    differs (Zhengzhou runs it from the previous certificate).
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_convert(activity: Activity, teacher: Teacher, history: History, ruleset: RuleSet,
+                   settings: dict) -> list | None:
+    """Convert one activity into the entries it earns, or refuse it.
+
+    Called for every activity of a teacher in date order, by ``evaluate`` and
+    by the workflow when a claim reaches its final stage (the same code).
+    Stops at first non-None result, see firstresult.
+
+    :param activity: the activity to convert.
+    :param teacher: the teacher it belongs to.
+    :param history: the teacher's activities and the entries converted so far.
+    :param ruleset: the region's rule set in force on the activity's date.
+    :param settings: resolved named settings of the region.
+    :returns: a list of :class:`~xuefen.model.Entry`, :class:`~xuefen.model.Refusal`
+        and :class:`~xuefen.model.Warning` values (an empty list: nothing earned, no
+        reason given), or None when this plugin has no rule for the activity.
+
+    Use in sub-jurisdiction plugins: answer only for the activities whose
+    conversion differs and return None for the rest, which the parent converts.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_requirements(teacher: Teacher, period: Period, ruleset: RuleSet | None,
+                        settings: dict) -> list[Requirement] | None:
+    """Give the minimums and caps a teacher must meet over a year or a cycle.
+
+    Called once per period (each calendar year, then the cycle). Caps
+    (``maximum``) limit what their entries contribute to every other
+    requirement of the same period. Stops at first non-None result.
+
+    :param teacher: the teacher evaluated.
+    :param period: the year or the cycle.
+    :param ruleset: the rule set in force at the period's end (or the evaluation date).
+    :param settings: resolved named settings of the region.
+    :returns: a list of :class:`~xuefen.model.Requirement`, or None to defer.
+
+    Use in sub-jurisdiction plugins: return a full list only where the child's
+    requirements differ.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_transition(teacher: Teacher, history: History, as_of: dt.date,
+                      settings: dict) -> list[Transition] | None:
+    """Decide a region's transition or migration rules for one teacher.
+
+    Called once per teacher evaluation, after conversion, and by
+    ``xuefen migrate``. Stops at first non-None result.
+
+    :returns: a list of :class:`~xuefen.model.Transition` (empty: none apply).
+
+    Use in sub-jurisdiction plugins: implement only the child's own transitions.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_review(evaluation: Evaluation, teacher: Teacher, history: History,
+                  settings: dict) -> Evaluation | None:
+    """Adjust a finished evaluation: flags, exemptions, warnings a table cannot express.
+
+    Called once per teacher after requirements and before the certificate.
+    Stops at first non-None result.
+
+    :returns: a changed copy (``attrs.evolve``) or None to keep it as it is.
+
+    Use in sub-jurisdiction plugins: call the parent's function explicitly if
+    both must run.
+    """
+
+
+# -------------------------------------------------------------------------
+# workflow hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_approval_stages(activity: Activity | None, teacher: Teacher, settings: dict,
+                           purpose: str) -> list[Stage] | None:
+    """Give the ordered approval stages a claim passes through.
+
+    Called when a claim is created; the claim's state machine is built from
+    them. Reaching the last stage posts the entries (``purpose == "activity"``)
+    or certifies the cycle (``purpose == "cycle"``, with ``activity`` None).
+    Stops at first non-None result.
+
+    :param purpose: ``activity`` (annual registration of one activity) or ``cycle``
+        (the cycle review).
+
+    :returns: a list of :class:`~xuefen.model.Stage` (the first is the state
+        after submission), or None to defer.
+
+    Use in sub-jurisdiction plugins: implement only where the routing differs.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_cohort_limit(activity: Activity, settings: dict) -> CohortLimit | None:
+    """Give the share of a cohort (activities sharing ``project_id``) that may be graded excellent.
+
+    Called when assessments are recorded (import, the stage that records
+    them). Stops at first non-None result.
+
+    :returns: a :class:`~xuefen.model.CohortLimit`, or None for no limit.
+    """
+
+
+# -------------------------------------------------------------------------
+# certificate hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_certificate(teacher: Teacher, cycle: Cycle | None, evaluation: Evaluation,
+                       settings: dict) -> CertificateSpec | None:
+    """Say whether a certificate is due, its title, issuer and validity.
+
+    Called at the end of every evaluation and by ``xuefen certificate issue``.
+    Stops at first non-None result.
+
+    :returns: a :class:`~xuefen.model.CertificateSpec`, or None to defer.
+
+    Use in sub-jurisdiction plugins: implement only where the certificate differs.
+    """
+
+
+# -------------------------------------------------------------------------
+# report hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_org_flags(org_id: str, year: int, evaluations: list, settings: dict) -> list | None:
+    """Flag an org unit from its teachers' evaluations for a year (Kunming's K-R5 school flag).
+
+    Called by ``xuefen report`` once per school. Stops at first non-None result.
+
+    :param org_id: the school's id.
+    :param year: the report's year.
+    :param evaluations: the :class:`~xuefen.model.Evaluation` of each teacher of the school.
+    :returns: a list of :class:`~xuefen.model.Flag` (empty: none), or None to defer.
+    """

@@ -1,0 +1,1 @@
+"""Readers and writers for the public formats of FORMATS.md."""

@@ -1,0 +1,333 @@
+"""Kunming (昆明市): hooks. Every number comes from :mod:`xuefen_kunming.rules`."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from xuefen import hookimpl
+from xuefen.defaults import add_years
+from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Refusal, Region, Requirement,
+                          RuleSet, Setting, Stage, Warning, dec_str)
+
+from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
+
+IN_FORCE = R["K-T1"].values["in_force"]
+LEGACY = "2006 credit method (legacy)"
+CURRENT = "2015 hours method"
+
+REGION = Region(
+    code=CODE,
+    name="昆明市 Kunming",
+    units=("hours",),
+    rulesets=(
+        RuleSet(LEGACY, None, IN_FORCE - dt.timedelta(days=1), "K-T1", R["K-T1"].article),
+        RuleSet(CURRENT, IN_FORCE, None, "K-T1", R["K-T1"].article),
+    ),
+    source="kunming-2014.txt: 昆明市中小学教师培训学时登记管理办法（试行）",
+    cycle_years=R["K-R1"].values["cycle_years"],
+    cycle_rule=("K-R1", R["K-R1"].article),
+)
+
+
+@hookimpl
+def xuefen_region():
+    return REGION
+
+
+@hookimpl
+def xuefen_rules():
+    return list(R.values())
+
+
+@hookimpl
+def xuefen_settings():
+    return [
+        Setting("degree_validity", "per_programme", "K-C4", R["K-C4"].article,
+                "三年有效: per_programme counts at most 3 yearly records of one programme; per_record counts "
+                "each record only within 3 years of its date", ("per_programme", "per_record")),
+        Setting("late_claims_next_round", False, "K-A2", R["K-A2"].article,
+                "a claim filed after 31 October waits for the next registration round (its hours go to the "
+                "next year); default: it does not, and gets a warning"),
+        Setting("legacy_counts", True, "K-T1", R["K-T1"].article,
+                "records of the 2006 credit method (before 2015-02-01) count towards a cycle that straddles "
+                "the date, 1 old credit = 1 hour, flagged"),
+    ]
+
+
+# -- conversion ---------------------------------------------------------------
+
+
+def _entry(act, rule, hours, buckets, note=None, year=None):
+    return Entry(activity=act.id, year=year or act.date.year, date=act.date, rule=rule,
+                 article=R[rule].article, hours=hours, buckets=tuple(b for b in buckets if b), note=note)
+
+
+def _refuse(act, rule, reason):
+    return [Refusal(act.id, rule, R[rule].article, reason)]
+
+
+def _stated_or_days(act, rule):
+    """Hours as stated; for K-C2, 8 per day where none are stated."""
+    if act.hours is not None:
+        return act.hours, None
+    if rule == "K-C2" and act.days is not None:
+        per_day = R["K-C2"].values["hours_per_day"]
+        return act.days * per_day, f"{act.days} days × {per_day} hours (K-C2)"
+    return None, None
+
+
+def _training(act, kind_bucket, conv_rule=None):
+    """K-C1/K-C2/K-C3 (and K-C13 for induction/qualification training)."""
+    if act.assessment == "fail":
+        rule = "K-C1" if act.level in R["K-C1"].values["levels"] else "K-C2"
+        return _refuse(act, rule, "assessment fail: no completion certificate, so no hours to register")
+    if act.level in R["K-C1"].values["levels"]:
+        base_rule = "K-C1"
+        hours, note = _stated_or_days(act, "K-C1")
+        if hours is None:
+            return _refuse(act, "K-C1", "no hours stated: 第四条 takes the hours from the documents or "
+                                        "completion certificate (8 per day applies only to 第五条 training)")
+    elif act.level == "school":
+        return _school_based(act, "school-level training is school-based training (校本研训)")
+    else:
+        base_rule = "K-C2"
+        hours, note = _stated_or_days(act, "K-C2")
+        if hours is None:
+            return _refuse(act, "K-C2", "neither hours nor days stated")
+    rule = conv_rule or base_rule
+    if base_rule == "K-C2" and act.assessment == "excellent":
+        factor = R["K-C3"].values["factor"]
+        note = f"excellent trainee: {factor} × {hours} (K-C3)" + (f"; {note}" if note else "")
+        hours = hours * factor
+        rule = conv_rule or "K-C3"
+    return [_entry(act, rule, hours, [kind_bucket, act.level], note)]
+
+
+def _school_based(act, note=None):
+    if act.assessment == "fail":
+        return _refuse(act, "K-C6", "assessment fail: the school-based training was not certified")
+    if act.hours is None:
+        return _refuse(act, "K-C6", "hours required: school-based hours are registered as recorded")
+    return [_entry(act, "K-C6", act.hours, ["school_based", act.level], note)]
+
+
+def _degree(act, teacher, history, settings):
+    if not act.national_series:
+        return _refuse(act, "K-C12", "degree study outside the national education series (非国民教育系列)")
+    if act.compensatory:
+        return _refuse(act, "K-C12", "compensatory degree education (学历补偿教育) earns no hours")
+    if not act.in_subject:
+        return _refuse(act, "K-C4", "the degree does not match the teacher's subject (not 对口或相近)")
+    minimum = R["K-C4"].values["minimum_degree"].get(teacher.stage)
+    if minimum is None:
+        return _refuse(act, "K-C4", f"第六条 names degree study only for primary, junior and senior teachers, "
+                                    f"not {teacher.stage}")
+    if act.degree_level is None:
+        return _refuse(act, "K-C4", "degree_level required to match the degree to the teaching level")
+    if DEGREE_ORDER.index(act.degree_level) < DEGREE_ORDER.index(minimum):
+        return _refuse(act, "K-C4", f"a {teacher.stage} teacher's degree study counts from {minimum} up, "
+                                    f"not {act.degree_level}")
+    valid = R["K-C4"].values["valid_years"]
+    same = [e for e in history.entries if "degree_study" in e.buckets
+            and e.note is not None and e.note.startswith(f"programme {act.program_id or '-'}:")]
+    if any(e.year == act.date.year for e in same):
+        return _refuse(act, "K-C4", f"programme {act.program_id or '-'} already has its {act.date.year} record")
+    if settings["degree_validity"] == "per_programme":
+        if len(same) >= valid:
+            return _refuse(act, "K-C4", f"三年有效: programme {act.program_id or '-'} already counted {valid} years")
+    elif history.as_of is not None and add_years(act.date, valid) <= history.as_of:
+        return _refuse(act, "K-C4", f"三年有效: the record of {act.date} expired after {valid} years")
+    hours = R["K-C4"].values["hours_per_year"]
+    return [_entry(act, "K-C4", hours, ["degree_study", act.degree_level],
+                   f"programme {act.program_id or '-'}: {act.date.year} study year")]
+
+
+def _current(act, teacher, history, settings):
+    kind = act.kind
+    if not act.approved_by_authority:
+        return _refuse(act, "K-C12", "training not approved by the education authority")
+    if kind in ("training", "class_teacher_training"):
+        return _training(act, kind)
+    if kind in ("new_teacher_training", "principal_training"):
+        return _training(act, kind, "K-C13")
+    if kind == "school_based":
+        return _school_based(act)
+    if kind == "degree_study":
+        return _degree(act, teacher, history, settings)
+    if kind == "self_study_exam":
+        n = act.subjects_passed if act.subjects_passed is not None else 1
+        if n == 0:
+            return _refuse(act, "K-C5", "no subject passed")
+        per = R["K-C5"].values["hours_per_subject"]
+        return [_entry(act, "K-C5", per * n, ["self_study_exam"], f"{n} subject(s) × {per}")]
+    if kind == "trainer":
+        if act.level not in R["K-C7"].values["levels"]:
+            return _refuse(act, "K-C7", "only teaching on a county-or-above training project is registered")
+        if act.hours is None:
+            return _refuse(act, "K-C7", "hours required: the hours taught")
+        f = R["K-C7"].values["factor"]
+        return [_entry(act, "K-C7", act.hours * f, ["trainer", act.level], f"{f} × {act.hours} hours taught")]
+    if kind == "studio":
+        if act.level not in R["K-C8"].values["levels"]:
+            return _refuse(act, "K-C8", "only city or county famous-teacher/principal bases are registered")
+        role = "convener" if act.role == "convener" else "member"
+        return [_entry(act, "K-C8", R["K-C8"].values[role], ["studio", f"studio_{role}", act.level])]
+    if kind == "volunteer_teaching":
+        if act.full_time:
+            if act.level not in R["K-C10"].values["levels"]:
+                return _refuse(act, "K-C10", "full-time support teaching is organised by a county-or-above "
+                                             "authority")
+            if act.hours is None:
+                return _refuse(act, "K-C10", "hours required: as the organising authority's document states")
+            return [_entry(act, "K-C10", act.hours, ["volunteer_full_time", act.level])]
+        if act.level not in R["K-C9"].values["levels"]:
+            return _refuse(act, "K-C9", "volunteer lectures count when dispatched by a city or county authority")
+        n = act.events if act.events is not None else 1
+        per = R["K-C9"].values["hours_per_event"]
+        return [_entry(act, "K-C9", per * n, ["volunteer_event", act.level], f"{n} event(s) × {per}")]
+    if kind == "professional_certificate_training":
+        if act.assessment == "fail":
+            return _refuse(act, "K-C11", "no pass certificate (合格证)")
+        if act.hours is None:
+            return _refuse(act, "K-C11", "hours required: as the training notice states")
+        return [_entry(act, "K-C11", act.hours, ["professional_certificate_training", act.level])]
+    return _refuse(act, "K-X1", f"no article of the Kunming text registers hours for {kind!r}")
+
+
+@hookimpl
+def xuefen_convert(activity, teacher, history, ruleset, settings):
+    act = activity
+    if ruleset.name == LEGACY:
+        amount = act.credits if act.credits is not None else act.hours
+        if amount is None:
+            return _refuse(act, "K-T1", "legacy record without credits or hours")
+        rate = R["K-T1"].values["legacy_rate"]
+        return [_entry(act, "K-T1", amount * rate, ["legacy", act.kind],
+                       f"2006 credit method record: {amount} credits × {rate}")]
+    results = _current(act, teacher, history, settings)
+    deadline = dt.date(act.date.year, R["K-A2"].values["deadline_month"], R["K-A2"].values["deadline_day"])
+    if act.filed_on is not None and act.filed_on > deadline and results and isinstance(results[0], Entry):
+        msg = f"filed {act.filed_on}, after the {deadline} deadline"
+        if settings["late_claims_next_round"]:
+            results = [attrs.evolve(e, year=e.year + 1) for e in results]
+            msg += f"; registered in the {act.date.year + 1} round"
+        results = list(results) + [Warning("K-A2", R["K-A2"].article, msg, activity=act.id)]
+    return results
+
+
+# -- requirements -------------------------------------------------------------
+
+
+def _caps():
+    return [
+        Requirement("K-C6", R["K-C6"].article, "hours", maximum=R["K-C6"].values["maximum"],
+                    all_of=("school_based",), label="school-based"),
+        Requirement("K-C7", R["K-C7"].article, "hours", maximum=R["K-C7"].values["maximum"],
+                    all_of=("trainer",), label="trainer"),
+        Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["convener"],
+                    all_of=("studio",), label="famous-teacher base"),
+        Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["member"],
+                    all_of=("studio_member",), label="famous-teacher base member"),
+        Requirement("K-C9", R["K-C9"].article, "hours", maximum=R["K-C9"].values["maximum"],
+                    all_of=("volunteer_event",), label="送教下乡 events"),
+    ]
+
+
+@hookimpl
+def xuefen_requirements(teacher, period, ruleset, settings):
+    if ruleset is None or ruleset.name == LEGACY:
+        return []
+    if period.kind == "year":
+        y = period.year
+        reqs = _caps()
+        new_teacher = teacher.hired_on is not None and teacher.hired_on.year == y
+        new_principal = teacher.principal_since is not None and teacher.principal_since.year == y
+        if new_teacher:
+            reqs.append(Requirement("K-R3", R["K-R3"].article, "hours", minimum=R["K-R3"].values["minimum"],
+                                    all_of=("new_teacher_training",), label="induction training"))
+        if not new_teacher and not new_principal:
+            reqs.append(Requirement("K-R2", R["K-R2"].article, "hours", minimum=R["K-R2"].values["minimum"],
+                                    none_of=_excluded(settings), label="annual hours"))
+        return reqs
+    reqs = [Requirement("K-R1", R["K-R1"].article, "hours", minimum=R["K-R1"].values["minimum"],
+                        none_of=_excluded(settings), label="cycle hours")]
+    if teacher.principal_since is not None and period.start <= teacher.principal_since <= period.end:
+        reqs.append(Requirement("K-R4", R["K-R4"].article, "hours", minimum=R["K-R4"].values["minimum"],
+                                all_of=("principal_training",), label="qualification training"))
+    return reqs
+
+
+def _excluded(settings):
+    return () if settings["legacy_counts"] else ("legacy",)
+
+
+@hookimpl
+def xuefen_review(evaluation, history, settings):
+    legacy = [e for e in evaluation.entries if "legacy" in e.buckets]
+    if not legacy:
+        return None
+    how = "counted 1 old credit = 1 hour" if settings["legacy_counts"] else "not counted (setting legacy_counts)"
+    flags = evaluation.flags + tuple(
+        Flag("K-T1", R["K-T1"].article, "legacy", f"2006 credit-method record, {how}", activity=e.activity,
+             year=e.year) for e in legacy)
+    return attrs.evolve(evaluation, flags=flags)
+
+
+# -- workflow -----------------------------------------------------------------
+
+
+@hookimpl
+def xuefen_approval_stages(purpose):
+    if purpose == "cycle":
+        a = R["K-A3"].article
+        return [Stage("school_declared", "school_admin", "school", "K-A3", a),
+                Stage("county_rechecked", "county_admin", "county", "K-A3", a),
+                Stage("city_confirmed", "city_admin", "city", "K-A3", a),
+                Stage("province_filed", "province_admin", "province", "K-A3", a)]
+    a = R["K-A1"].article
+    return [Stage("school_review", "school_admin", "school", "K-A1", a, records_assessment=True),
+            Stage("county_review", "county_admin", "county", "K-A1", a)]
+
+
+@hookimpl
+def xuefen_cohort_limit(activity):
+    if activity.kind == "school_based" or (activity.level in R["K-C2"].values["levels"]
+                                           and activity.kind in ("training", "class_teacher_training",
+                                                                 "new_teacher_training", "principal_training")):
+        return CohortLimit("K-C3", R["K-C3"].article, R["K-C3"].values["cohort_share"])
+    return None
+
+
+@hookimpl
+def xuefen_certificate(cycle, evaluation):
+    if cycle is None:
+        return None
+    k = next((r for r in evaluation.cycle_results if r.rule == "K-R1"), None)
+    short = [r for r in evaluation.cycle_results if not r.met]
+    if not short:
+        reason = "the cycle's requirements are met; certified after school, county, city and province (K-A3)"
+    else:
+        reason = "; ".join(f"{r.rule}: {dec_str(r.counted)} of {dec_str(r.threshold)} hours" for r in short)
+    return CertificateSpec(eligible=not short, rule="K-R1", article=R["K-R1"].article, reason=reason,
+                           title="昆明市中小学教师培训学时周期核准", issuer="province (备案, K-A3)",
+                           kind="cycle") if k is not None else None
+
+
+@hookimpl
+def xuefen_org_flags(org_id, year, evaluations):
+    """K-R5: 10% or more of a school's teachers short of the year's required hours."""
+    required = [ev for ev in evaluations if ev.year_results(year)]
+    if not required:
+        return []
+    short = [ev for ev in required
+             if any(not r.met for r in ev.year_results(year) if r.rule in ("K-R2", "K-R3"))]
+    share = R["K-R5"].values["share"]
+    if Decimal(len(short)) >= share * len(required):
+        if not short:
+            return []
+        return [Flag("K-R5", R["K-R5"].article, "school_barred",
+                     f"{len(short)} of {len(required)} teachers short of {year}'s hours (≥ {share * 100:.0f}%): "
+                     f"barred from county-level-and-above awards in {year}", year=year)]
+    return []
