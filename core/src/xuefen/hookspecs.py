@@ -242,3 +242,25 @@ def xuefen_org_flags(org_id: str, year: int, evaluations: list, settings: dict) 
     :param evaluations: the :class:`~xuefen.model.Evaluation` of each teacher of the school.
     :returns: a list of :class:`~xuefen.model.Flag` (empty: none), or None to defer.
     """
+
+
+# -------------------------------------------------------------------------
+# demo hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def xuefen_demo_data(seed: int) -> dict | None:
+    """Give deterministic demo data for ``xuefen demo --region CODE``.
+
+    Called by ``xuefen demo``. Stops at first non-None result.
+
+    :param seed: the random seed; the same seed must give the same data.
+    :returns: a dict with lists of FORMATS.md §3 rows under ``orgs``, ``actors``,
+        ``teachers`` and ``activities`` (values as strings or JSON types), plus
+        ``report_org`` (the org id whose report the demo prints) and ``year``;
+        or None when the region ships no demo.
+
+    Use in sub-jurisdiction plugins: a child may reuse its parent's generator
+    and change the region code of its org rows.
+    """
