@@ -1,0 +1,194 @@
+"""Evaluations from the database: the same pure computation as ``xuefen evaluate``.
+
+A teacher's case is built from the ``teachers`` row and the activities of the
+teacher's **approved** claims (not returned, rejected, revoked or still under
+review), with the region's stored settings; :func:`evaluate_teachers` runs
+:func:`xuefen.evaluate.evaluate_many` over a batch, so ``status`` and
+``report`` can never disagree with ``evaluate``.
+
+Also the org-tree reads the workflow and the reports share: a unit's
+ancestors (walking ``orgs.parent_id``) and every unit below it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Iterable
+
+import sqlalchemy as sa
+
+from xuefen.errors import InputError, NotFound
+from xuefen.evaluate import Case, evaluate_many
+from xuefen.io import fields as F
+from xuefen.model import Activity, Evaluation, Teacher
+from xuefen.regions import runtime
+from xuefen.store.schema import activities, claims, orgs, settings, teachers
+
+#: the claim states whose activity counts
+COUNTED_STATES = ("approved",)
+
+
+# -- org tree --------------------------------------------------------------------
+
+
+def org(conn, org_id: str):
+    row = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+    if row is None:
+        raise NotFound(f"org unit {org_id!r} not found")
+    return row
+
+
+def ancestors(conn, org_id: str | None) -> list:
+    """The unit and every unit above it, nearest first (walking ``parent_id``)."""
+    out, seen = [], set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        row = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+        if row is None:
+            break
+        out.append(row)
+        org_id = row.parent_id
+    return out
+
+
+def descendants(conn, org_id: str) -> list:
+    """The unit and every unit below it (breadth first)."""
+    children: dict = defaultdict(list)
+    by_id = {}
+    for row in conn.execute(sa.select(orgs)):
+        by_id[row.id] = row
+        children[row.parent_id].append(row)
+    if org_id not in by_id:
+        raise NotFound(f"org unit {org_id!r} not found")
+    out, queue, seen = [], [by_id[org_id]], set()
+    while queue:
+        row = queue.pop(0)
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        out.append(row)
+        queue += sorted(children.get(row.id, ()), key=lambda r: r.id)
+    return out
+
+
+def region_of_school(conn, school_id: str | None) -> str:
+    for row in ancestors(conn, school_id):
+        return row.region
+    raise InputError(f"school {school_id!r}: not an org unit, so the teacher's region is unknown")
+
+
+# -- rows to values ----------------------------------------------------------------
+
+
+def teacher_from_row(row) -> Teacher:
+    """A :class:`Teacher` from a ``teachers`` row."""
+    leave = F.parse_leave(row.leave) if row.leave else ()
+    return Teacher(id=row.id, stage=row.stage, hired_on=row.hired_on, principal_since=row.principal_since,
+                   class_teacher=bool(row.class_teacher), cycle_start=row.cycle_start,
+                   previous_certificate_on=row.previous_certificate_on, school_id=row.school_id, leave=leave,
+                   normal_school_graduate=bool(row.normal_school_graduate), name=row.name,
+                   extra=dict(row.data or {}))
+
+
+def activity_from_row(row) -> Activity:
+    """An :class:`Activity` from an ``activities`` row (its JSON holds every §1 field)."""
+    data = dict(row.data or {})
+    data.pop("teacher_id", None)
+    data.update({"id": row.id, "kind": row.kind, "date": row.date.isoformat()})
+    extra = data.pop("extra", None) or {}
+    values, problems = F.parse_record(data, F.ACTIVITY_FIELDS, F.ACTIVITY_REQUIRED,
+                                      f"activity {row.id!r} of teacher {row.teacher_id!r}",
+                                      extra_fields=tuple(data))
+    if problems:
+        raise InputError(problems)
+    if extra:
+        values["extra"] = {**values.get("extra", {}), **extra}
+    return F.activity_from(values)
+
+
+def teacher(conn, teacher_id: str) -> tuple[Teacher, str]:
+    """The teacher and their region code."""
+    row = conn.execute(sa.select(teachers).where(teachers.c.id == teacher_id)).first()
+    if row is None:
+        raise NotFound(f"teacher {teacher_id!r} not found")
+    return teacher_from_row(row), region_of_school(conn, row.school_id)
+
+
+def activity(conn, teacher_id: str, activity_id: str) -> Activity:
+    row = conn.execute(sa.select(activities).where(activities.c.teacher_id == teacher_id,
+                                                   activities.c.id == activity_id)).first()
+    if row is None:
+        raise NotFound(f"activity {activity_id!r} of teacher {teacher_id!r} not found")
+    return activity_from_row(row)
+
+
+def region_settings(conn, region: str) -> dict:
+    """The region's settings stored in the database (``settings`` table); defaults fill the rest."""
+    rows = conn.execute(sa.select(settings.c.name, settings.c.value).where(settings.c.region == region))
+    return {name: value for name, value in rows}
+
+
+def approved_activities(conn, teacher_ids: Iterable[str]) -> dict[str, list[Activity]]:
+    """The activities of each teacher's approved claims."""
+    ids = list(teacher_ids)
+    out: dict[str, list[Activity]] = {t: [] for t in ids}
+    q = (sa.select(activities)
+         .join(claims, sa.and_(claims.c.teacher_id == activities.c.teacher_id,
+                               claims.c.activity_id == activities.c.id))
+         .where(claims.c.purpose == "activity", claims.c.state.in_(COUNTED_STATES)))
+    for chunk in _chunks(ids, 500):
+        for row in conn.execute(q.where(activities.c.teacher_id.in_(chunk))):
+            out[row.teacher_id].append(activity_from_row(row))
+    return out
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+# -- cases and evaluations ------------------------------------------------------------
+
+
+def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
+    """One :class:`Case` per teacher: the teacher row, approved activities, stored settings."""
+    ids = list(teacher_ids)
+    rows = {}
+    for chunk in _chunks(ids, 500):
+        for row in conn.execute(sa.select(teachers).where(teachers.c.id.in_(chunk))):
+            rows[row.id] = row
+    missing = [t for t in ids if t not in rows]
+    if missing:
+        raise NotFound(f"teacher {missing[0]!r} not found")
+    region_by_org = {r.id: r.region for r in conn.execute(sa.select(orgs.c.id, orgs.c.region))}
+    acts = approved_activities(conn, ids)
+    stored: dict[str, dict] = {}
+    out = []
+    for tid in ids:
+        row = rows[tid]
+        region = region_by_org.get(row.school_id)
+        if region is None:
+            raise InputError(f"teacher {tid!r}: school {row.school_id!r} is not an org unit, so the region is unknown")
+        if region not in stored:
+            stored[region] = dict(runtime(region, region_settings(conn, region)).settings)
+        out.append(Case(region=region, as_of=as_of, teacher=teacher_from_row(row), activities=tuple(acts[tid]),
+                        settings=stored[region]))
+    return out
+
+
+def evaluate_teachers(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Evaluation]:
+    """Evaluate a batch of teachers from the database (approved claims only)."""
+    return evaluate_many(cases(conn, teacher_ids, as_of))
+
+
+def evaluate_teacher(conn, teacher_id: str, as_of: dt.date) -> Evaluation:
+    return evaluate_teachers(conn, [teacher_id], as_of)[0]
+
+
+def teachers_under(conn, org_id: str) -> list:
+    """Every teacher row whose school is the unit or below it, by id."""
+    units = [r.id for r in descendants(conn, org_id)]
+    out = []
+    for chunk in _chunks(units, 500):
+        out += list(conn.execute(sa.select(teachers).where(teachers.c.school_id.in_(chunk))))
+    return sorted(out, key=lambda r: r.id)
