@@ -338,3 +338,8 @@ def test_kunming_every_rule_row_has_a_test():
     text = pathlib.Path(__file__).read_text(encoding="utf-8")
     named = {m.replace("_", "-") for m in re.findall(r"def test_(K_[A-Z]+\d+)", text)}
     assert set(RULES) <= named, set(RULES) - named
+
+
+def test_K_C9_unstated_level_is_not_held_against_the_activity():
+    ev = case([act("v", "volunteer_teaching", events=2), act("t", "trainer", hours=3)])
+    assert hours(ev, "v") == D(10) and hours(ev, "t") == D(6)

@@ -144,6 +144,11 @@ def _degree(act, teacher, history, settings):
                    f"programme {act.program_id or '-'}: {act.date.year} study year")]
 
 
+def _level_ok(act, rule):
+    """A level-gated rule refuses only a level the text excludes; an unstated level is not held against it."""
+    return act.level is None or act.level in R[rule].values["levels"]
+
+
 def _current(act, teacher, history, settings):
     kind = act.kind
     if not act.approved_by_authority:
@@ -163,26 +168,26 @@ def _current(act, teacher, history, settings):
         per = R["K-C5"].values["hours_per_subject"]
         return [_entry(act, "K-C5", per * n, ["self_study_exam"], f"{n} subject(s) × {per}")]
     if kind == "trainer":
-        if act.level not in R["K-C7"].values["levels"]:
+        if not _level_ok(act, "K-C7"):
             return _refuse(act, "K-C7", "only teaching on a county-or-above training project is registered")
         if act.hours is None:
             return _refuse(act, "K-C7", "hours required: the hours taught")
         f = R["K-C7"].values["factor"]
         return [_entry(act, "K-C7", act.hours * f, ["trainer", act.level], f"{f} × {act.hours} hours taught")]
     if kind == "studio":
-        if act.level not in R["K-C8"].values["levels"]:
+        if not _level_ok(act, "K-C8"):
             return _refuse(act, "K-C8", "only city or county famous-teacher/principal bases are registered")
         role = "convener" if act.role == "convener" else "member"
         return [_entry(act, "K-C8", R["K-C8"].values[role], ["studio", f"studio_{role}", act.level])]
     if kind == "volunteer_teaching":
         if act.full_time:
-            if act.level not in R["K-C10"].values["levels"]:
+            if not _level_ok(act, "K-C10"):
                 return _refuse(act, "K-C10", "full-time support teaching is organised by a county-or-above "
                                              "authority")
             if act.hours is None:
                 return _refuse(act, "K-C10", "hours required: as the organising authority's document states")
             return [_entry(act, "K-C10", act.hours, ["volunteer_full_time", act.level])]
-        if act.level not in R["K-C9"].values["levels"]:
+        if not _level_ok(act, "K-C9"):
             return _refuse(act, "K-C9", "volunteer lectures count when dispatched by a city or county authority")
         n = act.events if act.events is not None else 1
         per = R["K-C9"].values["hours_per_event"]
