@@ -336,3 +336,8 @@ def xuefen_org_flags(org_id, year, evaluations):
                      f"{len(short)} of {len(required)} teachers short of {year}'s hours (≥ {share * 100:.0f}%): "
                      f"barred from county-level-and-above awards in {year}", year=year)]
     return []
+
+
+# -- demo -----------------------------------------------------------------------
+
+from xuefen_kunming.demo import xuefen_demo_data  # noqa: E402,F401  (the hook lives beside its profile)
