@@ -2,8 +2,8 @@
 
 ``db_url`` is a fresh SQLite file under ``tmp_path``; when
 ``XUEFEN_TEST_DATABASE`` is ``postgresql`` the same tests run against the
-PostgreSQL server named by ``XUEFEN_TEST_POSTGRES_URL`` (one fresh database
-per test).
+PostgreSQL server named by ``XUEFEN_TEST_POSTGRES_URL``, or a throwaway
+cluster ``tests/pg.py`` starts (one fresh database per test, dropped after it).
 """
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ XUEFEN = str(Path(sys.executable).with_name("xuefen"))
 @pytest.fixture
 def db_url(tmp_path):
     if os.environ.get("XUEFEN_TEST_DATABASE") == "postgresql":
-        from tests.pg import fresh_database  # provided by the reliability work
+        from tests.pg import drop_database, fresh_database
         url = fresh_database()
         yield url
+        drop_database(url)
         return
     yield f"sqlite:///{tmp_path / 'xuefen.db'}"
 

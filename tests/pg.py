@@ -1,0 +1,122 @@
+"""A real PostgreSQL server for the test suite: one fresh database per test.
+
+``fresh_database()`` creates a uniquely named database and returns its
+``postgresql+psycopg://`` URL. The server is
+
+* the one named by ``XUEFEN_TEST_POSTGRES_URL`` (any database on it that the
+  user may ``CREATE DATABASE`` from, e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``),
+  which is what ``.ci/run`` sets after starting a server from Debian's packages; or
+* otherwise a throwaway cluster this module starts itself (``initdb`` into a
+  temporary directory, loopback only, trust authentication, no fsync), stopped
+  and deleted when the test process exits. As root, the cluster runs as the
+  ``postgres`` user, since PostgreSQL refuses to run as root.
+
+``drop_database(url)`` removes one again (connections are closed by force).
+"""
+from __future__ import annotations
+
+import atexit
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+_server_url: str | None = None
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for cand in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
+        return cand
+    raise RuntimeError(f"{name} not found: install PostgreSQL (apt-get install -y postgresql) "
+                       f"or set XUEFEN_TEST_POSTGRES_URL")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return cmd
+    return ["runuser", "-u", "postgres", "--", *cmd]
+
+
+def start_cluster() -> str:
+    """Start a throwaway cluster on 127.0.0.1; returns the admin URL (database ``postgres``)."""
+    base = Path(tempfile.mkdtemp(prefix="xuefen-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+        os.chmod(base, 0o700)
+    user = "postgres"
+    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", user, "--auth=trust",
+                                 "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]),
+                   check=True, capture_output=True)
+    port = _free_port()
+    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+    subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-l", str(base / "log"),
+                                 "-o", opts, "-w", "start"]), check=True, capture_output=True)
+
+    def stop():
+        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+    atexit.register(stop)
+    return f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres"
+
+
+def server_url() -> str:
+    """The admin URL of the test server (started on first use when none is configured)."""
+    global _server_url
+    if _server_url is None:
+        _server_url = os.environ.get("XUEFEN_TEST_POSTGRES_URL") or start_cluster()
+    return _server_url
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    u = make_url(server_url())
+    conninfo = dict(host=u.host or "127.0.0.1", port=u.port or 5432, user=u.username,
+                    password=u.password, dbname=u.database or "postgres")
+    for attempt in range(50):
+        try:
+            with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None},
+                                 autocommit=True, connect_timeout=10) as conn:
+                conn.execute(sql)
+            return
+        except psycopg.OperationalError as exc:  # the server is still starting up
+            if attempt == 49 or "starting up" not in str(exc):
+                raise
+            time.sleep(0.2)
+
+
+def fresh_database() -> str:
+    """Create an empty, uniquely named database; returns its SQLAlchemy URL (``postgresql+psycopg://``)."""
+    name = f"xuefen_t_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    u = make_url(server_url()).set(drivername="postgresql+psycopg", database=name)
+    return u.render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a database made by :func:`fresh_database`, closing its connections by force."""
+    name = make_url(url).database
+    if name and name.startswith("xuefen_t_"):
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
