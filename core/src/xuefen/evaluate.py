@@ -88,12 +88,12 @@ def _periods(cycle: Cycle | None, entries: list[Entry], as_of: dt.date) -> list[
 
 
 def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
-                counted: dict, reducers: dict) -> None:
+                counted: dict, reducers: dict, bsets: list[frozenset]) -> None:
     for cap in caps:
         remaining = cap.maximum
         for i in idx:
             e = entries[i]
-            if not cap.selects(e):
+            if not cap.selects(e, bsets[i]):
                 continue
             key = (i, cap.unit)
             have = counted.get(key, ZERO)
@@ -105,7 +105,7 @@ def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
 
 
 def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
-             reducers: dict) -> list[RequirementResult]:
+             reducers: dict, bsets: list[frozenset]) -> list[RequirementResult]:
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for i in idx:
         for unit in ("hours", "credits"):
@@ -116,9 +116,9 @@ def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], coun
         by: dict[str, Requirement] = {}
         for i in idx:
             e = entries[i]
-            if not r.selects(e):
+            if not r.selects(e, bsets[i]):
                 continue
-            w = r.weight(e)
+            w = r.weight(e) if r.weights else 1
             earned += w * e.amount(r.unit)
             counted_sum += w * counted.get((i, r.unit), ZERO)
             for cap in reducers.get((i, r.unit), ()):
@@ -142,6 +142,23 @@ def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], coun
     return out
 
 
+def _requirements(rt: RegionRuntime, teacher: Teacher, profile: Teacher, period: Period, ruleset) -> list:
+    """The region's requirements for a period, memoised per runtime on the teacher's facts (batches repeat them)."""
+    key = (profile, period, ruleset)
+    try:
+        hit = rt.memo.get(key)
+    except TypeError:  # an unhashable region field: no memo
+        hit, key = None, None
+    if hit is None:
+        hit = list(rt.hook.xuefen_requirements(teacher=teacher, period=period, ruleset=ruleset,
+                                               settings=rt.settings) or ())
+        if key is not None:
+            if len(rt.memo) > 50_000:
+                rt.memo.clear()
+            rt.memo[key] = hit
+    return hit
+
+
 def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     """Evaluate one teacher's case under its region's rules."""
     rt = rt or runtime(case.region, case.settings)
@@ -163,6 +180,8 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         for unit in ("hours", "credits"):
             counted[(i, unit)] = e.amount(unit)
     reducers: dict = defaultdict(list)
+    bsets = [frozenset(e.buckets) for e in entries]
+    profile = attrs.evolve(teacher, id="", name=None)  # requirements depend on the teacher's facts, not identity
 
     def ruleset_for(day: dt.date):
         return region.ruleset_on(min(day, as_of))
@@ -172,26 +191,24 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     for y in _periods(cycle, entries, as_of):
         end = dt.date(y, 12, 31)
         period = Period("year", dt.date(y, 1, 1), end, year=y)
-        year_reqs[y] = list(hook.xuefen_requirements(teacher=teacher, period=period,
-                                                     ruleset=ruleset_for(end), settings=settings) or ())
+        year_reqs[y] = _requirements(rt, teacher, profile, period, ruleset_for(end))
         year_idx[y] = [i for i in order if entries[i].year == y and entries[i].date <= as_of]
-        _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers)
+        _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers, bsets)
     cycle_reqs: list[Requirement] = []
     cycle_idx: list[int] = []
     if cycle is not None:
         period = Period("cycle", cycle.start, cycle.end)
-        cycle_reqs = list(hook.xuefen_requirements(teacher=teacher, period=period,
-                                                   ruleset=ruleset_for(cycle.end), settings=settings) or ())
+        cycle_reqs = _requirements(rt, teacher, profile, period, ruleset_for(cycle.end))
         cycle_idx = [i for i in order if cycle.start <= entries[i].date <= min(cycle.end, as_of)]
-        _apply_caps([r for r in cycle_reqs if r.is_cap], cycle_idx, entries, counted, reducers)
+        _apply_caps([r for r in cycle_reqs if r.is_cap], cycle_idx, entries, counted, reducers, bsets)
     years = []
     for y, reqs in year_reqs.items():
         if not reqs:
             continue
-        results = _results(reqs, year_idx[y], entries, counted, reducers)
+        results = _results(reqs, year_idx[y], entries, counted, reducers, bsets)
         years.append((y, tuple(results)))
         warnings += _advice(results, year=y)
-    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers))
+    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, bsets))
     warnings += _advice(cycle_results)
     cycle_met = all(r.met for r in cycle_results if r.requirement.severity == "requirement")
     ev = Evaluation(

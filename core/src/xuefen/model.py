@@ -253,15 +253,28 @@ class Requirement:
     severity: str = "requirement"  #: ``requirement`` or ``warning``
     label: str = ""  #: human name (``school-based``)
 
-    def selects(self, entry: Entry) -> bool:
-        b = entry.buckets
-        if self.all_of and not all(x in b for x in self.all_of):
+    def selects(self, entry: Entry, buckets: frozenset | None = None) -> bool:
+        """Whether ``entry`` counts here; pass ``buckets`` (its bucket set) when checking many requirements."""
+        b = buckets if buckets is not None else frozenset(entry.buckets)
+        if self.all_of and not self._all.issubset(b):
             return False
-        if self.any_of and not any(x in b for x in self.any_of):
+        if self.any_of and self._any.isdisjoint(b):
             return False
-        if self.none_of and any(x in b for x in self.none_of):
+        if self.none_of and not self._none.isdisjoint(b):
             return False
         return True
+
+    @property
+    def _all(self) -> frozenset:
+        return frozenset(self.all_of)
+
+    @property
+    def _any(self) -> frozenset:
+        return frozenset(self.any_of)
+
+    @property
+    def _none(self) -> frozenset:
+        return frozenset(self.none_of)
 
     def weight(self, entry: Entry) -> Decimal:
         for bucket, factor in self.weights:

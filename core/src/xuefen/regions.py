@@ -146,6 +146,7 @@ class RegionRuntime:
     region: Region
     settings: dict = attrs.field(eq=False)
     setting_specs: dict = attrs.field(eq=False, repr=False)
+    memo: dict = attrs.field(factory=dict, eq=False, repr=False)  #: per-runtime cache of pure hook answers
 
     @property
     def hook(self):
