@@ -26,10 +26,15 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 import attrs
+import sqlalchemy as sa
 from transitions import Machine
 
+from xuefen import audit, ledger, registry
 from xuefen.errors import Conflict, NotFound, RefusedAction
-from xuefen.model import Stage
+from xuefen.evaluate import convert_all
+from xuefen.model import Entry, Refusal, Stage, Warning
+from xuefen.regions import RegionRuntime, runtime
+from xuefen.store.schema import activities, actors, certificates, claims, integrity, teachers, utcnow
 
 APPROVED = "approved"
 CERTIFIED = "certified"
@@ -127,3 +132,383 @@ def _flow(stages: tuple[Stage, ...], purpose: str) -> Flow:
     machine.add_transition("resubmit", RETURNED, names[0])
     machine.add_transition("revoke", final, REVOKED)
     return Flow(stages=stages, purpose=purpose, machine=machine)
+
+
+# -- the database side ------------------------------------------------------------------
+
+
+@attrs.frozen
+class Outcome:
+    """What one action did."""
+
+    claim: str
+    action: str
+    actor: str
+    before: str
+    after: str
+    version: int  #: the claim's version after the action
+    entries: tuple[Entry, ...] = ()  #: entries posted (final approval) or reversals posted (revoke)
+    refused: tuple[Refusal, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    certificate: str | None = None  #: id of the certificate row a cycle certification wrote
+
+    def as_json(self) -> dict:
+        d = {"claim": self.claim, "action": self.action, "actor": self.actor, "before": self.before,
+             "after": self.after, "version": self.version,
+             "entries": [e.as_json() for e in self.entries], "refused": [r.as_json() for r in self.refused],
+             "warnings": [w.as_json() for w in self.warnings]}
+        if self.certificate:
+            d["certificate"] = self.certificate
+        return d
+
+
+def claim_row(conn, claim_id: str):
+    row = conn.execute(sa.select(claims).where(claims.c.id == claim_id)).first()
+    if row is None:
+        raise NotFound(f"claim {claim_id!r} not found")
+    return row
+
+
+def flow_of(row) -> Flow:
+    return Flow.of(row.stages, row.purpose)
+
+
+def actor_row(conn, actor_id: str):
+    row = conn.execute(sa.select(actors).where(actors.c.id == actor_id)).first()
+    if row is None:
+        raise RefusedAction(f"actor {actor_id!r} is not registered")
+    return row
+
+
+def is_own(actor, teacher_id: str) -> bool:
+    """The actor is the teacher (same id, or the actor's data links to the teacher)."""
+    if actor.id == teacher_id:
+        return True
+    data = actor.data or {}
+    return isinstance(data, dict) and teacher_id in (data.get("teacher_id"), data.get("teacher"))
+
+
+def authority(stage: Stage, chain: list) -> tuple[str, str]:
+    """The (role, org level) that serves ``stage`` for a school whose units (nearest first) are ``chain``.
+
+    A ``county`` stage of a school with no county above it (a city-direct school)
+    is served by the city: the county's role becomes the city's.
+    """
+    role, level = stage.role, stage.level
+    if level == "county" and not any(o.level == "county" for o in chain) and any(o.level == "city" for o in chain):
+        return (role.replace("county", "city", 1) if role.startswith("county") else role), "city"
+    return role, level
+
+
+def refusal_for(actor, teacher_id: str, stage: Stage, chain: list) -> str | None:
+    """Why ``actor`` may not act at ``stage`` on a claim of ``teacher_id``, whose school's units
+    (nearest first) are ``chain``; None: they may."""
+    if not actor.active:
+        return f"actor {actor.id} is inactive"
+    if is_own(actor, teacher_id):
+        return f"actor {actor.id} may not act on their own claim"
+    role, level = authority(stage, chain)
+    if actor.role != role:
+        return f"stage {stage.name} ({stage.rule}, {stage.article}) needs a {role}, and {actor.id} is a {actor.role}"
+    unit = next((o for o in chain if o.id == actor.org_id), None)
+    if unit is None:
+        school = chain[0].id if chain else None
+        return f"actor {actor.id}'s unit {actor.org_id} does not contain the teacher's school {school}"
+    if unit.level != level:
+        return f"stage {stage.name} is served at {level} level, and {actor.id}'s unit {unit.id} is a {unit.level}"
+    return None
+
+
+def _school_of(conn, teacher_id: str) -> str | None:
+    return conn.execute(sa.select(teachers.c.school_id).where(teachers.c.id == teacher_id)).scalar_one_or_none()
+
+
+def _runtime(conn, region: str) -> RegionRuntime:
+    return runtime(region, registry.region_settings(conn, region))
+
+
+def _conflict(claim_id: str, detail: str = "") -> Conflict:
+    return Conflict(f"claim {claim_id} was changed by someone else{detail}; look at it again and retry")
+
+
+def _move(conn, actor_id: str, claim, action: str, new_state: str, reason: str | None,
+          data: Any = None) -> int:
+    """Move the claim (optimistic on its version) and record before/after; returns the new version."""
+    values = {"state": new_state, "version": claim.version + 1, "updated_at": utcnow(), "reason": reason}
+    if data is not None:
+        values["data"] = data
+    new = audit.update(conn, actor_id, claims, {"id": claim.id}, values, expect={"version": claim.version},
+                       action=action)
+    if new is None:
+        raise _conflict(claim.id)
+    return new["version"]
+
+
+def _need_reason(action: str, reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise RefusedAction(f"{action}: a reason is required")
+    return reason.strip()
+
+
+# -- the cohort limit (a stage that records assessments) ---------------------------------------
+
+
+def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
+    """Refuse grading ``act`` excellent when the cohort's share of excellent would pass the region's limit.
+
+    The cohort is every activity claim of the region whose activity shares
+    ``project_id`` (rejected and revoked ones aside); excellent are those
+    already approved past ``stage`` plus this one.
+    """
+    limit = rt.hook.xuefen_cohort_limit(activity=act, settings=rt.settings)
+    if limit is None or act.project_id is None or act.assessment != limit.assessment:
+        return
+    q = (sa.select(claims.c.id, claims.c.state, claims.c.stages, claims.c.purpose, activities.c.data)
+         .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
+                                   activities.c.id == claims.c.activity_id))
+         .where(claims.c.region == claim.region, claims.c.purpose == "activity",
+                claims.c.state.not_in((REJECTED, REVOKED)),
+                activities.c.data["project_id"].as_string() == act.project_id))
+    size = excellent = 0
+    for row in conn.execute(q):
+        size += 1
+        if row.id == claim.id or (row.data or {}).get("assessment") != limit.assessment:
+            continue
+        f = Flow.of(row.stages, row.purpose)
+        if f.index(row.state) > f.index(stage.name) >= 0 or row.state == f.final:
+            excellent += 1
+    excellent += 1  # this one
+    if Decimal(excellent) > limit.share * size:
+        raise RefusedAction(
+            f"claim {claim.id}: {excellent} of {size} trainees of project {act.project_id} graded "
+            f"{limit.assessment} would exceed {limit.share * 100:.0f}% of the cohort ({limit.rule}, {limit.article})")
+
+
+# -- the actions -----------------------------------------------------------------------------
+
+
+def _activity_entries(conn, claim, rt: RegionRuntime, as_of: dt.date):
+    """Convert the claim's activity with the teacher's already-approved ones, as ``evaluate`` does."""
+    teacher, _ = registry.teacher(conn, claim.teacher_id)
+    act = registry.activity(conn, claim.teacher_id, claim.activity_id)
+    prior = [a for a in registry.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
+    cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
+    history = convert_all(rt, teacher, prior + [act], as_of=as_of, cycle=cycle)
+    mine = tuple(e for e in history.entries if e.activity == act.id)
+    refused = tuple(r for r in history.refused if r.activity == act.id)
+    warnings = tuple(w for w in history.warnings if w.activity in (act.id, None))
+    return mine, refused, warnings
+
+
+def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, as_of: dt.date) -> str:
+    ev = registry.evaluate_teacher(conn, claim.teacher_id, as_of)
+    if ev.cycle is None:
+        raise RefusedAction(f"claim {claim.id}: teacher {claim.teacher_id} has no cycle under {claim.region}'s rules")
+    if not ev.cycle_met:
+        short = "; ".join(f"{r.rule} ({r.requirement.article}): {r.counted} of {r.threshold} {r.requirement.unit}"
+                          for r in ev.cycle_results if not r.met and r.requirement.severity == "requirement")
+        raise RefusedAction(f"claim {claim.id}: the cycle {ev.cycle.start} – {ev.cycle.end} is not met: {short}")
+    cert = ev.certificate
+    cid = f"{claim.teacher_id}:cycle:{ev.cycle.start.isoformat()}"
+    row = {"id": cid, "serial": f"{claim.region}-{cid}", "teacher_id": claim.teacher_id, "region": claim.region,
+           "kind": "cycle", "title": cert.title if cert else None, "issuer": cert.issuer if cert else None,
+           "cycle_start": ev.cycle.start, "cycle_end": ev.cycle.end, "issued_on": as_of,
+           "valid_until": None, "rule": cert.rule if cert else stage.rule,
+           "article": cert.article if cert else stage.article,
+           "data": {"claim": claim.id, "stages": [s.name for s in Flow.of(claim.stages, "cycle").stages]}}
+    audit.insert(conn, actor_id, certificates, [row], action="certify")
+    return cid
+
+
+def _post(conn, actor_id: str, claim, found: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    posted = ledger.post(conn, claim.id, claim.teacher_id, found, actor_id=actor_id)
+    return tuple(attrs.evolve(p.entry) for p in posted)
+
+
+def _reverse(conn, actor_id: str, claim, reason: str) -> tuple[Entry, ...]:
+    return tuple(p.entry for p in ledger.reverse(conn, claim.id, actor_id=actor_id, reason=reason))
+
+
+def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None = None,
+        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False) -> Outcome:
+    """Take ``action`` on a claim as ``actor_id`` inside the caller's transaction (``conn``).
+
+    :param action: ``approve``, ``return``, ``reject``, ``revoke`` or ``resubmit``.
+    :param version: the claim version the actor looked at; another one means someone
+        else changed it first (:class:`Conflict`).
+    :param as_of: the day of the action (default today): conversions and cycle checks run as of it.
+    :raises RefusedAction: the actor may not take this action on this claim now.
+    :raises Conflict: the claim changed since ``version`` was read.
+    """
+    if action not in ACTIONS:
+        raise RefusedAction(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+    as_of = as_of or dt.date.today()
+    claim = claim_row(conn, claim_id)
+    if version is not None and claim.version != version:
+        raise _conflict(claim.id, f" (it is at version {claim.version}, not {version})")
+    actor = actor_row(conn, actor_id)
+    flow = flow_of(claim)
+    new_state = flow.next_state(claim.state, action)
+    chain = registry.ancestors(conn, _school_of(conn, claim.teacher_id))
+    entries: tuple = ()
+    refused: tuple = ()
+    warnings: tuple = ()
+    certificate = None
+    data = None
+    if action == "resubmit":
+        if not actor.active:
+            raise RefusedAction(f"actor {actor.id} is inactive")
+        if not is_own(actor, claim.teacher_id):
+            why = refusal_for(actor, claim.teacher_id, flow.stages[0], chain)
+            if why:
+                raise RefusedAction(f"claim {claim.id}: only the teacher or a reviewer of its first stage may "
+                                    f"resubmit it ({why})")
+    else:
+        stage = flow.stage(claim.state) if action != "revoke" else flow.stages[-1]
+        why = refusal_for(actor, claim.teacher_id, stage, chain)
+        if why:
+            raise RefusedAction(f"claim {claim.id}: {why}")
+    if action in ("return", "reject", "revoke"):
+        reason = _need_reason(action, reason)
+    if action == "approve":
+        stage = flow.stage(claim.state)
+        rt = _runtime(conn, claim.region)
+        if stage.records_assessment and claim.purpose == "activity":
+            cohort_check(conn, claim, registry.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
+        if new_state == flow.final:
+            if claim.purpose == "activity":
+                found, refused, warnings = _activity_entries(conn, claim, rt, as_of)
+                entries = _post(conn, actor.id, claim, found)
+            else:
+                certificate = _certify_cycle(conn, actor.id, claim, rt, stage, as_of)
+    if action == "revoke":
+        if claim.purpose == "activity":
+            entries = _reverse(conn, actor.id, claim, reason)
+        if falsified:
+            stage = flow.stages[-1]
+            audit.insert(conn, actor.id, integrity, [{
+                "id": f"{claim.id}:falsified", "teacher_id": claim.teacher_id, "claim_id": claim.id,
+                "rule": stage.rule, "article": stage.article, "reason": reason, "recorded_at": utcnow()}],
+                action="falsified")
+            reason = f"falsified: {reason}"
+    new_version = _move(conn, actor.id, claim, action, new_state, reason, data)
+    return Outcome(claim=claim.id, action=action, actor=actor.id, before=claim.state, after=new_state,
+                   version=new_version, entries=entries, refused=refused, warnings=warnings,
+                   certificate=certificate)
+
+
+def run(engine, claim_id: str, action: str, actor_id: str, **kw) -> Outcome:
+    """:func:`act` in its own transaction: the state change, entries and audit record commit together."""
+    with engine.begin() as conn:
+        return act(conn, claim_id, action, actor_id, **kw)
+
+
+def approve(engine, claim_id: str, actor_id: str, **kw) -> Outcome:
+    return run(engine, claim_id, "approve", actor_id, **kw)
+
+
+def return_(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "return", actor_id, reason=reason, **kw)
+
+
+def reject(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "reject", actor_id, reason=reason, **kw)
+
+
+def revoke(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "revoke", actor_id, reason=reason, **kw)
+
+
+def approve_many(engine, claim_ids: Iterable[str], actor_id: str, **kw) -> list[Outcome | Exception]:
+    """Approve each claim in its own transaction; a refusal or conflict stops only that claim."""
+    out: list = []
+    for cid in claim_ids:
+        try:
+            out.append(approve(engine, cid, actor_id, **kw))
+        except (RefusedAction, Conflict, NotFound) as exc:
+            out.append(exc)
+    return out
+
+
+# -- creating claims and reading queues ------------------------------------------------------
+
+
+def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str, start: dt.date | None = None) -> str:
+    if purpose == "cycle":
+        return f"{teacher_id}:cycle:{start.isoformat() if start else 'current'}"
+    return f"{teacher_id}:{activity_id}"
+
+
+def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = None, *,
+               purpose: str = "activity", as_of: dt.date | None = None) -> str:
+    """Submit an activity (or the teacher's cycle, ``purpose="cycle"``) for review: a claim in the first stage.
+
+    The stages come from the region's ``xuefen_approval_stages`` and are kept on the
+    claim, so a later change of the region's routing leaves running claims as they are.
+    """
+    as_of = as_of or dt.date.today()
+    teacher, region = registry.teacher(conn, teacher_id)
+    rt = _runtime(conn, region)
+    act_value = registry.activity(conn, teacher_id, activity_id) if purpose == "activity" else None
+    stages = rt.hook.xuefen_approval_stages(activity=act_value, teacher=teacher, settings=rt.settings,
+                                            purpose=purpose)
+    flow = Flow.of(stages, purpose)
+    data = None
+    start = None
+    if purpose == "cycle":
+        cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
+        if cycle is None:
+            raise RefusedAction(f"teacher {teacher_id} has no cycle under {region}'s rules")
+        start = cycle.start
+        data = {"cycle_start": cycle.start.isoformat(), "cycle_end": cycle.end.isoformat()}
+    cid = claim_id_for(teacher_id, activity_id, purpose, start)
+    if conn.execute(sa.select(claims.c.id).where(claims.c.id == cid)).first() is not None:
+        raise RefusedAction(f"claim {cid} already exists")
+    actor = actor_row(conn, actor_id)
+    if not actor.active:
+        raise RefusedAction(f"actor {actor.id} is inactive")
+    if not is_own(actor, teacher_id):
+        why = refusal_for(actor, teacher_id, flow.stages[0], registry.ancestors(conn, teacher.school_id))
+        if why:
+            raise RefusedAction(f"only the teacher or a reviewer of the first stage may submit: {why}")
+    now = utcnow()
+    audit.insert(conn, actor.id, claims, [{
+        "id": cid, "teacher_id": teacher_id, "activity_id": activity_id, "region": region, "purpose": purpose,
+        "stages": [stage_to_json(s) for s in flow.stages], "state": flow.first, "version": 1, "reason": None,
+        "data": data, "created_at": now, "updated_at": now}], action="submit")
+    return cid
+
+
+def queue(conn, actor_id: str) -> list:
+    """The claims waiting for ``actor_id``: under review at a stage this actor may serve."""
+    actor = actor_row(conn, actor_id)
+    if not actor.active:
+        return []
+    units = registry.descendants(conn, actor.org_id)
+    schools = [u.id for u in units if u.level == "school"]
+    out = []
+    chains: dict[str, list] = {}
+    for i in range(0, len(schools), 500):
+        q = (sa.select(claims, teachers.c.school_id, teachers.c.name.label("teacher_name"))
+             .join(teachers, teachers.c.id == claims.c.teacher_id)
+             .where(teachers.c.school_id.in_(schools[i:i + 500]),
+                    claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED)))
+             .order_by(claims.c.created_at, claims.c.id))
+        for row in conn.execute(q):
+            stage = flow_of(row).stage(row.state)
+            if stage is None:
+                continue
+            if row.school_id not in chains:
+                chains[row.school_id] = registry.ancestors(conn, row.school_id)
+            if _may_serve(actor, row, stage, chains[row.school_id]):
+                out.append(row)
+    return out
+
+
+def _may_serve(actor, claim, stage: Stage, chain: list) -> bool:
+    return refusal_for(actor, claim.teacher_id, stage, chain) is None
+
+
+def claims_of(conn, teacher_id: str) -> list:
+    return list(conn.execute(sa.select(claims).where(claims.c.teacher_id == teacher_id)
+                             .order_by(claims.c.created_at, claims.c.id)))
