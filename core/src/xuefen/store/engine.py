@@ -1,0 +1,144 @@
+"""Opening a database: the engine, its connection settings, and migrations to the newest schema.
+
+``open_engine(url)`` is what every use case starts from::
+
+    engine = open_engine("sqlite:///xuefen.db")      # creates/upgrades the schema
+    with engine.begin() as conn:                       # one transaction per use case
+        ...                                            # repositories take ``conn``, never commit
+
+SQLite: foreign keys on, WAL journal, and every transaction starts with
+``BEGIN IMMEDIATE`` so two writers never interleave (the second waits up to
+:data:`SQLITE_BUSY_SECONDS`). PostgreSQL: ``postgresql+psycopg://user@host/db``.
+The schema is only ever created by Alembic (``store/migrations``), never by
+``metadata.create_all``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from importlib import resources
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
+
+from xuefen.errors import XuefenError
+
+DEFAULT_URL = "sqlite:///xuefen.db"
+#: how long an SQLite writer waits for another to finish before giving up
+SQLITE_BUSY_SECONDS = 30
+#: PostgreSQL advisory lock key held while migrating (any constant shared by all xuefen processes)
+MIGRATION_LOCK = 0x78756566  # "xuef"
+
+
+class DatabaseError(XuefenError):
+    """The database cannot be opened or migrated."""
+
+    exit_code = 2
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        from xuefen.model import dec_str
+        return dec_str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_dumps(value) -> str:
+    """What JSON columns store: Decimals as decimal strings, dates as ISO text, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def alembic_config(connection=None, url: str | None = None) -> Config:
+    """An Alembic configuration pointing at the migrations shipped inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("xuefen.store") / "migrations"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def create_engine(url: str = DEFAULT_URL, *, echo: bool = False) -> Engine:
+    """An engine configured for xuefen, without touching the schema (see :func:`open_engine`)."""
+    u = make_url(url)
+    kw: dict = {"echo": echo, "json_serializer": json_dumps}
+    if u.get_backend_name() == "sqlite":
+        memory = u.database in (None, "", ":memory:")
+        kw["connect_args"] = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
+        if memory:
+            kw["poolclass"] = StaticPool
+        engine = sa.create_engine(u, **kw)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if u.get_backend_name() == "postgresql":
+        kw["pool_pre_ping"] = True
+    return sa.create_engine(u, **kw)
+
+
+def schema_revision(conn) -> str | None:
+    """The schema revision the database is at (None: empty database)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of xuefen ships."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Run Alembic migrations up to ``revision`` in one transaction; returns (before, after)."""
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+            before = schema_revision(conn)
+            if before != head_revision() or revision != "head":
+                command.upgrade(alembic_config(conn), revision)
+            after = schema_revision(conn)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"database {engine.url.render_as_string(hide_password=True)}: "
+                            f"cannot open or migrate: {exc.orig}") from exc
+    return before, after
+
+
+def open_engine(url: str = DEFAULT_URL, *, migrate: bool = True, echo: bool = False) -> Engine:
+    """The engine for ``url``, its schema brought to the newest revision (``alembic upgrade head``).
+
+    :param url: ``sqlite:///path.db`` (default ``sqlite:///xuefen.db``), ``sqlite://`` (in memory)
+        or ``postgresql+psycopg://user:password@host/db``.
+    :param migrate: False to leave the schema as it is.
+    :raises DatabaseError: the database cannot be reached or migrated.
+    """
+    try:
+        engine = create_engine(url, echo=echo)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"database URL {url!r}: {exc}") from exc
+    if migrate:
+        upgrade(engine)
+    return engine

@@ -1,0 +1,252 @@
+"""Row mapping (one pair of named constructors per table) and small repositories.
+
+Every function takes a :class:`~sqlalchemy.engine.Connection` and never
+commits. Values map to rows with ``as_row`` and back with ``from_row``, never
+``Cls(**row._mapping)``, so the classes stay independent of the columns.
+Writes that must appear in the audit log go through :func:`xuefen.audit.insert`
+/ :func:`xuefen.audit.update` with these rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import attrs
+import sqlalchemy as sa
+
+from xuefen import model
+from xuefen.audit import jsonable
+from xuefen.errors import NotFound
+from xuefen.io import fields as F
+from xuefen.store.schema import activities, actors, claims, orgs, teachers
+
+# -- org units and actors ------------------------------------------------------
+
+
+@attrs.frozen
+class Org:
+    """An org unit: a province, city or county education bureau, or a school."""
+
+    id: str
+    name: str
+    level: str  #: ``province``, ``city``, ``county`` or ``school``
+    region: str  #: region code whose rules apply
+    parent_id: str | None = None
+
+    @classmethod
+    def from_row(cls, row) -> "Org":
+        m = _m(row)
+        return cls(id=m["id"], name=m["name"], level=m["level"], region=m["region"], parent_id=m["parent_id"])
+
+    def as_row(self) -> dict:
+        return {"id": self.id, "name": self.name, "level": self.level, "parent_id": self.parent_id,
+                "region": self.region}
+
+
+@attrs.frozen
+class Actor:
+    """Someone who acts in the workflow: a role in an org unit."""
+
+    id: str
+    name: str
+    role: str  #: one of :data:`xuefen.model.ROLES`
+    org_id: str
+    active: bool = True
+    public_key: str | None = None  #: PEM public key for signed stages
+    data: dict = attrs.field(factory=dict, hash=False)
+
+    @classmethod
+    def from_row(cls, row) -> "Actor":
+        m = _m(row)
+        return cls(id=m["id"], name=m["name"], role=m["role"], org_id=m["org_id"], active=bool(m["active"]),
+                   public_key=m["public_key"], data=dict(m["data"] or {}))
+
+    def as_row(self) -> dict:
+        return {"id": self.id, "name": self.name, "role": self.role, "org_id": self.org_id, "active": self.active,
+                "public_key": self.public_key, "data": self.data or None}
+
+
+# -- teachers and activities ---------------------------------------------------
+
+
+def teacher_as_row(t: model.Teacher) -> dict:
+    """A :class:`~xuefen.model.Teacher` as a ``teachers`` row (extras in ``data``)."""
+    return {"id": t.id, "name": t.name, "school_id": t.school_id, "stage": t.stage, "hired_on": t.hired_on,
+            "principal_since": t.principal_since, "class_teacher": bool(t.class_teacher),
+            "cycle_start": t.cycle_start, "previous_certificate_on": t.previous_certificate_on,
+            "normal_school_graduate": bool(t.normal_school_graduate),
+            "leave": [{"from": lv.start.isoformat(), "to": lv.end.isoformat(), "kind": lv.kind} for lv in t.leave]
+            or None,
+            "data": jsonable(t.extra) or None}
+
+
+def teacher_from_row(row) -> model.Teacher:
+    """A ``teachers`` row as a :class:`~xuefen.model.Teacher`."""
+    m = _m(row)
+    return model.Teacher(
+        id=m["id"], stage=m["stage"], hired_on=m["hired_on"], principal_since=m["principal_since"],
+        class_teacher=bool(m["class_teacher"]), cycle_start=m["cycle_start"],
+        previous_certificate_on=m["previous_certificate_on"], school_id=m["school_id"],
+        leave=F.parse_leave(m["leave"] or []), normal_school_graduate=bool(m["normal_school_graduate"]),
+        name=m["name"], extra=dict(m["data"] or {}))
+
+
+_ACTIVITY_ATTRS = [a.name for a in attrs.fields(model.Activity) if a.name != "extra"]
+
+
+def activity_data(a: model.Activity) -> dict:
+    """Every field of an activity that has a value, as JSON (amounts as decimal strings), extras alongside."""
+    data = {name: jsonable(getattr(a, name)) for name in _ACTIVITY_ATTRS if getattr(a, name) is not None}
+    data.update(jsonable(a.extra))
+    return data
+
+
+def activity_as_row(teacher_id: str, a: model.Activity) -> dict:
+    """An :class:`~xuefen.model.Activity` of ``teacher_id`` as an ``activities`` row."""
+    return {"teacher_id": teacher_id, "id": a.id, "kind": a.kind, "date": a.date, "data": activity_data(a)}
+
+
+def activity_from_row(row) -> model.Activity:
+    """An ``activities`` row as an :class:`~xuefen.model.Activity` (fields parsed as FORMATS.md §1 says)."""
+    m = _m(row)
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in (m["data"] or {}).items():
+        if value is None:
+            continue
+        if key in F.ACTIVITY_FIELDS:
+            values[key] = F.ACTIVITY_FIELDS[key](value)
+        else:
+            extra[key] = value
+    values.update(id=m["id"], kind=m["kind"], date=m["date"])
+    return model.Activity(**values, extra=extra)
+
+
+# -- claims --------------------------------------------------------------------
+
+
+def stage_as_json(s: model.Stage) -> dict:
+    return {"name": s.name, "role": s.role, "level": s.level, "rule": s.rule, "article": s.article,
+            "signed": s.signed, "records_assessment": s.records_assessment, "on_paper": s.on_paper}
+
+
+def stage_from_json(d: dict) -> model.Stage:
+    return model.Stage(name=d["name"], role=d["role"], level=d["level"], rule=d["rule"], article=d["article"],
+                       signed=bool(d.get("signed")), records_assessment=bool(d.get("records_assessment")),
+                       on_paper=bool(d.get("on_paper")))
+
+
+@attrs.frozen
+class Claim:
+    """A claim as stored: an activity (or a cycle) on its way through the region's stages."""
+
+    id: str
+    teacher_id: str
+    activity_id: str | None
+    region: str
+    purpose: str  #: ``activity`` or ``cycle``
+    stages: tuple[model.Stage, ...]
+    state: str  #: a stage name, or ``approved``, ``returned``, ``rejected``, ``revoked``…
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    reason: str | None = None
+    data: dict = attrs.field(factory=dict, hash=False)
+
+    @classmethod
+    def from_row(cls, row) -> "Claim":
+        m = _m(row)
+        return cls(id=m["id"], teacher_id=m["teacher_id"], activity_id=m["activity_id"], region=m["region"],
+                   purpose=m["purpose"], stages=tuple(stage_from_json(s) for s in m["stages"] or ()),
+                   state=m["state"], version=m["version"], created_at=m["created_at"],
+                   updated_at=m["updated_at"], reason=m["reason"], data=dict(m["data"] or {}))
+
+    def as_row(self) -> dict:
+        return {"id": self.id, "teacher_id": self.teacher_id, "activity_id": self.activity_id,
+                "region": self.region, "purpose": self.purpose,
+                "stages": [stage_as_json(s) for s in self.stages], "state": self.state, "version": self.version,
+                "reason": self.reason, "data": jsonable(self.data) or None, "created_at": self.created_at,
+                "updated_at": self.updated_at}
+
+
+def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str = "activity") -> str:
+    """The id given to the claim of an activity (deterministic, so a re-import finds it)."""
+    return f"{purpose}:{teacher_id}:{activity_id}" if activity_id is not None else f"{purpose}:{teacher_id}"
+
+
+# -- lookups -------------------------------------------------------------------
+
+
+def _m(row):
+    return row._mapping if hasattr(row, "_mapping") else row
+
+
+def get_org(conn, org_id: str) -> Org:
+    row = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+    if row is None:
+        raise NotFound(f"org {org_id}: no such org unit")
+    return Org.from_row(row)
+
+
+def org_chain(conn, org_id: str) -> list[Org]:
+    """The org unit and its ancestors, the unit first."""
+    out, seen = [], set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        o = get_org(conn, org_id)
+        out.append(o)
+        org_id = o.parent_id
+    return out
+
+
+def get_actor(conn, actor_id: str) -> Actor:
+    row = conn.execute(sa.select(actors).where(actors.c.id == actor_id)).first()
+    if row is None:
+        raise NotFound(f"actor {actor_id}: no such actor")
+    return Actor.from_row(row)
+
+
+def get_teacher(conn, teacher_id: str) -> model.Teacher:
+    row = conn.execute(sa.select(teachers).where(teachers.c.id == teacher_id)).first()
+    if row is None:
+        raise NotFound(f"teacher {teacher_id}: no such teacher")
+    return teacher_from_row(row)
+
+
+def teacher_region(conn, teacher_id: str) -> str | None:
+    """The region code of the teacher's school (None: no school recorded)."""
+    q = sa.select(orgs.c.region).join(teachers, teachers.c.school_id == orgs.c.id).where(teachers.c.id == teacher_id)
+    return conn.execute(q).scalar_one_or_none()
+
+
+def activities_of(conn, teacher_id: str) -> list[model.Activity]:
+    """The teacher's activities by date."""
+    q = (sa.select(activities).where(activities.c.teacher_id == teacher_id)
+         .order_by(activities.c.date, activities.c.id))
+    return [activity_from_row(r) for r in conn.execute(q)]
+
+
+def get_activity(conn, teacher_id: str, activity_id: str) -> model.Activity:
+    row = conn.execute(sa.select(activities).where(activities.c.teacher_id == teacher_id,
+                                                    activities.c.id == activity_id)).first()
+    if row is None:
+        raise NotFound(f"activity {activity_id} of teacher {teacher_id}: no such activity")
+    return activity_from_row(row)
+
+
+def get_claim(conn, claim_id: str) -> Claim:
+    row = conn.execute(sa.select(claims).where(claims.c.id == claim_id)).first()
+    if row is None:
+        raise NotFound(f"claim {claim_id}: no such claim")
+    return Claim.from_row(row)
+
+
+def claims_where(conn, *conditions, order: Iterable = ()) -> list[Claim]:
+    q = sa.select(claims).where(*conditions).order_by(*(order or (claims.c.created_at, claims.c.id)))
+    return [Claim.from_row(r) for r in conn.execute(q)]
+
+
+__all__ = ["Actor", "Claim", "Org", "activities_of", "activity_as_row", "activity_data",
+           "activity_from_row", "claim_id_for", "claims_where", "get_activity", "get_actor", "get_claim",
+           "get_org", "get_teacher", "org_chain", "stage_as_json", "stage_from_json", "teacher_as_row",
+           "teacher_from_row", "teacher_region"]

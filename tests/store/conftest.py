@@ -1,0 +1,31 @@
+"""Fixtures for the storage tests: a migrated database and a few rows to hang entries on."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xuefen import audit
+from xuefen.store import open_engine, schema as S
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = open_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def seed_claim(conn, *, teacher_id="t1", activity_id="a1", claim_id="c1", actor_id="system"):
+    """An org, a teacher, an activity and its claim, written through the audit log."""
+    now = S.utcnow()
+    if conn.execute(S.orgs.select().where(S.orgs.c.id == "s1")).first() is None:
+        audit.insert(conn, actor_id, S.orgs, [{"id": "s1", "name": "第一小学", "level": "school", "region": "kunming"}])
+    if conn.execute(S.teachers.select().where(S.teachers.c.id == teacher_id)).first() is None:
+        audit.insert(conn, actor_id, S.teachers, [{"id": teacher_id, "stage": "primary", "school_id": "s1"}])
+    audit.insert(conn, actor_id, S.activities, [{"teacher_id": teacher_id, "id": activity_id, "kind": "training",
+                                                 "date": dt.date(2020, 5, 1), "data": {}}])
+    audit.insert(conn, actor_id, S.claims, [{
+        "id": claim_id, "teacher_id": teacher_id, "activity_id": activity_id, "region": "kunming",
+        "purpose": "activity", "stages": [], "state": "school_review", "created_at": now, "updated_at": now}])
+    return claim_id

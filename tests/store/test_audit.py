@@ -1,0 +1,115 @@
+"""The audit log: hash chain, and rows changed behind the program's back are found."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from xuefen import audit, ledger
+from xuefen.model import Entry
+from xuefen.store import schema as S
+
+from tests.store.conftest import seed_claim
+
+
+def _posted(engine):
+    with engine.begin() as conn:
+        seed_claim(conn)
+        seed_claim(conn, activity_id="a2", claim_id="c2")
+        [p] = ledger.post(conn, "c1", "t1", [Entry("a1", 2020, dt.date(2020, 5, 1), "K-C3", "第五条",
+                                                   hours=Decimal("7.5"))], actor_id="county1")
+    return p
+
+
+def test_chain_is_intact_after_normal_writes(engine):
+    _posted(engine)
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+        recs = audit.records(conn, newest_first=False)
+    assert v.intact and v.records == len(recs) == 7  # org, teacher, 2 activities, 2 claims, 1 entry
+    assert recs[0].prev_hash == audit.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(recs, recs[1:]))
+    assert all(r.hash == audit.chain_hash(r.prev_hash, r.body()) for r in recs)
+
+
+def test_update_records_before_and_after_and_checks_the_version(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        new = audit.update(conn, "school1", S.claims, {"id": "c2"}, {"state": "county_review", "version": 2},
+                           expect={"version": 1}, action="approve")
+        stale = audit.update(conn, "school2", S.claims, {"id": "c2"}, {"state": "rejected", "version": 2},
+                             expect={"version": 1}, action="reject")
+        rec = audit.records(conn, limit=1)[0]
+    assert new["state"] == "county_review" and stale is None
+    assert (rec.actor_id, rec.action, rec.before["state"], rec.after["state"]) == \
+        ("school1", "approve", "school_review", "county_review")
+    with engine.connect() as conn:
+        assert audit.verify(conn).intact
+
+
+def test_tampered_entry_hours_is_named(engine):
+    p = _posted(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE entries SET hours = 990000 WHERE id = :id"), {"id": p.id})
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert not v.intact and v.broken.table == "entries" and v.broken.id == p.id
+    assert 'hours is "99" in the table but "7.5"' in v.broken.problem
+
+
+def test_deleted_claim_is_named(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM claims WHERE id = 'c2'"))
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert (v.broken.table, v.broken.id) == ("claims", "c2") and "missing" in v.broken.problem
+
+
+def test_a_row_inserted_behind_the_programs_back_is_named(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(S.entries), {"id": "forged", "claim_id": "c2", "teacher_id": "t1", "year": 2020,
+                                            "date": dt.date(2020, 5, 1), "hours": Decimal("100"),
+                                            "buckets": [], "rule": "K-C3", "article": "第五条",
+                                            "posted_at": S.utcnow()})
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert (v.broken.table, v.broken.id) == ("entries", "forged") and "no audit record" in v.broken.problem
+
+
+def test_an_altered_audit_record_is_named(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 3"))
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert (v.broken.table, v.broken.id, v.broken.seq) == ("audit_log", "3", 3)
+    assert "altered" in v.broken.problem
+
+
+def test_a_deleted_audit_record_is_named(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM audit_log WHERE seq = 4"))
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert (v.broken.table, v.broken.id) == ("audit_log", "4") and "missing" in v.broken.problem
+
+
+def test_a_rehashed_audit_record_breaks_the_next_link(engine):
+    _posted(engine)
+    with engine.begin() as conn:
+        rec = audit.records(conn, newest_first=False)[2]
+        forged = {**rec.body(), "actor_id": "someone-else"}
+        conn.execute(sa.update(S.audit_log).where(S.audit_log.c.seq == rec.seq).values(
+            actor_id="someone-else", hash=audit.chain_hash(rec.prev_hash, forged)))
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+    assert v.broken.seq == rec.seq + 1 and "prev_hash" in v.broken.problem
+
+
+def test_canonical_json_is_stable_and_exact():
+    assert audit.canonical({"b": Decimal("7.50"), "a": dt.date(2020, 1, 2)}) == '{"a":"2020-01-02","b":"7.5"}'
+    assert audit.canonical({"x": "学分"}) == '{"x":"学分"}'
