@@ -174,6 +174,9 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
                                     activity=e.activity))
     transitions = tuple(hook.xuefen_transition(teacher=teacher, history=history, as_of=as_of,
                                                settings=settings) or ())
+    for t in transitions:  # a transition rule may move the cycle's window (Transition.cycle)
+        if t.cycle is not None:
+            cycle = history.cycle = t.cycle
     order = sorted(range(len(entries)), key=lambda i: (entries[i].date, entries[i].activity))
     counted = {}
     for i, e in enumerate(entries):
@@ -217,7 +220,8 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         cycle_results=cycle_results, cycle_met=cycle_met, certificate=None,
         transitions=transitions, warnings=tuple(warnings))
     ev = hook.xuefen_review(evaluation=ev, teacher=teacher, history=history, settings=settings) or ev
-    cert = hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=settings)
+    cert = hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=settings,
+                                   kind=None)
     return attrs.evolve(ev, certificate=cert)
 
 

@@ -214,13 +214,19 @@ def xuefen_cohort_limit(activity: Activity, settings: dict) -> CohortLimit | Non
 
 @hookspec(firstresult=True)
 def xuefen_certificate(teacher: Teacher, cycle: Cycle | None, evaluation: Evaluation,
-                       settings: dict) -> CertificateSpec | None:
+                       settings: dict, kind: str | None) -> CertificateSpec | None:
     """Say whether a certificate is due, its title, issuer and validity.
 
-    Called at the end of every evaluation and by ``xuefen certificate issue``.
+    Called at the end of every evaluation (``kind`` None) and by ``xuefen
+    certificate issue`` (:mod:`xuefen.certificates`) with the kind asked for.
     Stops at first non-None result.
 
-    :returns: a :class:`~xuefen.model.CertificateSpec`, or None to defer.
+    :param kind: the certificate asked for (e.g. ``cycle``, ``new_teacher``), or
+        None for the region's main certificate, the one every evaluation reports.
+    :returns: a :class:`~xuefen.model.CertificateSpec` (its ``valid_until``,
+        ``starts_cycle`` and ``once_from`` tell the issuer the validity, whether
+        issuing starts the teacher's next cycle, and the span it is issued once
+        for), or None to defer.
 
     Use in sub-jurisdiction plugins: implement only where the certificate differs.
     """

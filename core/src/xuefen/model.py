@@ -347,9 +347,14 @@ class CertificateSpec:
     issuer: str | None = None  #: org level or body that issues it
     valid_years: int | None = None
     kind: str = "cycle"  #: e.g. ``cycle``, ``new_teacher``
+    valid_until: dt.date | None = None  #: last valid day if issued on the evaluation date (region's count)
+    starts_cycle: bool = False  #: issuing it starts the teacher's next cycle on the issue date
+    once_from: dt.date | None = None  #: start of the span it is issued once for (default: the cycle's start)
 
     def as_json(self) -> dict:
         d = {"eligible": self.eligible, "rule": self.rule, "article": self.article, "reason": self.reason}
+        if self.valid_until is not None:
+            d["valid_until"] = self.valid_until.isoformat()
         for k in ("title", "issuer", "valid_years"):
             if getattr(self, k) is not None:
                 d[k] = getattr(self, k)
@@ -366,6 +371,7 @@ class Transition:
     decision: str
     detail: str = ""
     data: dict = attrs.field(factory=dict, hash=False)
+    cycle: Cycle | None = None  #: where the rule moves the teacher's cycle window, the new window
 
     def as_json(self) -> dict:
         d = {"rule": self.rule, "article": self.article, "decision": self.decision, "detail": self.detail}
