@@ -187,3 +187,151 @@ def generate(seed: int, profile: Profile, *, teachers: int = 200, schools: int =
 
     return {"orgs": orgs, "actors": actors, "teachers": teacher_rows, "activities": activity_rows,
             "report_org": p.county[0], "year": Y}
+
+
+# -- running the demo through the real import and workflow ------------------------------------
+
+#: what reviewers say when they send a claim back or turn it down (invented, typical)
+RETURN_REASONS = ("completion certificate scan is unreadable; please upload it again",
+                  "training notice missing; attach the notice with the hours stated")
+REJECT_REASONS = ("the organiser is not an approved training provider",
+                  "the same training was already registered under another record")
+
+
+@attrs.define
+class Tally:
+    """What happened at each stage of the demo run."""
+
+    approved: dict = attrs.field(factory=dict)  #: stage → claims approved there
+    returned: dict = attrs.field(factory=dict)
+    rejected: dict = attrs.field(factory=dict)
+    refused: dict = attrs.field(factory=dict)  #: rule → actions refused by it (e.g. a cohort limit)
+    resubmitted: int = 0
+    revoked: int = 0
+    entries: int = 0
+
+    def add(self, field: str, key: str) -> None:
+        d = getattr(self, field)
+        d[key] = d.get(key, 0) + 1
+
+
+def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
+    """Import ``data`` and take every claim through its stages as the right actors.
+
+    Each school admin works through their queue (a few claims go back to the teacher
+    for a better scan, and are resubmitted; an excellent grade over a cohort's limit
+    is refused and goes back too), then the county's (or, for a city-direct school,
+    the city's) admin does the same (a few rejected), and one approved claim found
+    falsified is revoked. Deterministic for a seed.
+    """
+    from xuefen import workflow
+    from xuefen.errors import RefusedAction
+
+    rng = random.Random(seed * 7919 + 1)
+    on = on or dt.date(int(data["year"]) + 1, 1, 15)
+    import_rows(engine, data)
+    tally = Tally()
+    admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
+                    key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))
+    for _round in range(4):  # a stage at a time; returned claims come back in the next round
+        moved = False
+        for admin in admins:
+            with engine.begin() as conn:
+                waiting = [(r.id, r.state) for r in workflow.queue(conn, admin["id"])]
+            for cid, state in waiting:
+                moved = True
+                roll = rng.random()
+                try:
+                    if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
+                        workflow.return_(engine, cid, admin["id"], rng.choice(RETURN_REASONS), as_of=on)
+                        tally.add("returned", state)
+                    elif admin["role"] != "school_admin" and roll < 0.012:
+                        workflow.reject(engine, cid, admin["id"], rng.choice(REJECT_REASONS), as_of=on)
+                        tally.add("rejected", state)
+                    else:
+                        out = workflow.approve(engine, cid, admin["id"], as_of=on)
+                        tally.add("approved", state)
+                        tally.entries += len(out.entries)
+                except RefusedAction as exc:
+                    rule = _cited_rule(str(exc))
+                    tally.add("refused", rule)
+                    workflow.return_(engine, cid, admin["id"], f"refused: {exc}", as_of=on)
+                    tally.add("returned", state)
+        # teachers fix what came back for a better scan (a grade over the cohort limit stays returned)
+        with engine.begin() as conn:
+            from xuefen.store.schema import claims
+            import sqlalchemy as sa
+            back = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.reason)
+                                     .where(claims.c.state == workflow.RETURNED).order_by(claims.c.id)))
+        for row in back:
+            if row.reason and row.reason.startswith("refused:"):
+                continue
+            school_admin = next(a["id"] for a in admins if a["org_id"] == _school(data, row.teacher_id))
+            with engine.begin() as conn:
+                workflow.act(conn, row.id, "resubmit", school_admin, as_of=on)
+            tally.resubmitted += 1
+            moved = True
+        if not moved:
+            break
+    # one approved claim turns out to rest on a forged certificate
+    with engine.begin() as conn:
+        from xuefen.store.schema import claims
+        import sqlalchemy as sa
+        approved = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id)
+                                     .where(claims.c.state == workflow.APPROVED).order_by(claims.c.id)))
+    if approved:
+        victim = approved[rng.randrange(len(approved))]
+        county = next(a["id"] for a in admins if a["role"] == "county_admin")
+        try:
+            workflow.revoke(engine, victim.id, county, "completion certificate found forged on spot check",
+                            falsified=True, as_of=on)
+            tally.revoked += 1
+        except RefusedAction:
+            pass
+    return tally
+
+
+def _school(data: dict, teacher_id: str) -> str:
+    return next(t["school_id"] for t in data["teachers"] if t["id"] == teacher_id)
+
+
+def _cited_rule(message: str) -> str:
+    import re
+    found = re.findall(r"\(([A-Z]+-[A-Z]+\d+),", message)
+    return found[-1] if found else "refused"
+
+
+#: the import order of the demo's tables (each refers to the ones before it)
+TABLE_ORDER = ("orgs", "actors", "teachers", "activities")
+
+
+def write_tables(data: dict, folder) -> dict[str, "Path"]:
+    """Write the data's tables as CSV files (FORMATS.md §3) in ``folder``; returns kind → path."""
+    import csv
+    from pathlib import Path
+
+    out = {}
+    for kind in TABLE_ORDER:
+        rows = data[kind]
+        fields: list[str] = []
+        for r in rows:
+            fields += [k for k in r if k not in fields]
+        path = Path(folder) / f"{kind}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields)
+            w.writeheader()
+            for r in rows:
+                w.writerow({k: r.get(k, "") for k in fields})
+        out[kind] = path
+    return out
+
+
+def import_rows(engine, data: dict) -> None:
+    """Import the data through the same code as ``xuefen import`` (its CSV files, in order)."""
+    import tempfile
+
+    from xuefen.io import imports
+
+    with tempfile.TemporaryDirectory(prefix="xuefen-demo-") as tmp:
+        for kind, path in write_tables(data, tmp).items():
+            imports.import_file(engine, kind, path)

@@ -313,7 +313,7 @@ def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, 
     row = {"id": cid, "serial": f"{claim.region}-{cid}", "teacher_id": claim.teacher_id, "region": claim.region,
            "kind": "cycle", "title": cert.title if cert else None, "issuer": cert.issuer if cert else None,
            "cycle_start": ev.cycle.start, "cycle_end": ev.cycle.end, "issued_on": as_of,
-           "valid_until": None, "rule": cert.rule if cert else stage.rule,
+           "valid_until": cert.valid_until if cert else None, "rule": cert.rule if cert else stage.rule,
            "article": cert.article if cert else stage.article,
            "data": {"claim": claim.id, "stages": [s.name for s in Flow.of(claim.stages, "cycle").stages]}}
     audit.insert(conn, actor_id, certificates, [row], action="certify")

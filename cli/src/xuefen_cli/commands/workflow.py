@@ -1,0 +1,241 @@
+"""The approval workflow: ``submit``, ``queue``, ``approve``, ``return``, ``reject``, ``revoke``, ``claims``.
+
+Every action names its actor (``--as``); a refused action exits 3 and changes
+nothing, a claim changed by someone else meanwhile exits 4.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+import sqlalchemy as sa
+from rich.table import Table
+
+from xuefen import workflow
+from xuefen.errors import Conflict, InputError, NotFound, RefusedAction, XuefenError
+from xuefen.store import open_engine
+from xuefen.store.schema import claims
+from xuefen_cli.output import console, print_json
+
+
+def _engine(ctx):
+    return open_engine(ctx.obj["db_url"])
+
+
+def _day(value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--on: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+AS = click.option("--as", "actor", required=True, metavar="ACTOR", help="Who acts (an actor id).")
+VERSION = click.option("--expect-version", "version", type=int, default=None,
+                       help="The claim version you looked at; refused (exit 4) if someone changed it since.")
+ON = click.option("--on", "on", metavar="DATE", default=None, help="Day of the action (default: today).")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _show(outcome: workflow.Outcome) -> None:
+    c = console()
+    c.print(f"{outcome.claim}: {outcome.before} → [bold]{outcome.after}[/] by {outcome.actor} "
+            f"(version {outcome.version})")
+    for e in outcome.entries:
+        j = e.as_json()
+        amount = " ".join(f"{j[u]} {u}" for u in ("hours", "credits") if j[u] is not None)
+        c.print(f"  {'reversed' if e.reverses else 'posted'} {amount} for {e.activity} ({e.year}) "
+                f"{e.rule} {e.article}")
+    for r in outcome.refused:
+        c.print(f"  [yellow]no hours[/] for {r.activity}: {r.reason} ({r.rule}, {r.article})")
+    for w in outcome.warnings:
+        c.print(f"  [yellow]warning[/] {w.rule} ({w.article}): {w.message}")
+    if outcome.certificate:
+        c.print(f"  cycle certified: certificate {outcome.certificate}")
+
+
+def _one(ctx, claim_id, action, actor, as_json, **kw):
+    outcome = workflow.run(_engine(ctx), claim_id, action, actor, **kw)
+    if as_json:
+        print_json(outcome.as_json())
+    else:
+        _show(outcome)
+
+
+@click.command("submit")
+@click.argument("teacher")
+@click.argument("activity", required=False)
+@AS
+@click.option("--cycle", is_flag=True, help="Submit the teacher's current cycle for review instead.")
+@ON
+@JSON
+@click.pass_context
+def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
+    """Submit an activity (or with --cycle, the teacher's cycle) for review; resubmit a returned claim."""
+    if not cycle and not activity:
+        raise InputError("submit: give an ACTIVITY id, or --cycle")
+    engine = _engine(ctx)
+    day = _day(on)
+    with engine.begin() as conn:
+        purpose = "cycle" if cycle else "activity"
+        q = sa.select(claims).where(claims.c.teacher_id == teacher, claims.c.purpose == purpose)
+        if not cycle:
+            q = q.where(claims.c.activity_id == activity)
+        else:
+            q = q.where(claims.c.state == workflow.RETURNED)
+        existing = conn.execute(q).first()
+        if existing is not None and existing.state == workflow.RETURNED:
+            outcome = workflow.act(conn, existing.id, "resubmit", actor, as_of=day)
+            result = outcome.as_json()
+        elif existing is not None:
+            raise RefusedAction(f"claim {existing.id} already exists and is {existing.state}")
+        else:
+            cid = workflow.open_claim(conn, actor, teacher, None if cycle else activity, purpose=purpose, as_of=day)
+            row = workflow.claim_row(conn, cid)
+            result = {"claim": cid, "action": "submit", "actor": actor, "after": row.state, "version": row.version}
+    if as_json:
+        print_json(result)
+    else:
+        console().print(f"{result['claim']}: submitted, now [bold]{result['after']}[/] (version {result['version']})")
+
+
+@click.command("queue")
+@AS
+@JSON
+@click.pass_context
+def queue_cmd(ctx, actor, as_json):
+    """What waits for ACTOR: claims at a stage this actor serves, oldest first."""
+    with _engine(ctx).begin() as conn:
+        rows = workflow.queue(conn, actor)
+    items = [{"claim": r.id, "teacher": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school_id,
+              "activity": r.activity_id, "purpose": r.purpose, "state": r.state, "version": r.version,
+              "submitted": r.created_at.isoformat()} for r in rows]
+    if as_json:
+        print_json(items)
+        return
+    t = Table("claim", "teacher", "school", "purpose", "stage", "version", title=f"queue of {actor} ({len(items)})")
+    for i in items:
+        t.add_row(i["claim"], f"{i['teacher']} {i['teacher_name'] or ''}".strip(), i["school"] or "", i["purpose"],
+                  i["state"], str(i["version"]))
+    console().print(t)
+
+
+@click.command("approve")
+@click.argument("claim_ids", nargs=-1)
+@AS
+@click.option("--all-queued", is_flag=True, help="Approve every claim in ACTOR's queue.")
+@VERSION
+@ON
+@JSON
+@click.pass_context
+def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, as_json):
+    """Approve claims at their current stage; each claim in its own transaction.
+
+    Final approval posts the entries the activity earns (the same conversion as
+    ``xuefen evaluate``) or certifies the cycle. With several claims, each one
+    that is refused or in conflict is reported and the others go on; the exit
+    code is then that of the first failure.
+    """
+    engine = _engine(ctx)
+    ids = list(claim_ids)
+    if all_queued:
+        with engine.begin() as conn:
+            ids += [r.id for r in workflow.queue(conn, actor) if r.id not in ids]
+    if not ids:
+        if all_queued:
+            if as_json:
+                print_json([])
+            else:
+                console().print(f"nothing waits for {actor}")
+            return
+        raise InputError("approve: give CLAIM ids, or --all-queued")
+    if version is not None and len(ids) > 1:
+        raise InputError("approve: --expect-version applies to one claim")
+    if len(ids) == 1 and not all_queued:
+        _one(ctx, ids[0], "approve", actor, as_json, version=version, as_of=_day(on))
+        return
+    results = []
+    first_error: XuefenError | None = None
+    day = _day(on)
+    for cid in ids:
+        try:
+            outcome = workflow.approve(engine, cid, actor, as_of=day)
+            results.append(outcome.as_json())
+            if not as_json:
+                _show(outcome)
+        except (RefusedAction, Conflict, NotFound) as exc:
+            first_error = first_error or exc
+            results.append({"claim": cid, "action": "approve", "actor": actor, "error": str(exc),
+                            "exit_code": exc.exit_code})
+            if not as_json:
+                click.echo(f"error: {exc}", err=True)
+    if as_json:
+        print_json(results)
+    else:
+        done = sum(1 for r in results if "error" not in r)
+        console().print(f"approved {done} of {len(results)} claim(s)")
+    if first_error is not None:
+        sys.exit(first_error.exit_code)
+
+
+def _reasoned(name, help_text):
+    @click.command(name, help=help_text)
+    @click.argument("claim_id")
+    @AS
+    @click.option("--reason", required=True, help="Why (recorded on the claim and in the audit log).")
+    @VERSION
+    @ON
+    @JSON
+    @click.pass_context
+    def cmd(ctx, claim_id, actor, reason, version, on, as_json):
+        _one(ctx, claim_id, name, actor, as_json, reason=reason, version=version, as_of=_day(on))
+
+    return cmd
+
+
+return_cmd = _reasoned("return", "Send a claim back to the teacher for correction (resubmitting restarts its review).")
+reject_cmd = _reasoned("reject", "Reject a claim for good, with a reason.")
+
+
+@click.command("revoke")
+@click.argument("claim_id")
+@AS
+@click.option("--reason", required=True, help="Why (recorded on the claim and in the audit log).")
+@click.option("--falsified", is_flag=True, help="The claim was falsified: also record it in the teacher's "
+              "integrity file.")
+@VERSION
+@ON
+@JSON
+@click.pass_context
+def revoke_cmd(ctx, claim_id, actor, reason, falsified, version, on, as_json):
+    """Revoke an approved claim: reversing entries cancel what it posted."""
+    _one(ctx, claim_id, "revoke", actor, as_json, reason=reason, falsified=falsified, version=version,
+         as_of=_day(on))
+
+
+@click.command("claims")
+@click.option("--teacher", "teacher_id", required=True, help="Teacher id.")
+@JSON
+@click.pass_context
+def claims_cmd(ctx, teacher_id, as_json):
+    """A teacher's claims, their state, version and reason."""
+    with _engine(ctx).begin() as conn:
+        rows = workflow.claims_of(conn, teacher_id)
+        if not rows:
+            from xuefen import registry
+            registry.teacher(conn, teacher_id)  # NotFound when the teacher is unknown
+    items = [{"claim": r.id, "activity": r.activity_id, "purpose": r.purpose, "state": r.state,
+              "version": r.version, "reason": r.reason, "stages": [s["name"] for s in r.stages],
+              "updated": r.updated_at.isoformat()} for r in rows]
+    if as_json:
+        print_json(items)
+        return
+    t = Table("claim", "purpose", "state", "version", "reason", title=f"claims of {teacher_id}")
+    for i in items:
+        t.add_row(i["claim"], i["purpose"], i["state"], str(i["version"]), i["reason"] or "")
+    console().print(t)
+
+
+COMMANDS = [submit_cmd, queue_cmd, approve_cmd, return_cmd, reject_cmd, revoke_cmd, claims_cmd]
