@@ -250,3 +250,19 @@ __all__ = ["Actor", "Claim", "Org", "activities_of", "activity_as_row", "activit
            "activity_from_row", "claim_id_for", "claims_where", "get_activity", "get_actor", "get_claim",
            "get_org", "get_teacher", "org_chain", "stage_as_json", "stage_from_json", "teacher_as_row",
            "teacher_from_row", "teacher_region"]
+
+
+# -- region settings -------------------------------------------------------------
+
+
+def region_settings(conn, region: str) -> dict:
+    """The settings a database holds for a region (``settings`` table): name → value."""
+    from xuefen.store.schema import settings
+    q = sa.select(settings.c.name, settings.c.value).where(settings.c.region == region)
+    return {r.name: r.value for r in conn.execute(q)}
+
+
+def region_runtime(conn, region: str):
+    """:func:`xuefen.regions.runtime` for ``region`` with the settings stored in the database."""
+    from xuefen.regions import runtime
+    return runtime(region, region_settings(conn, region))

@@ -1,0 +1,345 @@
+"""Importing the tables of FORMATS.md §3 (orgs, actors, teachers, activities) into the database.
+
+All or nothing per file: every row is parsed with the field parsers of
+:mod:`xuefen.io.fields` and checked against the database (the school exists
+and is a school, the org unit exists, the teacher exists, the region is
+installed); any problem and nothing is written, and every bad row is reported
+as ``FILE:LINE: field: what is wrong`` in one :class:`~xuefen.errors.InputError`.
+
+Re-importing is idempotent: a row whose id is already stored with the same
+data is skipped; with different data it is an error row (a correction is a
+workflow action, never a silent overwrite).
+
+An imported activity opens its claim in the first approval stage its region
+returns (``xuefen_approval_stages(purpose="activity")``). New rows are written
+with Core ``executemany`` in chunks, each with its audit record naming the
+importing actor, in the caller's one transaction.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import attrs
+import sqlalchemy as sa
+
+from xuefen import audit
+from xuefen.errors import InputError
+from xuefen.io import fields as F
+from xuefen.io.tables import Table, read_table
+from xuefen.regions import installed
+from xuefen.store import repo
+from xuefen.store.schema import activities, actors, claims, orgs, teachers, utcnow
+
+KINDS = ("orgs", "actors", "teachers", "activities")
+#: ids looked up per query when checking what is already stored
+LOOKUP_CHUNK = 500
+#: org levels from the top; a parent must be higher than its child
+LEVEL_ORDER = ("province", "city", "county", "school")
+#: at most this many differing fields are named in a "different data" problem
+DIFF_FIELDS_SHOWN = 3
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@attrs.frozen
+class ImportResult:
+    """What an import did."""
+
+    kind: str
+    path: str
+    rows: int  #: records in the file
+    created: int  #: new rows written
+    unchanged: int  #: rows already stored with the same data
+    claims: int = 0  #: claims opened (activities)
+
+    def as_json(self) -> dict:
+        return attrs.asdict(self)
+
+
+def import_file(engine, kind: str, path: str | Path, *, actor_id: str = "system",
+                progress: Progress | None = None) -> ImportResult:
+    """Read ``path`` (CSV or XLSX) and import it as ``kind`` in one transaction."""
+    table = read_table(path)
+    with engine.begin() as conn:
+        return import_table(conn, kind, table, actor_id=actor_id, progress=progress)
+
+
+def import_table(conn, kind: str, table: Table, *, actor_id: str = "system",
+                 progress: Progress | None = None) -> ImportResult:
+    """Import an already read table in the caller's transaction (see the module docstring)."""
+    if kind not in KINDS:
+        raise InputError(f"{kind}: not something to import (one of {', '.join(KINDS)})")
+    return _Importer(conn, kind, table, actor_id, progress or (lambda *_: None)).run()
+
+
+class _Importer:
+    def __init__(self, conn, kind: str, table: Table, actor_id: str, progress: Progress):
+        self.conn, self.kind, self.table, self.actor_id, self.progress = conn, kind, table, actor_id, progress
+        self.path = str(table.path)
+        self.problems: list[str] = []
+        self._runtimes: dict = {}
+
+    # -- shared --
+
+    def where(self, line: int) -> str:
+        return f"{self.path}:{line}"
+
+    def run(self) -> ImportResult:
+        spec, required, extras = self._spec()
+        self._check_header(spec, required, extras)
+        build = getattr(self, f"_build_{self.kind}")
+        result = build()
+        if self.problems:
+            raise InputError(self.problems)
+        return result
+
+    def _spec(self):
+        regions = installed()
+        if self.kind == "orgs":
+            return F.ORG_FIELDS, F.ORG_REQUIRED, set()
+        if self.kind == "actors":
+            return F.ACTOR_FIELDS, F.ACTOR_REQUIRED, set()
+        if self.kind == "teachers":
+            extras = {f for rp in regions.values() for f in rp.region.teacher_fields}
+            return F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), extras
+        extras = {f for rp in regions.values() for f in rp.region.activity_fields}
+        return {"teacher_id": F.parse_str, **F.ACTIVITY_FIELDS}, ("teacher_id",) + F.ACTIVITY_REQUIRED, extras
+
+    def _check_header(self, spec, required, extras) -> None:
+        cols = [h for h in self.table.header if h]
+        problems = [f"{self.where(1)}: {h}: unknown field" for h in cols if h not in spec and h not in extras]
+        problems += [f"{self.where(1)}: {r}: required column is missing" for r in required if r not in cols]
+        if problems:
+            raise InputError(problems)
+
+    def _parse(self, line: int, raw: dict, spec, required, extra_fields=()) -> dict | None:
+        values, probs = F.parse_record(raw, spec, required, self.where(line), tuple(extra_fields),
+                                       blank_is_missing=True)
+        self.problems += probs
+        return None if probs else values
+
+    def _existing(self, table: sa.Table, keys: list) -> dict:
+        """Stored rows of ``table`` whose primary key is in ``keys`` (tuples for composite keys)."""
+        cols = list(table.primary_key.columns)
+        out: dict = {}
+        keys = list(dict.fromkeys(keys))
+        for i in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[i:i + LOOKUP_CHUNK]
+            cond = cols[0].in_(chunk) if len(cols) == 1 else sa.tuple_(*cols).in_(chunk)
+            for row in self.conn.execute(sa.select(table).where(cond)):
+                m = dict(row._mapping)
+                out[m[cols[0].name] if len(cols) == 1 else tuple(m[c.name] for c in cols)] = m
+        return out
+
+    def _same_or_problem(self, table: sa.Table, line: int, label: str, new: dict, old: dict) -> bool:
+        """True when the stored row equals ``new``; otherwise report which fields differ."""
+        a, b = audit.image(table, old), audit.image(table, audit.complete(table, new))
+        if a == b:
+            return True
+        diffs = []
+        for k in (c.name for c in table.columns):
+            if a.get(k) != b.get(k):
+                if isinstance(a.get(k), dict) and isinstance(b.get(k), dict):
+                    for kk in sorted(set(a[k]) | set(b[k])):
+                        if a[k].get(kk) != b[k].get(kk):
+                            diffs.append(f"{kk}: {audit.canonical(a[k].get(kk))} → {audit.canonical(b[k].get(kk))}")
+                else:
+                    diffs.append(f"{k}: {audit.canonical(a.get(k))} → {audit.canonical(b.get(k))}")
+        shown = "; ".join(diffs[:DIFF_FIELDS_SHOWN]) + (f"; and {len(diffs) - DIFF_FIELDS_SHOWN} more"
+                                                        if len(diffs) > DIFF_FIELDS_SHOWN else "")
+        self.problems.append(f"{self.where(line)}: id: {label} is already stored with different data ({shown}); "
+                             f"a re-import never overwrites")
+        return False
+
+    def _write(self, table: sa.Table, rows: list[dict]) -> None:
+        if not rows or self.problems:
+            return
+        done = 0
+        for i in range(0, len(rows), audit.CHUNK):
+            chunk = rows[i:i + audit.CHUNK]
+            audit.insert(self.conn, self.actor_id, table, chunk, action="import")
+            done += len(chunk)
+            self.progress(f"writing {table.name}", done, len(rows))
+
+    def _runtime(self, region: str):
+        if region not in self._runtimes:
+            self._runtimes[region] = repo.region_runtime(self.conn, region) if region in installed() else None
+        return self._runtimes[region]
+
+    def _unknown_region(self, region) -> str:
+        known = ", ".join(sorted(installed())) or "none installed"
+        return f"unknown region {region!r} (installed: {known})"
+
+    def _dup(self, seen: dict, key, line: int, field: str, label: str) -> bool:
+        if key in seen:
+            self.problems.append(f"{self.where(line)}: {field}: {label} repeats line {seen[key]}")
+            return True
+        seen[key] = line
+        return False
+
+    def _tick(self, n: int) -> None:
+        if n % 1000 == 0 or n == len(self.table):
+            self.progress("checking", n, len(self.table))
+
+    # -- orgs --
+
+    def _build_orgs(self) -> ImportResult:
+        parsed, seen = [], {}
+        for n, (line, raw) in enumerate(self.table.rows, 1):
+            v = self._parse(line, raw, F.ORG_FIELDS, F.ORG_REQUIRED)
+            self._tick(n)
+            if v is None or self._dup(seen, v["id"], line, "id", f"org {v['id']!r}"):
+                continue
+            if v["region"] not in installed():
+                self.problems.append(f"{self.where(line)}: region: {self._unknown_region(v['region'])}")
+                continue
+            parsed.append((line, repo.Org(id=v["id"], name=v["name"], level=v["level"], region=v["region"],
+                                          parent_id=v.get("parent_id"))))
+        in_file = {o.id: o for _, o in parsed}
+        parents = self._existing(orgs, [o.parent_id for _, o in parsed if o.parent_id and o.parent_id not in in_file])
+        stored = self._existing(orgs, [o.id for _, o in parsed])
+        new, unchanged = [], 0
+        for line, o in parsed:
+            if o.parent_id:
+                p = in_file.get(o.parent_id) or (repo.Org.from_row(parents[o.parent_id])
+                                                 if o.parent_id in parents else None)
+                if p is None:
+                    self.problems.append(f"{self.where(line)}: parent_id: no org unit {o.parent_id!r} "
+                                         f"(neither in this file nor in the database)")
+                    continue
+                if LEVEL_ORDER.index(p.level) >= LEVEL_ORDER.index(o.level):
+                    self.problems.append(f"{self.where(line)}: parent_id: {o.parent_id!r} is a {p.level}; "
+                                         f"a {o.level}'s parent must be higher "
+                                         f"({', '.join(LEVEL_ORDER[:LEVEL_ORDER.index(o.level)]) or 'none'})")
+                    continue
+            if o.id in stored:
+                unchanged += self._same_or_problem(orgs, line, f"org {o.id!r}", o.as_row(), stored[o.id])
+            else:
+                new.append(o)
+        new.sort(key=lambda o: LEVEL_ORDER.index(o.level))  # parents before children
+        self._write(orgs, [o.as_row() for o in new])
+        return ImportResult("orgs", self.path, len(self.table), len(new), unchanged)
+
+    # -- actors --
+
+    def _build_actors(self) -> ImportResult:
+        parsed, seen = [], {}
+        for n, (line, raw) in enumerate(self.table.rows, 1):
+            v = self._parse(line, raw, F.ACTOR_FIELDS, F.ACTOR_REQUIRED)
+            self._tick(n)
+            if v is None or self._dup(seen, v["id"], line, "id", f"actor {v['id']!r}"):
+                continue
+            parsed.append((line, repo.Actor(id=v["id"], name=v["name"], role=v["role"], org_id=v["org_id"])))
+        known = self._existing(orgs, [a.org_id for _, a in parsed])
+        stored = self._existing(actors, [a.id for _, a in parsed])
+        new, unchanged = [], 0
+        for line, a in parsed:
+            if a.org_id not in known:
+                self.problems.append(f"{self.where(line)}: org_id: no org unit {a.org_id!r} (import the orgs first)")
+            elif a.id in stored:
+                # an actor's key, status and data are managed elsewhere; a re-import compares what the file holds
+                old = stored[a.id]
+                mine = {**old, "name": a.name, "role": a.role, "org_id": a.org_id}
+                unchanged += self._same_or_problem(actors, line, f"actor {a.id!r}", mine, old)
+            else:
+                new.append(a)
+        self._write(actors, [a.as_row() for a in new])
+        return ImportResult("actors", self.path, len(self.table), len(new), unchanged)
+
+    # -- teachers --
+
+    def _build_teachers(self) -> ImportResult:
+        schools = self._existing(orgs, [str(raw.get("school_id") or "").strip() for _, raw in self.table.rows])
+        parsed, seen = [], {}
+        for n, (line, raw) in enumerate(self.table.rows, 1):
+            self._tick(n)
+            school = schools.get(str(raw.get("school_id") or "").strip())
+            rt = self._runtime(school["region"]) if school else None
+            v = self._parse(line, raw, F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",),
+                            rt.region.teacher_fields if rt else ())
+            if v is None or self._dup(seen, v["id"], line, "id", f"teacher {v['id']!r}"):
+                continue
+            if school is None:
+                self.problems.append(f"{self.where(line)}: school_id: no org unit {v['school_id']!r} "
+                                     f"(import the orgs first)")
+                continue
+            if school["level"] != "school":
+                self.problems.append(f"{self.where(line)}: school_id: {v['school_id']!r} is a {school['level']}, "
+                                     f"not a school")
+                continue
+            if rt is None:
+                self.problems.append(f"{self.where(line)}: school_id: the school's region: "
+                                     f"{self._unknown_region(school['region'])}")
+                continue
+            parsed.append((line, F.teacher_from(v)))
+        stored = self._existing(teachers, [t.id for _, t in parsed])
+        new, unchanged = [], 0
+        for line, t in parsed:
+            row = repo.teacher_as_row(t)
+            if t.id in stored:
+                unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", row, stored[t.id])
+            else:
+                new.append(row)
+        self._write(teachers, new)
+        return ImportResult("teachers", self.path, len(self.table), len(new), unchanged)
+
+    # -- activities --
+
+    def _build_activities(self) -> ImportResult:
+        ids = [str(raw.get("teacher_id") or "").strip() for _, raw in self.table.rows]
+        found = self._existing(teachers, ids)
+        school_ids = {t["school_id"] for t in found.values() if t["school_id"]}
+        schools = self._existing(orgs, list(school_ids))
+        spec = {"teacher_id": F.parse_str, **F.ACTIVITY_FIELDS}
+        required = ("teacher_id",) + F.ACTIVITY_REQUIRED
+        parsed, seen = [], {}
+        for n, (line, raw) in enumerate(self.table.rows, 1):
+            self._tick(n)
+            trow = found.get(str(raw.get("teacher_id") or "").strip())
+            school = schools.get(trow["school_id"]) if trow and trow["school_id"] else None
+            rt = self._runtime(school["region"]) if school else None
+            v = self._parse(line, raw, spec, required, rt.region.activity_fields if rt else ())
+            if v is None:
+                continue
+            tid = v.pop("teacher_id")
+            if self._dup(seen, (tid, v["id"]), line, "id", f"activity {v['id']!r} of teacher {tid!r}"):
+                continue
+            if trow is None:
+                self.problems.append(f"{self.where(line)}: teacher_id: no teacher {tid!r} (import the teachers first)")
+                continue
+            if school is None:
+                self.problems.append(f"{self.where(line)}: teacher_id: teacher {tid!r} has no school, "
+                                     f"so no region's rules apply")
+                continue
+            if rt is None:
+                self.problems.append(f"{self.where(line)}: teacher_id: the region of teacher {tid!r}: "
+                                     f"{self._unknown_region(school['region'])}")
+                continue
+            parsed.append((line, tid, F.activity_from(v), rt))
+        stored = self._existing(activities, [(tid, a.id) for _, tid, a, _ in parsed])
+        teacher_values = {}
+        new_acts, new_claims, unchanged = [], [], 0
+        now = utcnow()
+        for line, tid, act, rt in parsed:
+            row = repo.activity_as_row(tid, act)
+            if (tid, act.id) in stored:
+                unchanged += self._same_or_problem(activities, line, f"activity {act.id!r} of teacher {tid!r}",
+                                                   row, stored[(tid, act.id)])
+                continue
+            if tid not in teacher_values:
+                teacher_values[tid] = repo.teacher_from_row(found[tid])
+            stages = rt.hook.xuefen_approval_stages(activity=act, teacher=teacher_values[tid],
+                                                    settings=rt.settings, purpose="activity")
+            if not stages:
+                self.problems.append(f"{self.where(line)}: kind: region {rt.code!r} gives no approval stages "
+                                     f"for this activity")
+                continue
+            new_acts.append(row)
+            new_claims.append(repo.Claim(
+                id=repo.claim_id_for(tid, act.id), teacher_id=tid, activity_id=act.id, region=rt.code,
+                purpose="activity", stages=tuple(stages), state=stages[0].name, version=1,
+                created_at=now, updated_at=now).as_row())
+        self._write(activities, new_acts)
+        self._write(claims, new_claims)
+        return ImportResult("activities", self.path, len(self.table), len(new_acts), unchanged, len(new_claims))
