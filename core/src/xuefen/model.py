@@ -413,6 +413,9 @@ class Region:
     cycle_rule: tuple[str, str] = ("", "")  #: (rule id, article) that sets the cycle's length
     activity_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)  #: extra fields it declares
     teacher_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: optional ``(region, settings) -> Region``: where a region's dates are readings (named
+    #: settings, e.g. a cut-over day), the runtime applies the resolved settings through it
+    with_settings: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
 
     def ruleset_on(self, day: dt.date) -> RuleSet | None:
         for rs in self.rulesets:

@@ -196,6 +196,8 @@ def runtime(code: str, overrides: dict | None = None) -> RegionRuntime:
             raise InputError(f"settings: {name}: unknown setting of region {code!r} (known: {known})")
         values[name] = _coerce_setting(specs[name], value)
     region = pm.hook.xuefen_region()
+    if region.with_settings is not None:  # dates that are readings follow the resolved settings
+        region = region.with_settings(region, values)
     return RegionRuntime(code=code, pm=pm, region=region, settings=values, setting_specs=specs)
 
 
