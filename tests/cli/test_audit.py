@@ -1,0 +1,89 @@
+"""``xuefen audit verify`` / ``audit log`` against a real SQLite file, and tampering found by SQL."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from decimal import Decimal
+
+import pytest
+
+from xuefen import ledger
+from xuefen.model import Entry
+from xuefen.store import open_engine, repo
+
+from tests.cli.test_import import ACTIVITIES, ORGS, TEACHERS, _write
+
+
+@pytest.fixture
+def posted(cli, tmp_path):
+    """Imported data plus one claim's entries posted through the ledger; returns the entry id."""
+    cli("init", expect=0)
+    for kind, text in (("orgs", ORGS), ("teachers", TEACHERS), ("activities", ACTIVITIES)):
+        cli("import", kind, _write(tmp_path, f"{kind}.csv", text), expect=0)
+    eng = open_engine(cli.db_url)
+    with eng.begin() as conn:
+        [p] = ledger.post(conn, repo.claim_id_for("t2", "a1"), "t2",
+                          [Entry("a1", 2021, dt.date(2021, 5, 6), "K-C3", "第五条", hours=Decimal("7.5"))],
+                          actor_id="cty1")
+    eng.dispose()
+    return p.id
+
+
+def _sql(db_url, statement, *params):
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    con.execute(statement, params)
+    con.commit()
+    con.close()
+
+
+def test_verify_intact(cli, posted):
+    r = cli("audit", "verify", expect=0)
+    assert r.output.strip() == "chain intact, 14 records"
+    assert json.loads(cli("audit", "verify", "--json", expect=0).output) == {"intact": True, "records": 14,
+                                                                             "broken": None}
+
+
+def test_verify_names_an_entry_whose_hours_were_updated_in_sql(cli, posted):
+    _sql(cli.db_url, "UPDATE entries SET hours = hours * 2 WHERE id = ?", posted)
+    r = cli("audit", "verify", expect=1)
+    assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 14" in r.output
+
+
+def test_verify_names_a_claim_deleted_in_sql(cli, posted):
+    claim = repo.claim_id_for("t1", "a2")
+    _sql(cli.db_url, "DELETE FROM claims WHERE id = ?", claim)
+    r = cli("audit", "verify", expect=1)
+    assert f"broken: claims {claim}: row is missing" in r.output
+
+
+def test_verify_names_a_claim_whose_state_was_changed_in_sql(cli, posted):
+    claim = repo.claim_id_for("t1", "a1")
+    _sql(cli.db_url, "UPDATE claims SET state = 'approved' WHERE id = ?", claim)
+    r = cli("audit", "verify", expect=1)
+    assert f"broken: claims {claim}: state is \"approved\" in the table but \"school_review\"" in r.output
+
+
+def test_verify_names_an_audit_record_updated_in_sql(cli, posted):
+    _sql(cli.db_url, "UPDATE audit_log SET actor_id = 'nobody' WHERE seq = 5")
+    r = cli("audit", "verify", expect=1)
+    assert "broken: audit_log 5: hash does not match the record's content" in r.output
+    out = json.loads(cli("audit", "verify", "--json", expect=1).output)
+    assert out["broken"] == {"table": "audit_log", "id": "5", "seq": 5,
+                             "problem": "hash does not match the record's content (the record was altered)"}
+
+
+def test_verify_names_an_audit_record_deleted_in_sql(cli, posted):
+    _sql(cli.db_url, "DELETE FROM audit_log WHERE seq = 7")
+    r = cli("audit", "verify", expect=1)
+    assert "broken: audit_log 7: record 7 is missing" in r.output
+
+
+def test_log_shows_the_newest_records_with_actor_and_change(cli, posted):
+    recs = json.loads(cli("audit", "log", "--limit", "3", "--json", expect=0).output)
+    assert [r["seq"] for r in recs] == [14, 13, 12]
+    assert recs[0]["actor_id"] == "cty1" and recs[0]["action"] == "post" and recs[0]["after"]["hours"] == "7.5"
+    text = cli("audit", "log", "--limit", "1", expect=0).output
+    assert "cty1" in text and "post" in text
+    only = json.loads(cli("audit", "log", "--object", f"entry:{posted}", "--json", expect=0).output)
+    assert [r["object_id"] for r in only] == [posted]
