@@ -19,10 +19,10 @@ import sqlalchemy as sa
 
 from xuefen.errors import InputError, NotFound
 from xuefen.evaluate import Case, evaluate_many
-from xuefen.io import fields as F
 from xuefen.model import Activity, Evaluation, Teacher
 from xuefen.regions import runtime
-from xuefen.store.schema import activities, claims, orgs, settings, teachers
+from xuefen.store import repo
+from xuefen.store.schema import activities, claims, orgs, teachers
 
 #: the claim states whose activity counts
 COUNTED_STATES = ("approved",)
@@ -77,33 +77,11 @@ def region_of_school(conn, school_id: str | None) -> str:
     raise InputError(f"school {school_id!r}: not an org unit, so the teacher's region is unknown")
 
 
-# -- rows to values ----------------------------------------------------------------
+# -- rows to values (the store's named constructors) ---------------------------------------
 
-
-def teacher_from_row(row) -> Teacher:
-    """A :class:`Teacher` from a ``teachers`` row."""
-    leave = F.parse_leave(row.leave) if row.leave else ()
-    return Teacher(id=row.id, stage=row.stage, hired_on=row.hired_on, principal_since=row.principal_since,
-                   class_teacher=bool(row.class_teacher), cycle_start=row.cycle_start,
-                   previous_certificate_on=row.previous_certificate_on, school_id=row.school_id, leave=leave,
-                   normal_school_graduate=bool(row.normal_school_graduate), name=row.name,
-                   extra=dict(row.data or {}))
-
-
-def activity_from_row(row) -> Activity:
-    """An :class:`Activity` from an ``activities`` row (its JSON holds every §1 field)."""
-    data = dict(row.data or {})
-    data.pop("teacher_id", None)
-    data.update({"id": row.id, "kind": row.kind, "date": row.date.isoformat()})
-    extra = data.pop("extra", None) or {}
-    values, problems = F.parse_record(data, F.ACTIVITY_FIELDS, F.ACTIVITY_REQUIRED,
-                                      f"activity {row.id!r} of teacher {row.teacher_id!r}",
-                                      extra_fields=tuple(data))
-    if problems:
-        raise InputError(problems)
-    if extra:
-        values["extra"] = {**values.get("extra", {}), **extra}
-    return F.activity_from(values)
+teacher_from_row = repo.teacher_from_row
+activity_from_row = repo.activity_from_row
+region_settings = repo.region_settings
 
 
 def teacher(conn, teacher_id: str) -> tuple[Teacher, str]:
@@ -120,12 +98,6 @@ def activity(conn, teacher_id: str, activity_id: str) -> Activity:
     if row is None:
         raise NotFound(f"activity {activity_id!r} of teacher {teacher_id!r} not found")
     return activity_from_row(row)
-
-
-def region_settings(conn, region: str) -> dict:
-    """The region's settings stored in the database (``settings`` table); defaults fill the rest."""
-    rows = conn.execute(sa.select(settings.c.name, settings.c.value).where(settings.c.region == region))
-    return {name: value for name, value in rows}
 
 
 def approved_activities(conn, teacher_ids: Iterable[str]) -> dict[str, list[Activity]]:

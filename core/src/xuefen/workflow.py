@@ -33,7 +33,8 @@ from xuefen import audit, ledger, registry
 from xuefen.errors import Conflict, NotFound, RefusedAction
 from xuefen.evaluate import convert_all
 from xuefen.model import Entry, Refusal, Stage, Warning
-from xuefen.regions import RegionRuntime, runtime
+from xuefen.regions import RegionRuntime
+from xuefen.store import repo
 from xuefen.store.schema import activities, actors, certificates, claims, integrity, teachers, utcnow
 
 APPROVED = "approved"
@@ -44,17 +45,12 @@ REVOKED = "revoked"
 FINAL = {"activity": APPROVED, "cycle": CERTIFIED}
 ACTIONS = ("approve", "return", "reject", "revoke", "resubmit")
 
-_STAGE_FIELDS = [a.name for a in attrs.fields(Stage)]
-
-
 def stage_to_json(stage: Stage) -> dict:
-    return {k: getattr(stage, k) for k in _STAGE_FIELDS}
+    return repo.stage_as_json(stage)
 
 
 def stage_from_json(data: dict | Stage) -> Stage:
-    if isinstance(data, Stage):
-        return data
-    return Stage(**{k: v for k, v in data.items() if k in _STAGE_FIELDS})
+    return data if isinstance(data, Stage) else repo.stage_from_json(data)
 
 
 class _Token:
@@ -162,8 +158,18 @@ class Outcome:
         return d
 
 
-def claim_row(conn, claim_id: str):
-    row = conn.execute(sa.select(claims).where(claims.c.id == claim_id)).first()
+def claim_row(conn, claim_id: str, *, lock: bool = False):
+    """The claim's row; ``lock`` holds it (``FOR UPDATE`` on PostgreSQL) until the transaction ends.
+
+    An action locks the claim before anything else: two processes acting on one
+    claim then queue on its row, and the second sees the first's new version
+    (a :class:`Conflict`) instead of both posting entries and deadlocking on the
+    audit log. SQLite needs no lock: every transaction is ``BEGIN IMMEDIATE``.
+    """
+    q = sa.select(claims).where(claims.c.id == claim_id)
+    if lock and conn.dialect.name == "postgresql":
+        q = q.with_for_update()
+    row = conn.execute(q).first()
     if row is None:
         raise NotFound(f"claim {claim_id!r} not found")
     return row
@@ -221,10 +227,6 @@ def refusal_for(actor, teacher_id: str, stage: Stage, chain: list) -> str | None
 
 def _school_of(conn, teacher_id: str) -> str | None:
     return conn.execute(sa.select(teachers.c.school_id).where(teachers.c.id == teacher_id)).scalar_one_or_none()
-
-
-def _runtime(conn, region: str) -> RegionRuntime:
-    return runtime(region, registry.region_settings(conn, region))
 
 
 def _conflict(claim_id: str, detail: str = "") -> Conflict:
@@ -343,7 +345,7 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
     if action not in ACTIONS:
         raise RefusedAction(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
     as_of = as_of or dt.date.today()
-    claim = claim_row(conn, claim_id)
+    claim = claim_row(conn, claim_id, lock=True)
     if version is not None and claim.version != version:
         raise _conflict(claim.id, f" (it is at version {claim.version}, not {version})")
     actor = actor_row(conn, actor_id)
@@ -372,7 +374,7 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
         reason = _need_reason(action, reason)
     if action == "approve":
         stage = flow.stage(claim.state)
-        rt = _runtime(conn, claim.region)
+        rt = repo.region_runtime(conn, claim.region)
         if stage.records_assessment and claim.purpose == "activity":
             cohort_check(conn, claim, registry.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
         if new_state == flow.final:
@@ -434,9 +436,10 @@ def approve_many(engine, claim_ids: Iterable[str], actor_id: str, **kw) -> list[
 
 
 def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str, start: dt.date | None = None) -> str:
+    """The claim id of an activity (the importer's), or of a teacher's cycle starting on ``start``."""
     if purpose == "cycle":
-        return f"{teacher_id}:cycle:{start.isoformat() if start else 'current'}"
-    return f"{teacher_id}:{activity_id}"
+        return f"cycle:{teacher_id}:{start.isoformat() if start else 'current'}"
+    return repo.claim_id_for(teacher_id, activity_id)
 
 
 def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = None, *,
@@ -448,7 +451,7 @@ def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = N
     """
     as_of = as_of or dt.date.today()
     teacher, region = registry.teacher(conn, teacher_id)
-    rt = _runtime(conn, region)
+    rt = repo.region_runtime(conn, region)
     act_value = registry.activity(conn, teacher_id, activity_id) if purpose == "activity" else None
     stages = rt.hook.xuefen_approval_stages(activity=act_value, teacher=teacher, settings=rt.settings,
                                             purpose=purpose)
