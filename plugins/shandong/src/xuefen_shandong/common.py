@@ -1,0 +1,86 @@
+"""What the three Shandong codes share: region-declared fields and the move between cities (S-R2)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from xuefen.errors import InputError
+from xuefen.io import fields as F
+from xuefen.model import Entry, Refusal
+
+#: teacher fields the Shandong codes declare (FORMATS.md §1 additions)
+TEACHER_FIELDS = (
+    "moved_on",  # date the teacher moved into this region from another Shandong region (S-R2, D-S1)
+    "previous_region",  # region code the teacher moved from (default ``shandong``)
+    "rotation_school_id",  # school a rotating (交流轮岗) teacher teaches at (D-R1)
+)
+#: activity fields the Shandong codes declare
+ACTIVITY_FIELDS = (
+    "school_recognised",  # the school recognised it as 自主研习 (S-C6 → S-C5)
+    "school_recognized",  # the same, US spelling
+    "falsified",  # found falsified (S-F1)
+    "absent_without_leave",  # Weifang W-Z3: selected for off-duty training, absent without leave
+)
+
+
+def act_flag(act, name: str) -> bool:
+    """A declared boolean field of an activity; a bad value is an error naming the activity and field."""
+    raw = act.extra.get(name)
+    if raw is None:
+        return False
+    try:
+        return F.parse_bool(raw)
+    except ValueError as exc:
+        raise InputError(f"activity {act.id!r}: {name}: {exc}") from None
+
+
+def school_recognised(act) -> bool:
+    return act_flag(act, "school_recognised") or act_flag(act, "school_recognized")
+
+
+def teacher_move(teacher) -> tuple[dt.date | None, str | None]:
+    """(moved_on, previous_region) of a teacher, or (None, None)."""
+    raw = teacher.extra.get("moved_on")
+    if raw is None:
+        return None, None
+    try:
+        moved_on = F.parse_date(raw)
+    except ValueError as exc:
+        raise InputError(f"teacher {teacher.id!r}: moved_on: {exc}") from None
+    prev = teacher.extra.get("previous_region", "shandong")
+    if not isinstance(prev, str) or not prev.strip():
+        raise InputError(f"teacher {teacher.id!r}: previous_region: {prev!r} is not a region code")
+    return moved_on, prev.strip()
+
+
+def convert_before_move(act, teacher, history, own_code: str | None, rule_row):
+    """S-R2: an activity before the teacher's move is evaluated under the region it was earned in.
+
+    Returns None when the activity is not before a move into ``own_code``.
+    """
+    from xuefen import regions  # late: the regions are discovered after this module loads
+
+    if own_code is None:
+        return None
+    moved_on, prev = teacher_move(teacher)
+    if moved_on is None or act.date >= moved_on or prev == own_code:
+        return None
+    rid, art = rule_row.id, rule_row.article
+    installed = regions.installed()
+    if prev not in installed:
+        known = ", ".join(sorted(installed))
+        raise InputError(f"teacher {teacher.id!r}: previous_region: unknown region {prev!r} (installed: {known})")
+    if "shandong" not in [rp.code for rp in regions.chain(prev)]:
+        return [Refusal(act.id, rid, art, f"earned in {prev} before the move on {moved_on}: credits are valid "
+                                          f"across Shandong only")]
+    rt = regions.runtime(prev)
+    rs = rt.region.ruleset_on(act.date)
+    if rs is None:
+        return [Refusal(act.id, rid, art, f"dated {act.date}, before the move on {moved_on}, when no installed rule "
+                                          f"set of {prev} was in force")]
+    target = rt if rs.delegate is None else rt.delegate(rs.delegate)
+    results = target.hook.xuefen_convert(activity=act, teacher=teacher, history=history, ruleset=rs,
+                                         settings=target.settings) or []
+    tag = f"moved_from_{prev}"
+    return [attrs.evolve(r, buckets=r.buckets + (tag,)) if isinstance(r, Entry) else r for r in results]
