@@ -261,6 +261,21 @@ def test_L_R3_L_R4_knowledge_and_ability_are_separate_modules():
     assert year_req(ev, 2019, "L-R3")["counted"] == "22" and year_req(ev, 2019, "L-R4")["counted"] == "0"
 
 
+def test_L_R4_ability_24_a_year_120_a_cycle_from_its_module_only():
+    # 24 credits of ability: 20 hours × rate 1 × (1 + 0.20, 良) = 24 exactly
+    ev = case([county("a", hours=20, module="ability", score=80), county("k", hours=30, module="knowledge")])
+    r = year_req(ev, 2019, "L-R4")
+    assert (r["unit"], r["required"], r["counted"], r["met"], r["article"]) == ("credits", "24", "24", True, "第十一条")
+    ev = case([county("a", hours=20, module="ability", score=79), county("k", hours=30, module="knowledge")])
+    r = year_req(ev, 2019, "L-R4")
+    assert (r["counted"], r["met"]) == ("23", False)  # 中 0.15: 23 of 24
+    acts = [county(f"a{y}", f"{y}-05-10", hours=20, module="ability", score=80) for y in range(2019, 2024)]
+    r = cycle_req(case(acts, as_of="2023-12-31"), "L-R4")
+    assert (r["required"], r["counted"], r["met"]) == ("120", "120", True)
+    acts[-1] = county("a2023", "2023-05-10", hours="19.99", module="ability", score=80)
+    assert cycle_req(case(acts, as_of="2023-12-31"), "L-R4")["met"] is False
+
+
 def test_L_R5_class_teacher_training_defaults_to_class_management():
     ev = case([act("c", "class_teacher_training", level="county", hours=10, rate=1, score=60)])
     assert year_req(ev, 2019, "L-R5")["counted"] == "11"
