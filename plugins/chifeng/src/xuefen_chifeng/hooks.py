@@ -188,7 +188,7 @@ def _refuse(act, rule, reason):
 def _buckets(act, rt: Route) -> tuple[str, ...]:
     out = [rt.route, act.kind]
     if act.level:
-        out.append(act.level)
+        out += [act.level, f"level:{act.level}"]  # the bare level for requirements, the prefixed one for reports
     if rt.delivery == R["C-C1"].values["delivery"] and rt.route == REQUIRED:
         out.append("centralized")
     dim = dimension(act)
@@ -218,6 +218,9 @@ def xuefen_convert(activity, teacher, settings):
     early = refusal_before(act, teacher, settings)
     if early:
         return early
+    if act.assessment is not None and act.assessment not in R["C-C3"].values["earning"]:
+        return _refuse(act, "C-C3", f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
+                                    f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")
     rt = route(act, settings)
     if rt.route is None:
         return _refuse(act, "C-C1", rt.reason)
@@ -225,9 +228,13 @@ def xuefen_convert(activity, teacher, settings):
     out: list = []
     if rt.warning:
         out.append(Warning(rule, R[rule].article, rt.warning, activity=act.id))
-    if act.assessment is not None and act.assessment not in R["C-C3"].values["earning"]:
-        return out + _refuse(act, "C-C3", f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
-                                          f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")
+    if act.credits is not None:
+        out.append(Warning(rule, R[rule].article, f"credits {dec_str(act.credits)} stated: not used, the system "
+                           f"converts the hours (第十四条)", activity=act.id))
+    if act.score is not None and act.assessment is None:
+        out.append(Warning("C-C3", R["C-C3"].article, f"score {dec_str(act.score)} without an assessment: "
+                           f"the method grades 优秀/合格/不合格 (第十九条), so the score is not graded and the "
+                           f"activity earns as passed; state assessment", activity=act.id))
     if act.hours is None:
         return out + _refuse(act, rule, "hours: required: credits are converted from the hours the organising "
                                         "body states" + (" (days are not converted)" if act.days is not None else ""))

@@ -1,0 +1,72 @@
+"""Small builders for Chifeng cases: evaluate through the real pipeline and pick results."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xuefen.evaluate import evaluate
+from xuefen.io.case import parse_case
+
+
+def case(activities, *, as_of="2020-12-31", settings=None, **teacher):
+    t = {"id": "T-CF-TEST", "stage": "junior", "hired_on": "2010-09-01", "cycle_start": "2020-01-01"}
+    t.update(teacher)
+    data = {"region": "chifeng", "as_of": as_of, "teacher": t, "activities": activities}
+    if settings:
+        data["settings"] = settings
+    return evaluate(parse_case(data)).as_json()
+
+
+def act(id, kind, date="2020-05-10", **fields):
+    return {"id": id, "kind": kind, "date": date, **fields}
+
+
+def county(id, date="2020-05-10", **kw):
+    """A centralized training of the county authority: a required course unless flagged otherwise."""
+    kw.setdefault("delivery", "centralized")
+    return act(id, "training", date, level="county", **kw)
+
+
+def school(id, date="2020-05-10", **kw):
+    return act(id, "school_based", date, level="school", **kw)
+
+
+def credits(ev, activity):
+    return sum((Decimal(e["credits"]) for e in ev["entries"] if e["activity"] == activity), Decimal(0))
+
+
+def entry(ev, activity):
+    found = [e for e in ev["entries"] if e["activity"] == activity]
+    assert len(found) == 1, ev["entries"]
+    return found[0]
+
+
+def refusal(ev, activity):
+    found = [r for r in ev["refused"] if r["activity"] == activity]
+    assert len(found) == 1, (ev["refused"], ev["entries"])
+    return found[0]
+
+
+def reqs(results, rule, label=None):
+    return [r for r in results if r["rule"] == rule and (label is None or r.get("label") == label)]
+
+
+def year_req(ev, year, rule, label=None):
+    for y in ev["years"]:
+        if y["year"] == year:
+            found = reqs(y["requirements"], rule, label)
+            return found[0] if found else None
+    return None
+
+
+def cycle_req(ev, rule, label=None):
+    found = reqs(ev["cycle"]["requirements"], rule, label)
+    return found[0] if found else None
+
+
+def full_cycle(start_year=2020, *, required=42, elective_hours=60):
+    """Five years each with ``required`` required credits and ``elective_hours`` elective hours (× 0.5)."""
+    out = []
+    for y in range(start_year, start_year + 5):
+        out.append(county(f"r{y}", f"{y}-04-01", hours=required))
+        out.append(school(f"e{y}", f"{y}-10-01", hours=elective_hours))
+    return out
