@@ -1,12 +1,12 @@
-"""``xuefen audit verify`` / ``audit log`` against a real SQLite file, and tampering found by SQL."""
+"""``xuefen audit verify`` / ``audit log`` against a real database (SQLite or PostgreSQL), and tampering found by SQL."""
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from xuefen import ledger
 from xuefen.model import Entry
@@ -30,11 +30,12 @@ def posted(cli, tmp_path):
     return p.id
 
 
-def _sql(db_url, statement, *params):
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    con.execute(statement, params)
-    con.commit()
-    con.close()
+def _sql(db_url, statement, **params):
+    """Run one raw SQL statement behind the program's back (no audit record), on either database."""
+    eng = sa.create_engine(db_url)
+    with eng.begin() as conn:
+        conn.execute(sa.text(statement), params)
+    eng.dispose()
 
 
 def test_verify_intact(cli, posted):
@@ -45,21 +46,21 @@ def test_verify_intact(cli, posted):
 
 
 def test_verify_names_an_entry_whose_hours_were_updated_in_sql(cli, posted):
-    _sql(cli.db_url, "UPDATE entries SET hours = hours * 2 WHERE id = ?", posted)
+    _sql(cli.db_url, "UPDATE entries SET hours = hours * 2 WHERE id = :id", id=posted)
     r = cli("audit", "verify", expect=1)
     assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 14" in r.output
 
 
 def test_verify_names_a_claim_deleted_in_sql(cli, posted):
     claim = repo.claim_id_for("t1", "a2")
-    _sql(cli.db_url, "DELETE FROM claims WHERE id = ?", claim)
+    _sql(cli.db_url, "DELETE FROM claims WHERE id = :id", id=claim)
     r = cli("audit", "verify", expect=1)
     assert f"broken: claims {claim}: row is missing" in r.output
 
 
 def test_verify_names_a_claim_whose_state_was_changed_in_sql(cli, posted):
     claim = repo.claim_id_for("t1", "a1")
-    _sql(cli.db_url, "UPDATE claims SET state = 'approved' WHERE id = ?", claim)
+    _sql(cli.db_url, "UPDATE claims SET state = 'approved' WHERE id = :id", id=claim)
     r = cli("audit", "verify", expect=1)
     assert f"broken: claims {claim}: state is \"approved\" in the table but \"school_review\"" in r.output
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import Workbook
 
 ORGS = """id,name,level,parent_id,region
@@ -36,8 +36,11 @@ def _write(tmp_path, name, text, encoding="utf-8"):
 
 
 def _count(db_url, table):
-    path = db_url.removeprefix("sqlite:///")
-    return sqlite3.connect(path).execute(f"select count(*) from {table}").fetchone()[0]
+    eng = sa.create_engine(db_url)
+    with eng.connect() as conn:
+        n = conn.execute(sa.text(f"select count(*) from {table}")).scalar_one()
+    eng.dispose()
+    return n
 
 
 @pytest.fixture
