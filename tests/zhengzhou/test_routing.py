@@ -23,7 +23,8 @@ def t(stage="junior", affiliation=None, **kw):
     extra = kw.pop("extra", {})
     if affiliation:
         extra["affiliation"] = affiliation
-    return Teacher("ZZ-R1", stage, previous_certificate_on=d(2017, 4, 1), extra=extra, **kw)
+    prev = kw.pop("previous_certificate_on", d(2017, 4, 1))
+    return Teacher("ZZ-R1", stage, previous_certificate_on=prev, extra=extra, **kw)
 
 
 def a(kind="training", level=None, **kw):
@@ -92,15 +93,22 @@ def test_Z_R5_new_teacher_training_designed_by_county_or_city():
 
 
 def test_Z_T1_paper_path_route_is_the_degree_route_on_paper():
-    teacher = t("junior", "county", extra={"cutover_path": "paper_path"})
+    teacher = t("junior", "county", extra={"cutover_path": "paper_path"}, previous_certificate_on=d(2013, 3, 1))
     assert stages(a(level="provincial"), teacher) == [("school_admin", "school", "Z-T1", True),
                                                       ("county_admin", "county", "Z-T1", True)]
     cyc = stages(None, teacher, purpose="cycle")
     assert cyc[-1] == ("city_admin", "city", "Z-T1", True)  # the Zhengzhou bureau issues it
 
 
+def test_Z_T1_paper_route_ends_with_the_certificate_that_starts_the_next_cycle():
+    # the paper-path certificate issued 2018-06-01 starts a cycle on the system: the recorded path no longer routes
+    teacher = t("junior", "county", extra={"cutover_path": "paper_path"}, previous_certificate_on=d(2018, 6, 1))
+    assert stages(a(level="provincial"), teacher) == [("province_admin", "province", "Z-A1", False)]
+    assert stages(None, teacher, purpose="cycle") == [("county_admin", "county", "Z-R1", False)]
+
+
 def test_Z_T1_system_path_hours_before_the_cutover_take_the_degree_route_in_the_system():
-    teacher = t("junior", "city_direct", extra={"cutover_path": "system_path"})
+    teacher = t("junior", "city_direct", extra={"cutover_path": "system_path"}, previous_certificate_on=d(2013, 3, 1))
     assert stages(a(level="county", date=d(2016, 6, 1)), teacher) == [("school_admin", "school", "Z-T1", False),
                                                                       ("city_admin", "city", "Z-T1", False)]
     assert stages(a(level="county", date=d(2017, 6, 1)), teacher) == [("county_admin", "county", "Z-A1", False)]

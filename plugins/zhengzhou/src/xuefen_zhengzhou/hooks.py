@@ -25,6 +25,9 @@ CURRENT = "郑教明电〔2017〕139号"
 #: bucket of new-teacher training that counts towards Z-R5's 120 (passed, within the first year)
 NEW_TEACHER_QUALIFYING = "new_teacher_first_year_passed"
 
+#: the decisions of Z-T1
+PATHS = ("system_path", "paper_path", "complete")
+
 #: region-declared teacher fields (they land in ``Teacher.extra``); see README
 TEACHER_FIELDS = ("affiliation", "qualified", "cutover_path")
 #: region-declared activity fields (they land in ``Activity.extra``); see README
@@ -626,10 +629,18 @@ def _designer(activity, teacher) -> str:
     return R["Z-A1"].values["approver"][level]
 
 
+def recorded_path(teacher) -> str | None:
+    """The Z-T1 path recorded on the teacher (``cutover_path``, written by ``xuefen migrate zhengzhou-cutover``);
+    None once a certificate issued after the cutover started a new cycle: that cycle is on the system."""
+    path = _field(teacher, "cutover_path", F.one_of(PATHS), None, f"teacher {teacher.id!r}")
+    if teacher.previous_certificate_on is not None and teacher.previous_certificate_on > CUTOVER:
+        return None
+    return path
+
+
 @hookimpl
 def xuefen_approval_stages(activity, teacher, settings, purpose):
-    path = _field(teacher, "cutover_path", F.one_of(("system_path", "paper_path", "complete")), None,
-                  f"teacher {teacher.id!r}")
+    path = recorded_path(teacher)
     if purpose == "cycle":
         if path == "paper_path":
             return [Stage("school_review", "school_admin", "school", "Z-T1", R["Z-T1"].article, on_paper=True),

@@ -1,0 +1,252 @@
+"""Certificates: issue once per span, a serial number, validity, the next cycle.
+
+The region decides through ``xuefen_certificate(kind=...)`` whether a
+certificate is due, its title and issuer, its last valid day, the span it is
+issued once for (``once_from``) and whether issuing it starts the teacher's
+next cycle (``starts_cycle``). This module only carries that out, for any
+region:
+
+- the teacher is evaluated from the database (approved claims only) as of the
+  issue date, exactly as ``status`` does;
+- a certificate is refused when the region says it is not due, or when one of
+  the same kind was already issued for the same span (the certificate row's id
+  is ``TEACHER:KIND:ONCE_FROM``, so even two concurrent issuers cannot both
+  succeed, and the cycle certification of :mod:`xuefen.workflow` writes the
+  same id);
+- the row goes into ``certificates`` through the audit log with a serial
+  number ``REGION-KIND-YEAR-NNNNNN`` (sequential per region, kind and year);
+- with ``starts_cycle`` the teacher's ``previous_certificate_on`` and
+  ``cycle_start`` become the issue date, also through the audit log.
+
+Who may issue: an active admin whose unit contains the teacher's school; for
+the cycle certificate, the reviewer of the last stage of the region's cycle
+route (``xuefen_approval_stages(purpose="cycle")``). Never the teacher.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+import sqlalchemy as sa
+
+from xuefen import audit, registry
+from xuefen.errors import InputError, NotFound, RefusedAction
+from xuefen.model import CertificateSpec, Evaluation
+from xuefen.store import repo
+from xuefen.store.schema import certificates, teachers
+
+#: the certificate a region issues when no kind is asked for
+MAIN_KIND = "cycle"
+
+
+@attrs.frozen
+class Certificate:
+    """One issued certificate (a ``certificates`` row)."""
+
+    id: str
+    serial: str
+    teacher: str
+    region: str
+    kind: str
+    issued_on: dt.date
+    rule: str
+    article: str
+    title: str | None = None
+    issuer: str | None = None
+    cycle_start: dt.date | None = None
+    cycle_end: dt.date | None = None
+    valid_until: dt.date | None = None  #: last valid day, inclusive; None: no end
+    data: dict = attrs.field(factory=dict, hash=False)
+
+    @classmethod
+    def from_row(cls, row) -> "Certificate":
+        m = row._mapping
+        return cls(id=m["id"], serial=m["serial"], teacher=m["teacher_id"], region=m["region"], kind=m["kind"],
+                   issued_on=m["issued_on"], rule=m["rule"], article=m["article"], title=m["title"],
+                   issuer=m["issuer"], cycle_start=m["cycle_start"], cycle_end=m["cycle_end"],
+                   valid_until=m["valid_until"], data=dict(m["data"] or {}))
+
+    def status_on(self, day: dt.date) -> str:
+        """``valid``, ``expired`` or ``not_yet_issued`` on ``day`` (``valid_until`` is the last valid day)."""
+        if day < self.issued_on:
+            return "not_yet_issued"
+        if self.valid_until is not None and day > self.valid_until:
+            return "expired"
+        return "valid"
+
+    def as_json(self, on: dt.date | None = None) -> dict:
+        d = {"id": self.id, "serial": self.serial, "teacher": self.teacher, "region": self.region,
+             "kind": self.kind, "title": self.title, "issuer": self.issuer,
+             "issued_on": self.issued_on.isoformat(),
+             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+             "cycle_start": self.cycle_start.isoformat() if self.cycle_start else None,
+             "cycle_end": self.cycle_end.isoformat() if self.cycle_end else None,
+             "rule": self.rule, "article": self.article, "data": audit.jsonable(self.data)}
+        if on is not None:
+            d["on"] = on.isoformat()
+            d["status"] = self.status_on(on)
+        return d
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def get(conn, key: str) -> Certificate:
+    """A certificate by serial number or id."""
+    row = conn.execute(sa.select(certificates).where(sa.or_(certificates.c.serial == key,
+                                                            certificates.c.id == key))).first()
+    if row is None:
+        raise NotFound(f"certificate {key!r} not found (give a serial number or a certificate id)")
+    return Certificate.from_row(row)
+
+
+def list_(conn, *, teacher_id: str | None = None, org_id: str | None = None, kind: str | None = None,
+          region: str | None = None) -> list[Certificate]:
+    """Certificates, oldest first; filtered by teacher, by org unit (every school under it), kind, region."""
+    q = sa.select(certificates)
+    if teacher_id is not None:
+        q = q.where(certificates.c.teacher_id == teacher_id)
+    if kind is not None:
+        q = q.where(certificates.c.kind == kind)
+    if region is not None:
+        q = q.where(certificates.c.region == region)
+    if org_id is not None:
+        ids = [r.id for r in registry.teachers_under(conn, org_id)]
+        if not ids:
+            return []
+        q = q.where(certificates.c.teacher_id.in_(ids))
+    rows = conn.execute(q.order_by(certificates.c.issued_on, certificates.c.serial))
+    return [Certificate.from_row(r) for r in rows]
+
+
+# -- deciding --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Decision:
+    """What the region says about a certificate for one teacher on one day."""
+
+    teacher: str
+    region: str
+    kind: str
+    on: dt.date
+    spec: CertificateSpec
+    evaluation: Evaluation
+    once_from: dt.date | None
+    issued: Certificate | None  #: the one already issued for this span, if any
+
+    @property
+    def cert_id(self) -> str:
+        span = self.once_from.isoformat() if self.once_from else "once"
+        return f"{self.teacher}:{self.kind}:{span}"
+
+
+def decide(conn, teacher_id: str, *, kind: str | None = None, on: dt.date | None = None) -> Decision:
+    """Evaluate the teacher as of ``on`` and ask the region about the certificate of ``kind``."""
+    on = on or dt.date.today()
+    teacher, region = registry.teacher(conn, teacher_id)
+    rt = repo.region_runtime(conn, region)
+    ev = registry.evaluate_teacher(conn, teacher_id, on)
+    spec = rt.hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=rt.settings,
+                                      kind=kind)
+    if spec is None:
+        raise RefusedAction(f"teacher {teacher_id}: region {region} issues no "
+                            f"{(kind + ' ') if kind else ''}certificate")
+    kind = kind or spec.kind or MAIN_KIND
+    once_from = spec.once_from or (ev.cycle.start if ev.cycle is not None else None)
+    return Decision(teacher=teacher_id, region=region, kind=kind, on=on, spec=spec, evaluation=ev,
+                    once_from=once_from, issued=_already(conn, teacher_id, kind, once_from))
+
+
+def _already(conn, teacher_id: str, kind: str, once_from: dt.date | None) -> Certificate | None:
+    """A certificate of ``kind`` already issued to the teacher for the span starting ``once_from``."""
+    q = sa.select(certificates).where(certificates.c.teacher_id == teacher_id, certificates.c.kind == kind)
+    if once_from is not None:
+        q = q.where(sa.or_(certificates.c.cycle_start == once_from, certificates.c.issued_on >= once_from))
+    row = conn.execute(q.order_by(certificates.c.issued_on.desc())).first()
+    return Certificate.from_row(row) if row is not None else None
+
+
+# -- issuing ---------------------------------------------------------------------------------
+
+
+def _check_actor(conn, actor_id: str, teacher_id: str, kind: str, region: str) -> None:
+    from xuefen import workflow
+
+    actor = workflow.actor_row(conn, actor_id)
+    teacher, _ = registry.teacher(conn, teacher_id)
+    chain = registry.ancestors(conn, teacher.school_id)
+    if not actor.active:
+        raise RefusedAction(f"actor {actor.id} is inactive")
+    if workflow.is_own(actor, teacher_id):
+        raise RefusedAction(f"actor {actor.id} may not issue a certificate to themselves")
+    if kind == MAIN_KIND:
+        rt = repo.region_runtime(conn, region)
+        stages = rt.hook.xuefen_approval_stages(activity=None, teacher=teacher, settings=rt.settings,
+                                                purpose="cycle")
+        if stages:
+            why = workflow.refusal_for(actor, teacher_id, stages[-1], chain)
+            if why:
+                raise RefusedAction(f"certificate: {why}")
+            return
+    if not actor.role.endswith("_admin"):
+        raise RefusedAction(f"certificate: {actor.id} is a {actor.role}; an admin issues certificates")
+    if not any(o.id == actor.org_id for o in chain):
+        school = chain[0].id if chain else None
+        raise RefusedAction(f"certificate: actor {actor.id}'s unit {actor.org_id} does not contain the teacher's "
+                            f"school {school}")
+
+
+def next_serial(conn, region: str, kind: str, year: int) -> str:
+    """``REGION-KIND-YEAR-NNNNNN``: one more than the highest of that region, kind and year."""
+    prefix = f"{region}-{kind}-{year}-".upper()
+    found = conn.execute(sa.select(certificates.c.serial)
+                         .where(certificates.c.serial.like(prefix + "%"))).scalars().all()
+    numbers = [int(m.group(1)) for s in found if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", s))]
+    return f"{prefix}{max(numbers, default=0) + 1:06d}"
+
+
+def issue(conn, teacher_id: str, actor_id: str, *, kind: str | None = None,
+          on: dt.date | None = None) -> Certificate:
+    """Issue the certificate of ``kind`` (the region's main one by default) inside the caller's transaction.
+
+    :raises RefusedAction: not due (the region's rule and reason), already issued for this span,
+        or the actor may not issue it.
+    """
+    d = decide(conn, teacher_id, kind=kind, on=on)
+    spec = d.spec
+    if d.issued is not None:
+        raise RefusedAction(f"teacher {teacher_id}: {d.kind} certificate {d.issued.serial} was already issued on "
+                            f"{d.issued.issued_on} for the span from {d.once_from}; it is issued once, never twice "
+                            f"({spec.rule}, {spec.article})")
+    if not spec.eligible:
+        raise RefusedAction(f"teacher {teacher_id}: no {d.kind} certificate on {d.on}: {spec.reason} "
+                            f"({spec.rule}, {spec.article})")
+    _check_actor(conn, actor_id, teacher_id, d.kind, d.region)
+    ev = d.evaluation
+    counted = {r.rule: r.counted for r in ev.cycle_results}
+    row = {"id": d.cert_id, "serial": next_serial(conn, d.region, d.kind, d.on.year), "teacher_id": teacher_id,
+           "region": d.region, "kind": d.kind, "title": spec.title, "issuer": spec.issuer,
+           "cycle_start": ev.cycle.start if ev.cycle is not None else None,
+           "cycle_end": ev.cycle.end if ev.cycle is not None else None, "issued_on": d.on,
+           "valid_until": spec.valid_until, "rule": spec.rule, "article": spec.article,
+           "data": audit.jsonable({"reason": spec.reason, "once_from": d.once_from, "counted": counted,
+                                   "exemptions": list(ev.exemptions),
+                                   "transitions": [t.as_json() for t in ev.transitions],
+                                   "starts_cycle": spec.starts_cycle})}
+    audit.insert(conn, actor_id, certificates, [row], action="issue_certificate")
+    if spec.starts_cycle:
+        audit.update(conn, actor_id, teachers, {"id": teacher_id},
+                     {"previous_certificate_on": d.on, "cycle_start": d.on}, action="next_cycle")
+    return Certificate.from_row(conn.execute(sa.select(certificates)
+                                             .where(certificates.c.id == row["id"])).first())
+
+
+def parse_day(value: str | None, what: str = "--on") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
