@@ -1,15 +1,43 @@
-"""Shandong (山东省): hooks. Every number comes from :mod:`xuefen_shandong.rules`."""
+"""Shandong (山东省): hooks. Every number comes from :mod:`xuefen_shandong.rules`.
+
+The conversion, the requirements, the leave make-up and the certificate are
+plain functions taking the table to cite (``T``), so a city that restates the
+province's rules in its own articles (Dongying) reuses them and every result
+names the article of the text that governs the teacher.
+"""
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
 from xuefen import hookimpl
-from xuefen.model import Region, RuleSet
+from xuefen.model import (CertificateSpec, Entry, Flag, Refusal, Region, Requirement, RuleSet, Setting, Stage,
+                          Warning, dec_str)
 
-from xuefen_shandong.rules import CODE, RULES as R, RULESET
+from xuefen_shandong import common
+from xuefen_shandong.rules import CODE, COUNTY_AND_ABOVE, RULES as R, RULESET, citations_for
 
-REGION = Region(code=CODE, name="山东省 Shandong", units=("credits",),
-                rulesets=(RuleSet(RULESET, R["S-D1"].values["start"], R["S-D1"].values["end"], "S-D1",
-                                  R["S-D1"].article),),
-                cycle_years=R["S-R1"].values["cycle_years"], cycle_rule=("S-R1", R["S-R1"].article))
+START, END = R["S-D1"].values["start"], R["S-D1"].values["end"]
+
+REGION = Region(
+    code=CODE,
+    name="山东省 Shandong",
+    units=("credits",),
+    rulesets=(RuleSet(RULESET, START, END, "S-D1", R["S-D1"].article),),
+    source="shandong-2015-and-others.txt, 第四篇: 山东省中小学教师继续教育学分管理办法 (鲁教师发〔2015〕3号)",
+    cycle_years=R["S-R1"].values["cycle_years"],
+    cycle_rule=("S-R1", R["S-R1"].article),
+    activity_fields=common.ACTIVITY_FIELDS,
+    teacher_fields=common.TEACHER_FIELDS,
+)
+
+#: kinds that are authority training (S-C1)
+TRAINING_KINDS = ("training", "class_teacher_training", "principal_training", "professional_certificate_training")
+#: kinds S-C6 names as registrable only when the school recognises them as 自主研习 (S-C5)
+SELF_STUDY_KINDS = ("research", "publication", "open_class", "competition", "volunteer_teaching", "mentoring",
+                    "studio", "self_study_exam", "other")
 
 
 @hookimpl
@@ -20,3 +48,322 @@ def xuefen_region():
 @hookimpl
 def xuefen_rules():
     return list(R.values())
+
+
+@hookimpl
+def xuefen_settings():
+    return [
+        Setting("school_based_rate", R["S-C5"].values["default_rate"], "S-C5", R["S-C5"].article,
+                "credits per hour of school-based training or recognised self-study whose record states no "
+                "credits (the school sets its own rate; the text gives none)"),
+        Setting("leave_makeup", "cycle", "S-L1", R["S-L1"].article,
+                "how long a teacher on leave may make up a year's shortfall (the authority sets it; the text "
+                "is silent): within the cycle, or in the next year only", ("cycle", "next_year")),
+    ]
+
+
+# -- conversion ---------------------------------------------------------------
+
+
+def entry(T, act, rule, credits, buckets, note=None, year=None, hours=None) -> Entry:
+    return Entry(activity=act.id, year=year or act.date.year, date=act.date, rule=rule, article=T[rule].article,
+                 credits=credits, hours=hours, buckets=tuple(dict.fromkeys(b for b in buckets if b)), note=note)
+
+
+def refuse(T, act, rule, reason) -> list:
+    return [Refusal(act.id, rule, T[rule].article, reason)]
+
+
+def _stated_rate(act, T):
+    """S-C1: 1 hour = 1 credit unless the project states a rate; a record with only credits keeps them."""
+    per = T["S-C1"].values["credits_per_hour"]
+    if act.hours is not None:
+        if act.rate is not None:
+            return act.hours * act.rate, f"{act.hours} hours × the project's rate {act.rate}"
+        return act.hours * per, None
+    if act.credits is not None:
+        return act.credits, "credits as the certificate states"
+    return None, None
+
+
+def training_buckets(act) -> list[str]:
+    """Buckets the structure checks select on: all-staff training (S-R3), face-to-face, 公需科目 (S-R4)."""
+    face = act.face_to_face or act.delivery == "centralized"
+    return ["training", act.kind, act.level,
+            "all_staff" if act.level in R["S-R3"].values["all_staff_levels"] else None,
+            "face_to_face" if face and act.level in R["S-R3"].values["face_to_face_levels"] else None,
+            "public_subject" if act.public_subject else None,
+            "class_teacher" if act.kind == "class_teacher_training" else None]
+
+
+def training(act, T, credits=None, note=None, rule="S-C1") -> list:
+    """S-C1 (and S-R5's class-teacher hours): authority training, passed."""
+    if act.assessment == "fail":
+        return refuse(T, act, rule, "assessment fail: only training passed (经考核合格) earns credits")
+    if credits is None:
+        credits, note = _stated_rate(act, T)
+    if credits is None:
+        return refuse(T, act, rule, "hours required: credits are computed from the hours trained")
+    hours = act.hours if act.kind == "class_teacher_training" else None
+    return [entry(T, act, rule, credits, training_buckets(act), note, hours=hours)]
+
+
+def school_based(act, T, settings, why=None) -> list:
+    """S-C5: school-based training and school-recognised self-study at the school's rate."""
+    if act.assessment == "fail":
+        return refuse(T, act, "S-C5", "assessment fail: the school did not certify it")
+    if act.credits is not None:
+        credits, note = act.credits, "credits as the school computed them"
+    elif act.hours is not None:
+        rate = settings["school_based_rate"]
+        credits, note = act.hours * rate, f"{act.hours} hours × {rate} (setting school_based_rate)"
+    else:
+        return refuse(T, act, "S-C5", "neither credits nor hours stated: the school computes the credits")
+    if why:
+        note = f"{why}; {note}"
+    kind = "self_study" if act.kind != "school_based" else None
+    return [entry(T, act, "S-C5", credits, ["school_based", kind, act.kind], note)]
+
+
+def academic_year_end(day: dt.date, first_month: int) -> int:
+    """The calendar year in which the academic year containing ``day`` ends."""
+    return day.year + 1 if day.month >= first_month else day.year
+
+
+def degree(act, history, T) -> list:
+    """S-C2: national-series study for a higher degree, passing grades: 72 per academic year, once."""
+    v = T["S-C2"].values
+    if not act.national_series:
+        return refuse(T, act, "S-C6", "degree study outside the national education series (国民教育系列) "
+                                      "is not in the registration scope")
+    if act.assessment == "fail":
+        return refuse(T, act, "S-C2", "grades not passed (学业成绩合格 required)")
+    year = academic_year_end(act.date, v["academic_year_first_month"])
+    prog = act.program_id or "-"
+    label = f"programme {prog}: academic year {year - 1}-{year}"
+    if any("degree_study" in e.buckets and e.note == label for e in history.entries):
+        return refuse(T, act, "S-C2", f"{label} is already credited: never twice for one academic year")
+    return [entry(T, act, "S-C2", v["credits_per_year"], ["degree_study", act.degree_level], label, year=year)]
+
+
+def new_teacher(act, history, T) -> list:
+    """S-C3: probation training of at least 120 hours, passed: 72 credits, once."""
+    v = T["S-C3"].values
+    if act.assessment == "fail":
+        return refuse(T, act, "S-C3", "probation training not passed")
+    if act.hours is None or act.hours < v["minimum_hours"]:
+        got = "no hours stated" if act.hours is None else f"{dec_str(act.hours)} hours"
+        return refuse(T, act, "S-C3", f"probation training must be at least {dec_str(v['minimum_hours'])} hours "
+                                      f"({got})")
+    if history.entries_of_kind("new_teacher"):
+        return refuse(T, act, "S-C3", "probation training is credited once")
+    return [entry(T, act, "S-C3", v["credits"], ["new_teacher", "training", act.level])]
+
+
+def trainer(act, T) -> list:
+    """S-C4: lecturer, course expert or tutor in county-or-above training: 2 × the hours taught."""
+    v = T["S-C4"].values
+    if act.role == "mentor":
+        return None  # 师徒结对 mentoring is not S-C4: S-C6 decides
+    if act.level is not None and act.level not in v["levels"]:
+        return refuse(T, act, "S-C4", f"only teaching in county-or-above training counts double, not {act.level}")
+    if act.hours is None:
+        return refuse(T, act, "S-C4", "hours required: the training hours taught")
+    return [entry(T, act, "S-C4", act.hours * v["factor"], ["trainer", act.level],
+                  f"{dec_str(v['factor'])} × {dec_str(act.hours)} hours taught")]
+
+
+def convert(act, teacher, history, settings, T) -> list:
+    """The province's conversion of one activity, citing table ``T``."""
+    if common.act_flag(act, "falsified"):
+        return refuse(T, act, "S-F1", "falsified (弄虚作假、骗取学分): the credit record is cancelled")
+    kind = act.kind
+    recognised = common.school_recognised(act)
+    if kind == "school_based" or (kind in TRAINING_KINDS and act.level == "school"):
+        return school_based(act, T, settings)
+    if kind in TRAINING_KINDS or kind == "new_teacher_training":
+        if not act.approved_by_authority:
+            if recognised:
+                return school_based(act, T, settings, "not authority training: school-recognised 自主研习")
+            return refuse(T, act, "S-C6", "training neither organised nor recognised by an education authority")
+        return new_teacher(act, history, T) if kind == "new_teacher_training" else training(act, T)
+    if kind == "degree_study":
+        return degree(act, history, T)
+    if kind == "trainer":
+        out = trainer(act, T)
+        if out is not None:
+            return out
+    if recognised:
+        return school_based(act, T, settings, f"{kind}: school-recognised 自主研习")
+    return refuse(T, act, "S-C6", f"{kind!r} is not in the registration scope (authority training, degree "
+                                  f"study, school-based training and school-recognised self-study); it counts "
+                                  f"only when the school recognises it as 自主研习 (school_recognised)")
+
+
+@hookimpl
+def xuefen_convert(activity, teacher, history, ruleset, settings):
+    code, T = citations_for(ruleset)
+    moved = common.convert_before_move(activity, teacher, history, code or CODE, T["S-R2"])
+    if moved is not None:
+        return moved
+    return convert(activity, teacher, history, settings, T)
+
+
+# -- requirements -------------------------------------------------------------
+
+
+def requirements(teacher, period, T) -> list[Requirement]:
+    r1 = T["S-R1"]
+    if period.kind == "year":
+        return [Requirement("S-R1", r1.article, "credits", minimum=r1.values["year_minimum"],
+                            label="annual credits")]
+    r3, r4, r5, c5 = T["S-R3"], T["S-R4"], T["S-R5"], T["S-C5"]
+    share = Decimal(r4.values["share_numerator"]) / Decimal(r4.values["share_denominator"])
+    reqs = [
+        Requirement("S-C5", c5.article, "credits", maximum=c5.values["maximum"], all_of=("school_based",),
+                    label="school-based and self-study"),
+        Requirement("S-R1", r1.article, "credits", minimum=r1.values["cycle_minimum"], label="cycle credits"),
+        Requirement("S-R3", r3.article, "credits", minimum=r3.values["all_staff_minimum"], all_of=("all_staff",),
+                    severity="warning", label="all-staff training by county-and-above authorities"),
+        Requirement("S-R3", r3.article, "credits", minimum=r3.values["face_to_face_minimum"],
+                    all_of=("face_to_face",), severity="warning", label="face-to-face training by city/county"),
+        Requirement("S-R4", r4.article, "credits", share=share, share_max=True, all_of=("public_subject",),
+                    severity="warning", label="公需科目 share"),
+    ]
+    if teacher.class_teacher:
+        reqs.append(Requirement("S-R5", r5.article, "hours", minimum=r5.values["minimum_hours"],
+                                all_of=("class_teacher",), label="class-teacher training hours"))
+    return reqs
+
+
+def overlaps(period, start, end) -> bool:
+    return period.start <= end and period.end >= start
+
+
+@hookimpl
+def xuefen_requirements(teacher, period, ruleset, settings):
+    if ruleset is None:  # the period ends after the rules expired: they still govern the part in force
+        return requirements(teacher, period, R) if overlaps(period, START, END) else []
+    return requirements(teacher, period, citations_for(ruleset)[1])
+
+
+# -- review: leave make-up (S-L1), falsified credits (S-F1) -------------------
+
+
+def leave_years(teacher) -> set[int]:
+    return {y for lv in teacher.leave for y in range(lv.start.year, lv.end.year + 1)}
+
+
+def annual(results):
+    return next((r for r in results if r.rule == "S-R1" and r.requirement.minimum is not None), None)
+
+
+def make_up(evaluation, teacher, window, rule_row, consecutive_window=None):
+    """Let later years' surplus over their own minimum make up a leave year's shortfall.
+
+    ``window(year, years)`` gives the later years that may make up ``year``'s
+    shortfall; ``consecutive_window`` (Dongying) the window when the year before
+    was short too. Returns the changed evaluation, or None when nothing applies.
+    """
+    on_leave = leave_years(teacher)
+    if not on_leave:
+        return None
+    ys = [y for y, _ in evaluation.years]
+    res = {y: annual(rs) for y, rs in evaluation.years}
+    surplus = {y: max(r.counted - r.threshold, Decimal(0)) if r else Decimal(0) for y, r in res.items()}
+    changed: dict[int, object] = {}
+    warnings = list(evaluation.warnings)
+    short_years = {y for y, r in res.items() if r is not None and not r.met}
+    pending = False
+    for y in ys:
+        r = res[y]
+        if r is None or r.met or y not in on_leave:
+            continue
+        consecutive = (y - 1) in short_years
+        later = (consecutive_window or window)(y, ys) if consecutive else window(y, ys)
+        need = r.threshold - r.counted
+        used = []
+        for z in later:
+            take = min(surplus.get(z, Decimal(0)), need)
+            if take > 0:
+                surplus[z] -= take
+                need -= take
+                used.append(f"{dec_str(take)} from {z}")
+            if need <= 0:
+                break
+        art = f"{rule_row.id} {rule_row.article}"
+        if need <= 0:
+            note = f"on leave: shortfall of {dec_str(r.threshold - r.counted)} made up ({', '.join(used)}; {art})"
+            changed[y] = attrs.evolve(r, met=True, notes=r.notes + (note,))
+        else:
+            pending = True
+            last = max(later) if later else y
+            msg = (f"on leave in {y}: {dec_str(need)} credits still to make up, by the end of {last}"
+                   + (" (two consecutive years short: within the cycle)" if consecutive else ""))
+            changed[y] = attrs.evolve(r, notes=r.notes + (f"{msg} ({art})",))
+            warnings.append(Warning(rule_row.id, rule_row.article, msg))
+    if not changed:
+        return None
+    years = tuple((y, tuple(changed[y] if (r is res[y] and y in changed) else r for r in rs))
+                  for y, rs in evaluation.years)
+    return attrs.evolve(evaluation, years=years, warnings=tuple(warnings)), pending
+
+
+def cycle_years(evaluation, y, ys):
+    end = evaluation.cycle.end.year if evaluation.cycle else max(ys)
+    return [z for z in ys if y < z <= end]
+
+
+def falsified_flags(evaluation):
+    flags = tuple(Flag(r.rule, r.article, "integrity", "falsified credits: the credit record is cancelled",
+                       activity=r.activity) for r in evaluation.refused if r.rule == "S-F1")
+    return attrs.evolve(evaluation, flags=evaluation.flags + flags) if flags else evaluation
+
+
+@hookimpl
+def xuefen_review(evaluation, teacher, history, settings):
+    ev = falsified_flags(evaluation)
+    if settings["leave_makeup"] == "next_year":
+        window = lambda y, ys: [z for z in ys if z == y + 1]  # noqa: E731
+    else:
+        window = lambda y, ys: cycle_years(ev, y, ys)  # noqa: E731
+    done = make_up(ev, teacher, window, R["S-L1"])
+    return done[0] if done else ev
+
+
+# -- certificate (S-R6) ---------------------------------------------------------
+
+
+def certificate(evaluation, T, title="山东省中小学教师继续教育学分 (周期)"):
+    if evaluation.cycle is None:
+        return None
+    short = [r for r in evaluation.cycle_results if r.requirement.severity == "requirement" and not r.met]
+    short += [r for _, rs in evaluation.years for r in rs if r.requirement.severity == "requirement" and not r.met]
+    r6 = T["S-R6"]
+    if not short:
+        reason = "every annual and cycle requirement is met"
+    else:
+        reason = ("; ".join(f"{r.rule} {r.requirement.label}: {dec_str(r.counted)} of {dec_str(r.threshold)} "
+                            f"{r.requirement.unit}" for r in short)
+                  + ": teacher-qualification registration deferred, no higher title, assessment not 优秀")
+    return CertificateSpec(eligible=not short, rule="S-R6", article=r6.article, reason=reason, title=title,
+                           issuer="education authority (with human resources)", kind="cycle")
+
+
+@hookimpl
+def xuefen_certificate(cycle, evaluation):
+    return certificate(evaluation, R)
+
+
+# -- workflow (S-A1) --------------------------------------------------------------
+
+
+def stages(T, rule="S-A1"):
+    a = T[rule].article
+    return [Stage("school_registration", "school_admin", "school", rule, a, records_assessment=True),
+            Stage("authority_recognition", "county_admin", "county", rule, a)]
+
+
+@hookimpl
+def xuefen_approval_stages(purpose):
+    return stages(R)

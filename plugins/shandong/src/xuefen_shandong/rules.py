@@ -52,12 +52,13 @@ RULES = table(
      {"factor": D(2), "levels": COUNTY_AND_ABOVE}),
     ("S-C5", "第十八条", "school-based training plus school-recognised self-study (自主研习): at most 120 credits per "
      "cycle, the excess does not count; the school sets the rate (the activity's credits; without them the "
-     "setting school_based_rate per hour)", {"maximum": D(120)}),
+     "setting school_based_rate per hour, 1 by default)", {"maximum": D(120), "default_rate": D(1)}),
     ("S-C6", "第十三条", "only authority training, degree study and school-based training/self-study register; "
      "research, publications, competitions, volunteer teaching and the like count only as school-recognised "
      "自主研习 under S-C5, otherwise refused", {}),
     ("S-L1", "第二十一条", "maternity, sick or similar leave (产假病假等): with school consent and filing, the year's "
-     "shortfall may be made up later (period set by the authority: setting leave_makeup)", {}),
+     "shortfall may be made up later (period set by the authority: setting leave_makeup, by default within the "
+     "cycle); the make-up is what later years earn above their own minimum", {}),
     ("S-F1", "第二十三条", "falsified credits (弄虚作假、骗取学分): the credit record is cancelled", {}),
     ("S-D1", "第三十条", "in force 2015-03-31 to 2020-03-30; an activity dated outside is evaluated by the rules in "
      "force on its date, or refused where none are installed",
