@@ -2,7 +2,7 @@
 
 * Two processes approve the same claim at the same moment: exactly one wins,
   the other gets a conflict error, one set of entries is posted.
-* ``WORKERS`` processes register teachers and approve claims in parallel, all
+* ``WORKERS`` processes import teachers and activities (CSV, the real importer) and approve claims in parallel, all
   racing for the same queues: the ledger's totals equal the sum of what the
   winners were told was posted, and what the pure evaluation says those
   activities earn.
@@ -77,7 +77,7 @@ def test_two_processes_approving_the_same_claim_exactly_one_wins(db_url, tmp_pat
 
 
 @pytest.mark.slow
-def test_many_workers_register_and_approve_in_parallel_and_totals_add_up(db_url, tmp_path):
+def test_many_workers_import_and_approve_in_parallel_and_totals_add_up(db_url, tmp_path):
     engine = fresh_registry(db_url)
     engine.dispose()
     procs = [_spawn("import_and_approve", db_url, w, TEACHERS_EACH, WORKERS, 20261123, tmp_path)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 AS_OF = dt.date(2020, 6, 30)
 #: the admins who serve each school's two stages (Kunming: school review, county review)
+#: files each worker imports its teachers (and then their activities) in
+BATCHES = 2
 SERVERS = {"S1": ("sa-S1", "ca-K1"), "S2": ("sa-S2", "ca-K1"), "S3": ("sa-S3", "ca-K2"), "SC": ("sa-SC", "ci-C")}
 
 
@@ -42,24 +44,31 @@ def approve_once(url: str, claim_id: str, actor: str, version: str, gate: str) -
 
 
 def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed: str, marks: str) -> None:
-    """Register ``teachers`` teachers with one activity each, then approve everything any admin can,
-    racing the other workers, until every worker has registered and no claim is left under review."""
-    from xuefen import workflow
+    """Import ``teachers`` teachers with one activity each (CSV files through the real importer, one
+    transaction per file, in ``BATCHES`` files), then approve everything any admin can, racing the
+    other workers, until every worker has imported and no claim is left under review."""
+    from xuefen import imports, workflow
     from xuefen.errors import Conflict, NotFound, RefusedAction
     from xuefen.store import open_engine
-    from tests.reliability.helpers import seed_teacher
 
     rng = random.Random(f"{seed}-{worker}")
     engine = open_engine(url, migrate=False)
     registered = []
-    for i in range(int(teachers)):
-        school = rng.choice(sorted(SERVERS))
-        days = rng.choice(["0.5", "1", "2", "2.5", "3", "4"])
-        tid = f"W{worker}-T{i:02d}"
-        with engine.begin() as conn:
-            seed_teacher(conn, tid, school, name=f"测试{worker}号{i}", activities=(("a1", days),),
-                         submit_as=SERVERS[school][0], as_of=AS_OF)
-        registered.append({"teacher": tid, "days": days})
+    n = int(teachers)
+    for b in range(BATCHES):
+        t_rows = ["id,name,stage,school_id,hired_on,cycle_start"]
+        a_rows = ["teacher_id,id,kind,level,date,days,assessment"]
+        for i in range(b, n, BATCHES):
+            school = rng.choice(sorted(SERVERS))
+            days = rng.choice(["0.5", "1", "2", "2.5", "3", "4"])
+            tid = f"W{worker}-T{i:02d}"
+            t_rows.append(f"{tid},测试{worker}号{i},primary,{school},2005-09-01,2020-02-01")
+            a_rows.append(f"{tid},a1,training,city,2020-04-18,{days},pass")
+            registered.append({"teacher": tid, "days": days})
+        for kind, rows in (("teachers", t_rows), ("activities", a_rows)):
+            path = Path(marks, f"{kind}-{worker}-{b}.csv")
+            path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+            imports.import_file(engine, kind, path, actor_id=f"import-{worker}")
     Path(marks, f"registered.{worker}").touch()
     actors = [a for pair in SERVERS.values() for a in pair]
     won, conflicts, refused = [], 0, 0
