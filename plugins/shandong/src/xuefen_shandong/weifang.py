@@ -1,14 +1,494 @@
-"""Weifang (潍坊市): TODO (owned by the Weifang engineer) — its own 36-credit scheme before 2015-03-31, the province's from that day."""
-from xuefen import hookimpl
-from xuefen.model import Region, RuleSet
+"""Weifang (潍坊市): its own 36-credit scheme, then the province's rules. Every number comes from
+:mod:`xuefen_shandong.weifang_rules`.
 
-from xuefen_shandong.rules import RULES as S, RULESET
+Weifang is a child of ``shandong`` in time. Its region declares two kinds of dated rule set:
+Weifang's own scheme (:data:`SCHEME`) until the day before the cut-over (W-T1, the named setting
+``weifang_cutover``, 2015-03-31 by default), and from that day the province's rule sets, each
+with ``delegate="shandong"``. The core converts each activity with the rule set in force on its
+date (a delegated set is answered by the province's plugin); the hooks here answer for Weifang's
+own set and hand every other period to the set's delegate, so no hook tests a date itself.
+"""
+from __future__ import annotations
 
-REGION = Region(code="weifang", name="潍坊市 Weifang", units=("credits",), parent="shandong",
-                rulesets=(RuleSet(RULESET, S["S-D1"].values["start"], S["S-D1"].values["end"], "S-D1",
-                                  S["S-D1"].article, delegate="shandong"),))
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from xuefen import hookimpl, regions
+from xuefen.defaults import add_years, cycle_from
+from xuefen.errors import InputError
+from xuefen.io import fields as F
+from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Refusal, Region, Requirement, RuleSet,
+                          Setting, Stage, dec_str)
+
+from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
+from xuefen_shandong.rules import RULES as S
+from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
+
+PARENT = "shandong"
+CUTOVER = R["W-T1"].values["cutover"]
+WEIFANG = "weifang"  #: bucket on every entry of Weifang's own scheme
+REQUIRED, ELECTIVE = "required", "elective"
+
+
+def _own_ruleset(cutover: dt.date) -> RuleSet:
+    return RuleSet(SCHEME, None, cutover - dt.timedelta(days=1), "W-T1", R["W-T1"].article)
+
+
+REGION = Region(
+    code=CODE,
+    name="潍坊市 Weifang",
+    units=("credits",),
+    # the province's sets are added from the cut-over by _dated (they are the parent's declaration)
+    rulesets=(_own_ruleset(CUTOVER),),
+    source="shandong-2015-and-others.txt, part 3: 潍坊市中小学教师继续教育学分制管理规定(试行)",
+    parent=PARENT,
+    cycle_years=R["W-R1"].values["cycle_years"],
+    cycle_rule=("W-R1", R["W-R1"].article),
+    activity_fields=ACTIVITY_FIELDS,
+    teacher_fields=TEACHER_FIELDS,
+    with_settings=lambda region, settings: _dated(region, settings),
+)
+
+
+def cutover(settings: dict) -> dt.date:
+    """W-T1: the first day of the province's rules for Weifang teachers (setting ``weifang_cutover``)."""
+    raw = settings.get("weifang_cutover", CUTOVER.isoformat())
+    try:
+        return F.parse_date(raw)
+    except ValueError as exc:
+        raise InputError(f"setting weifang_cutover: {exc}") from None
+
+
+def _parent_runtime(settings: dict, code: str = PARENT):
+    """The delegate region's runtime with the settings it knows (a child sees its parent's settings)."""
+    base = regions.runtime(code)
+    overrides = {k: v for k, v in settings.items() if k in base.setting_specs and v != base.settings.get(k)}
+    return regions.runtime(code, overrides) if overrides else base
+
+
+def _dated(region: Region, settings: dict) -> Region:
+    """Weifang's own set until the day before the cut-over, then the parent's sets, delegated to it."""
+    day = cutover(settings)
+    later = []
+    for rs in _parent_runtime(settings).region.rulesets:
+        if rs.end is not None and rs.end < day:
+            continue
+        start = day if rs.start is None or rs.start < day else rs.start
+        later.append(attrs.evolve(rs, start=start, delegate=rs.delegate or PARENT))
+    return attrs.evolve(region, rulesets=(_own_ruleset(day), *later))
+
+
+def _region(settings: dict) -> Region:
+    return _dated(REGION, settings)
+
+
+def _governing(day: dt.date, settings: dict) -> RuleSet | None:
+    return _region(settings).ruleset_on(day)
 
 
 @hookimpl
 def xuefen_region():
     return REGION
+
+
+@hookimpl
+def xuefen_rules():
+    return list(R.values())
+
+
+@hookimpl
+def xuefen_settings():
+    return [
+        Setting("weifang_cutover", CUTOVER.isoformat(), "W-T1", R["W-T1"].article,
+                "the Weifang text has no end date: from this day (YYYY-MM-DD; default 2015-03-31, the day the "
+                "province's 鲁教师发〔2015〕3号 came into force) a Weifang teacher's activities are evaluated as "
+                "shandong, and a period ending on or after it by the province's rules"),
+        Setting("weifang_credits_in_province_periods", True, "W-T1", R["W-T1"].article,
+                "credits earned under Weifang's scheme before the cut-over count towards a year or cycle the "
+                "province's rules check (credits are valid across the province, 第六条); false: they do not"),
+        Setting("probation_months", R["W-R4"].values["probation_months"], "W-R4", R["W-R4"].article,
+                "第十三条 does not state how long probation (试用期) lasts: entries dated within this many months "
+                "from hired_on count towards W-R4"),
+    ]
+
+
+# -- conversion ---------------------------------------------------------------------
+
+
+def _entry(act, rule, credits, buckets, note=None):
+    return Entry(activity=act.id, year=act.date.year, date=act.date, rule=rule, article=R[rule].article,
+                 credits=credits, buckets=(WEIFANG, *(b for b in buckets if b)), note=note)
+
+
+def _refuse(act, rule, reason):
+    return [Refusal(act.id, rule, R[rule].article, reason)]
+
+
+def _per_hour(act, rule):
+    rate = R[rule].values["credits_per_hour"]
+    if act.hours is None:
+        return None, None
+    return act.hours * rate, f"{dec_str(act.hours)} hours × {dec_str(rate)}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in_probation(teacher, day, settings) -> bool:
+    """W-R4: the day falls in the teacher's probation (``probation_months`` from ``hired_on``)."""
+    if teacher.hired_on is None:
+        return False
+    months = int(settings.get("probation_months", R["W-R4"].values["probation_months"]))
+    return teacher.hired_on <= day < _add_months(teacher.hired_on, months)
+
+
+def _same_cycle(a: dt.date, b: dt.date, cycle) -> bool:
+    if cycle is None:
+        return True
+    return cycle.start <= a <= cycle.end and cycle.start <= b <= cycle.end
+
+
+def _training(act, teacher, settings):
+    module = act.module
+    if module == "lecture":
+        if act.level not in R["W-C3"].values["levels"]:
+            return _refuse(act, "W-C3", f"reports and lectures count when the city or county bureau organised "
+                                        f"them, not {act.level or 'an unstated level'}")
+        credits, note = _per_hour(act, "W-C3")
+        if credits is None:
+            return _refuse(act, "W-C3", "hours required: 1 hour = 0.1 credit")
+        return [_entry(act, "W-C3", credits, [ELECTIVE, "lecture", act.level], note)]
+    if module == "postgraduate_course":
+        if teacher.stage not in R["W-C6"].values["stages"]:
+            return _refuse(act, "W-C6", f"a postgraduate course (研究生课程进修班) counts for senior-high teachers, "
+                                        f"not {teacher.stage}")
+        if not (act.graduated or act.assessment in ("pass", "excellent")):
+            return _refuse(act, "W-C6", "completion certificate (结业证书) required: graduated true or assessment "
+                                        "pass")
+        return [_entry(act, "W-C6", R["W-C6"].values["credits"], [ELECTIVE, "postgraduate_course"])]
+    if act.level == "school" or act.kind == "school_based":
+        return _approved_by_county_or_school(act, school=True)
+    if act.level in R["W-C2"].values["levels"]:
+        if act.delivery in ("online", "blended"):
+            if act.level == "county" and act.credits is not None:
+                return _approved_by_county_or_school(act)
+            return _refuse(act, "W-C2", f"{act.delivery} training is not centralized training (集中培训); only a "
+                                        f"county bureau's approved course with stated credits counts (W-C12)")
+        if act.credits is not None:
+            return [_entry(act, "W-C2", act.credits, [ELECTIVE, "centralized", act.level],
+                           "credits stated by the project (原则上)")]
+        if act.rate is not None and act.hours is not None:
+            return [_entry(act, "W-C2", act.hours * act.rate, [ELECTIVE, "centralized", act.level],
+                           f"{dec_str(act.hours)} hours × the project's rate {dec_str(act.rate)} (原则上)")]
+        credits, note = _per_hour(act, "W-C2")
+        if credits is None:
+            return _refuse(act, "W-C2", "hours required: 10 hours = 1 credit")
+        return [_entry(act, "W-C2", credits, [ELECTIVE, "centralized", act.level], note)]
+    return _refuse(act, "W-C2", "the organising authority's level is required (county or above: W-C2; school: "
+                                "W-C12)")
+
+
+def _approved_by_county_or_school(act, school=False):
+    if act.credits is None:
+        return _refuse(act, "W-C12", "the approving authority sets the credits: credits required")
+    buckets = [ELECTIVE, act.level or "school"]
+    if school or act.level == "school":
+        buckets.append("school_organised")
+    return [_entry(act, "W-C12", act.credits, buckets, "credits set by the approving authority")]
+
+
+def _backbone(act, history):
+    table_ = R["W-C4"].values["credits"]
+    if act.level not in table_:
+        return _refuse(act, "W-C4", f"backbone-teacher training counts at county, city, provincial or national "
+                                    f"level, not {act.level or 'an unstated level'}")
+    if act.assessment not in ("pass", "excellent") and not act.graduated:
+        return _refuse(act, "W-C4", "the certificate (合格证书) is required: assessment pass")
+    amount = table_[act.level]
+    best = sum((e.credits for e in history.entries if "backbone" in e.buckets and WEIFANG in e.buckets
+                and _same_cycle(e.date, act.date, history.cycle)), Decimal(0))
+    if best >= amount:
+        return _refuse(act, "W-C4", f"only the highest backbone training counts, once: {dec_str(best)} already "
+                                    f"credited in the cycle, {act.level} gives {dec_str(amount)}")
+    note = (f"{act.level} {dec_str(amount)}" if not best else
+            f"highest level counts once: {act.level} {dec_str(amount)} tops up the {dec_str(best)} already credited")
+    return [_entry(act, "W-C4", amount - best, [ELECTIVE, "backbone", act.level], note)]
+
+
+def _degree(act, teacher, history):
+    if not act.national_series:
+        return _refuse(act, "W-C5", "degree study outside the national education series (国民教育系列)")
+    if not act.normal_school:
+        return _refuse(act, "W-C5", "only 师范类 degree study counts (normal_school)")
+    if not act.graduated:
+        return _refuse(act, "W-C5", "credited with the degree certificate (graduated true on its date)")
+    qualifying = R["W-C5"].values["qualifying_degree"].get(teacher.stage)
+    if qualifying is not None:
+        if act.degree_level is None:
+            return _refuse(act, "W-C5", f"degree_level required: a {teacher.stage} teacher's degree must be above "
+                                        f"{qualifying}")
+        if DEGREE_ORDER.index(act.degree_level) <= DEGREE_ORDER.index(qualifying):
+            return _refuse(act, "W-C5", f"{act.degree_level} is not above a {teacher.stage} teacher's qualifying "
+                                        f"degree ({qualifying})")
+    prog = act.program_id or act.id
+    if any(e.rule == "W-C5" and e.note == f"programme {prog}" for e in history.entries):
+        return _refuse(act, "W-C5", f"programme {prog} already credited")
+    return [_entry(act, "W-C5", R["W-C5"].values["credits"], [ELECTIVE, "degree_study", act.degree_level],
+                   f"programme {prog}")]
+
+
+def _levelled(act, rule, bucket):
+    amounts = R[rule].values["credits"]
+    if act.level not in amounts:
+        levels = ", ".join(amounts)
+        return _refuse(act, rule, f"counts at {levels} level, not {act.level or 'an unstated level'}")
+    n = act.events if act.events is not None else 1
+    amount = amounts[act.level] * n
+    note = f"{n} × {dec_str(amounts[act.level])} ({act.level})" if n != 1 else None
+    return [_entry(act, rule, amount, [ELECTIVE, bucket, act.level], note)]
+
+
+def _own(act, teacher, history, settings):
+    """One activity under Weifang's own scheme (before the cut-over)."""
+    if not act.approved_by_authority:
+        return _refuse(act, "W-Z1", "held without the approval procedure (未按规定办理审批手续): no credit")
+    if act_flag(act, "absent_without_leave"):
+        owed = R["W-Z3"].values["owed"]
+        return _refuse(act, "W-Z3", f"selected for off-duty training and absent without leave: no credit, "
+                                    f"{dec_str(owed)} more elective credits owed in the cycle")
+    if act.assessment == "fail":
+        return _refuse(act, "W-Z2", "assessment failed (第十六条): no credit")
+    if act.attendance_shortfall:
+        return _refuse(act, "W-Z2", "absent for more than a quarter of the class hours (第十七条): no credit")
+    if act.mandatory:
+        if act.credits is None:
+            return _refuse(act, "W-C1", "a required course earns the credits the city bureau sets: credits "
+                                        "required")
+        return [_entry(act, "W-C1", act.credits, [REQUIRED, act.level], "set by the city bureau")]
+    kind = act.kind
+    if kind in ("training", "new_teacher_training", "class_teacher_training", "principal_training",
+                "professional_certificate_training", "school_based", "other"):
+        if act.module == "backbone":
+            return _backbone(act, history)
+        if kind == "other" and act.level not in ("county", "school"):
+            return _refuse(act, "W-X1", "other activities count only as approved continuing education of a "
+                                        "county bureau or the school (W-C12)")
+        return _training(act, teacher, settings)
+    if kind == "degree_study":
+        return _degree(act, teacher, history)
+    if kind == "research":
+        if act.assessment not in ("pass", "excellent"):
+            return _refuse(act, "W-C7", "the project's results must be appraised (通过鉴定): assessment pass")
+        return _levelled(act, "W-C7", "research")
+    if kind == "open_class":
+        if act.role == "trainee":
+            if act.level not in COUNTY_AND_ABOVE:
+                return _refuse(act, "W-C8", "teaching-research activities count when a county-or-above research "
+                                            "body holds them")
+            credits, note = _per_hour(act, "W-C8")
+            if credits is None:
+                return _refuse(act, "W-C8", "hours required: attending counts 0.1 credit per hour")
+            return [_entry(act, "W-C8", credits, [ELECTIVE, "teaching_research", act.level], note)]
+        return _levelled(act, "W-C8", "teaching_research")
+    if kind == "mentoring":
+        if act.credits is None:
+            return _refuse(act, "W-C9", "the text states no amount: the credits the authority states are required")
+        return [_entry(act, "W-C9", act.credits, [ELECTIVE, "mentoring", act.level], "filed mentoring agreement")]
+    if kind == "publication":
+        if act.module == "textbook":
+            return _levelled(act, "W-C10", "textbook")
+        if act.module == "monograph":
+            return [_entry(act, "W-C11", R["W-C11"].values["monograph"], [ELECTIVE, "monograph"], "monograph")]
+        return _levelled(act, "W-C11", "paper")
+    return _refuse(act, "W-X1", f"no article of the Weifang text credits an activity of kind {kind!r}")
+
+
+@hookimpl
+def xuefen_convert(activity, teacher, history, ruleset, settings):
+    if ruleset.name != SCHEME:
+        return None  # a set Weifang does not own: its delegate (the province) answers
+    moved = convert_before_move(activity, teacher, history, CODE, S["S-R2"])
+    if moved is not None:
+        return moved
+    results = _own(activity, teacher, history, settings)
+    if _in_probation(teacher, activity.date, settings):
+        results = [attrs.evolve(r, buckets=r.buckets + ("probation",)) if isinstance(r, Entry) else r
+                   for r in results]
+    return results
+
+
+# -- requirements -------------------------------------------------------------------
+
+
+def _caps():
+    """W-C3, W-C7…W-C11, W-C13: cycle caps on the entries of Weifang's own scheme."""
+    def cap(rule, bucket, label):
+        return Requirement(rule, R[rule].article, "credits", maximum=R[rule].values["maximum"],
+                           all_of=(WEIFANG, bucket), label=label)
+    return [cap("W-C3", "lecture", "reports and lectures"), cap("W-C7", "research", "research projects"),
+            cap("W-C8", "teaching_research", "teaching-research activities"), cap("W-C9", "mentoring", "mentoring"),
+            cap("W-C10", "textbook", "textbooks"), cap("W-C11", "paper", "papers"),
+            cap("W-C13", "school_organised", "school-organised")]
+
+
+def _probation(teacher, period, settings):
+    if teacher.hired_on is None or not (period.start <= teacher.hired_on <= period.end):
+        return []
+    v = R["W-R4"].values
+    kind = "normal" if teacher.normal_school_graduate else "other"
+    who = "normal-school graduate" if kind == "normal" else "non-normal-school graduate"
+    art = R["W-R4"].article
+    return [Requirement("W-R4", art, "credits", minimum=v[f"{kind}_total"], all_of=(WEIFANG, "probation"),
+                        label=f"probation ({who})"),
+            Requirement("W-R4", art, "credits", minimum=v[f"{kind}_required"],
+                        all_of=(WEIFANG, "probation", REQUIRED), label=f"probation required ({who})")]
+
+
+@hookimpl
+def xuefen_requirements(teacher, period, ruleset, settings):
+    if ruleset is None:
+        return []
+    if ruleset.name != SCHEME:
+        # a period the province's rules check: its requirements, and Weifang's caps on the Weifang entries in it
+        prt = _parent_runtime(settings, ruleset.delegate or PARENT)
+        theirs = list(prt.hook.xuefen_requirements(teacher=teacher, period=period, ruleset=ruleset,
+                                                   settings=prt.settings) or ())
+        if not settings.get("weifang_credits_in_province_periods", True):
+            theirs = [r if r.is_cap else attrs.evolve(r, none_of=r.none_of + (WEIFANG,)) for r in theirs]
+        return _caps() + theirs if period.kind == "cycle" else theirs
+    if period.kind == "year":
+        return []  # Weifang's scheme counts per cycle only (第九条)
+    return [*_caps(),
+            Requirement("W-R2", R["W-R2"].article, "credits", minimum=R["W-R2"].values["minimum"],
+                        all_of=(WEIFANG, REQUIRED), label="required courses"),
+            Requirement("W-R3", R["W-R3"].article, "credits", minimum=R["W-R3"].values["minimum"],
+                        all_of=(WEIFANG, ELECTIVE), label="elective courses"),
+            *_probation(teacher, period, settings)]
+
+
+# -- cycle, review, certificate -------------------------------------------------------
+
+
+@hookimpl
+def xuefen_cycle(teacher, as_of, region, settings):
+    rs = region.ruleset_on(as_of)
+    if rs is not None and rs.name != SCHEME:
+        prt = _parent_runtime(settings, rs.delegate or PARENT)
+        return prt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=prt.region, settings=prt.settings)
+    years = region.cycle_years
+    rule, article = region.cycle_rule
+    if teacher.cycle_start is not None:
+        return Cycle(*cycle_from(teacher.cycle_start, years), rule, article)
+    # W-T1 reading: the text has no date, so cycles are counted back in whole cycles from the cut-over
+    end = region.rulesets[0].end
+    start = add_years(end + dt.timedelta(days=1), -years)
+    while start > as_of:
+        start = add_years(start, -years)
+    return Cycle(*cycle_from(start, years), "W-T1", R["W-T1"].article)
+
+
+def _cycle_set(evaluation, settings) -> RuleSet | None:
+    if evaluation.cycle is None:
+        return None
+    return _governing(min(evaluation.cycle.end, evaluation.as_of), settings)
+
+
+@hookimpl
+def xuefen_review(evaluation, teacher, history, settings):
+    rs = _cycle_set(evaluation, settings)
+    if rs is None or rs.name != SCHEME:
+        prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
+        return prt.hook.xuefen_review(evaluation=evaluation, teacher=teacher, history=history,
+                                      settings=prt.settings)
+    ev = evaluation
+    cycle = ev.cycle
+    owed_each = R["W-Z3"].values["owed"]
+    absent = [a for a in history.activities
+              if cycle.start <= a.date <= min(cycle.end, ev.as_of) and act_flag(a, "absent_without_leave")
+              and _governing(a.date, settings) is not None and _governing(a.date, settings).name == SCHEME]
+    flags = list(ev.flags)
+    results = list(ev.cycle_results)
+    if absent:
+        owed = owed_each * len(absent)
+        results = [attrs.evolve(r, threshold=r.threshold + owed, met=r.counted >= r.threshold + owed,
+                                notes=r.notes + (f"W-Z3: {dec_str(owed)} more owed ({', '.join(a.id for a in absent)} "
+                                                 f"absent without leave)",))
+                   if r.rule == "W-R3" else r for r in results]
+        flags += [Flag("W-Z3", R["W-Z3"].article, "training_barred",
+                       f"absent without leave from selected off-duty training: {dec_str(owed_each)} more elective "
+                       f"credits owed and the training place withdrawn", activity=a.id, year=a.date.year)
+                  for a in absent]
+    met = all(r.met for r in results if r.requirement.severity == "requirement")
+    if ev.as_of >= cycle.end and not met:
+        years = R["W-V1"].values["years_barred"]
+        nxt = cycle.end + dt.timedelta(days=1)
+        until = add_years(nxt, years) - dt.timedelta(days=1)
+        flags.append(Flag("W-V1", R["W-V1"].article, "veto",
+                          f"credits short at the cycle's end ({cycle.end}): no promotion, awards, commendation or "
+                          f"backbone selection from {nxt} to {until}", year=nxt.year))
+    if flags == list(ev.flags) and results == list(ev.cycle_results):
+        return None
+    return attrs.evolve(ev, cycle_results=tuple(results), cycle_met=met, flags=tuple(flags))
+
+
+@hookimpl
+def xuefen_certificate(teacher, cycle, evaluation, settings, kind):
+    rs = _cycle_set(evaluation, settings)
+    if rs is None or rs.name != SCHEME:
+        prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
+        return prt.hook.xuefen_certificate(teacher=teacher, cycle=cycle, evaluation=evaluation,
+                                           settings=prt.settings, kind=kind)
+    if kind not in (None, "cycle"):
+        return None
+    short = [r for r in evaluation.cycle_results if not r.met and r.requirement.severity == "requirement"]
+    total = R["W-R1"].values["total"]
+    if short:
+        reason = "; ".join(f"{r.rule} {r.requirement.label}: {dec_str(r.counted)} of {dec_str(r.threshold)}"
+                           for r in short) + " (neither kind makes up for the other)"
+    else:
+        reason = f"the cycle's {dec_str(total)} credits are complete: required and elective each met"
+    return CertificateSpec(eligible=not short, rule="W-R1", article=R["W-R1"].article, reason=reason,
+                           title="潍坊市中小学教师继续教育学分 (周期合格)", issuer="city (必修) and county (选修) bureaus",
+                           valid_years=R["W-R1"].values["cycle_years"], kind="cycle")
+
+
+# -- workflow and reports --------------------------------------------------------------
+
+
+@hookimpl
+def xuefen_approval_stages(activity, teacher, settings, purpose):
+    rs = _governing(activity.date, settings) if activity is not None else None
+    if rs is None or rs.name != SCHEME:
+        prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
+        return prt.hook.xuefen_approval_stages(activity=activity, teacher=teacher, settings=prt.settings,
+                                               purpose=purpose)
+    a = R["W-A1"].article
+    if activity.mandatory:
+        return [Stage("school_review", "school_admin", "school", "W-A1", a),
+                Stage("city_review", "city_admin", "city", "W-A1", a)]
+    return [Stage("school_review", "school_admin", "school", "W-A1", a),
+            Stage("county_review", "county_admin", "county", "W-A1", a)]
+
+
+@hookimpl
+def xuefen_org_flags(org_id, year, evaluations, settings):
+    """W-V1: a school under 98% of its teachers passing a Weifang cycle that ended by ``year``."""
+    ended = [ev for ev in evaluations if ev.cycle is not None and ev.cycle.end.year == year
+             and ev.as_of >= ev.cycle.end and ev.certificate is not None and ev.certificate.rule == "W-R1"]
+    if not ended:
+        return None
+    passed = sum(1 for ev in ended if ev.cycle_met)
+    rate = R["W-V1"].values["school_pass_rate"]
+    if Decimal(passed) >= rate * len(ended):
+        return []
+    years = R["W-V1"].values["years_barred"]
+    return [Flag("W-V1", R["W-V1"].article, "school_barred",
+                 f"{passed} of {len(ended)} teachers passed the cycle ending in {year} (under "
+                 f"{dec_str(rate * 100)}%): no awards, commendation or honours for the school in the next "
+                 f"cycle's first {years} years", year=year)]
