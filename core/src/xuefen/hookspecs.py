@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
     from xuefen.evaluate import History
+    from xuefen.migrate import Migration
     from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Evaluation, Period,
                               Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
                               Transition)
@@ -247,6 +248,31 @@ def xuefen_org_flags(org_id: str, year: int, evaluations: list, settings: dict) 
     :param year: the report's year.
     :param evaluations: the :class:`~xuefen.model.Evaluation` of each teacher of the school.
     :returns: a list of :class:`~xuefen.model.Flag` (empty: none), or None to defer.
+    """
+
+
+# -------------------------------------------------------------------------
+# migration hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def xuefen_migrations() -> list[Migration]:
+    """Declare the region's named data migrations, run over a database by ``xuefen migrate NAME``.
+
+    Called by :mod:`xuefen.migrate` (``xuefen migrate`` lists them, ``xuefen
+    migrate NAME`` runs one: a dry run printing the decisions per rule and the
+    teachers concerned, ``--apply`` recording them in the audit log). All
+    implementations answer.
+
+    :returns: a list of :class:`xuefen.migrate.Migration` (a name unique across
+        regions, e.g. ``zhengzhou-cutover``; the region whose teachers it runs
+        over; its rule and article; ``decide(teacher, evaluation, settings)``
+        giving each teacher's :class:`~xuefen.model.Transition` decisions), or
+        None for none.
+
+    Use in sub-jurisdiction plugins: declare only the child's own; the
+    parent's are inherited (they run over the parent's teachers).
     """
 
 

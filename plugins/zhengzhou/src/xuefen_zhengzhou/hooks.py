@@ -465,6 +465,23 @@ def path_of(evaluation) -> str | None:
     return next((t.decision for t in evaluation.transitions if t.rule == "Z-T1"), None)
 
 
+def cutover_decisions(teacher, evaluation, settings):
+    """The teacher's Z-T1 path and, on the paper path, Z-T2 (open, closed, or listed for manual handling)."""
+    return [t for t in evaluation.transitions if t.rule in ("Z-T1", "Z-T2")]
+
+
+@hookimpl
+def xuefen_migrations():
+    from xuefen.migrate import Migration
+    return [Migration(
+        name=f"{CODE}-cutover", region=CODE, rule="Z-T1", article=R["Z-T1"].article,
+        doc=(f"八's 260-hour cutover: each teacher's hours from the previous certificate to {CUTOVER} classify them "
+             f"as system_path, paper_path or complete (Z-T1); paper-path teachers short of 360 after {DEADLINE} "
+             f"are listed for manual handling (Z-T2). --apply records each decision in the audit log and the "
+             f"path in the teacher's cutover_path, which routes their claims"),
+        decide=cutover_decisions, field="cutover_path", manual=(("Z-T2", "manual_handling"),))]
+
+
 # -- review: scope and the degree exemption ----------------------------------------------
 
 
