@@ -1,4 +1,20 @@
-"""What the three Shandong codes share: region-declared fields and the move between cities (S-R2)."""
+"""What the three Shandong codes share: region-declared fields and the move between cities (S-R2).
+
+Stable names for the city modules (Weifang, Dongying) to import; they will not be renamed:
+
+- here: ``TEACHER_FIELDS``, ``ACTIVITY_FIELDS`` (declare them on your ``Region``), ``act_flag(act, name)``,
+  ``school_recognised(act)``, ``teacher_move(teacher)``, ``moved_in_after(act, teacher, code)`` and
+  ``convert_before_move(act, teacher, history, own_code, rule_row)`` (S-R2: an activity before a move into
+  ``own_code`` is converted under the region it was earned in; returns None otherwise).
+- :mod:`xuefen_shandong.rules`: ``CODE``, ``RULES`` (the province's table, ids S-*), ``RULESET`` (the name of
+  the province's rule set), ``COUNTY_AND_ABOVE``, ``register_citations(code, table, rulesets)`` and
+  ``citations_for(ruleset, region)``: the province's hooks cite the table registered for the rule set they are
+  called with, so a city delegating to ``shandong`` under its own rule-set name may register its articles.
+- :mod:`xuefen_shandong.hooks`: ``REGION``, ``START``/``END`` (S-D1), and the plain functions the province's
+  hooks are made of, each taking the table ``T`` to cite: ``convert(act, teacher, history, settings, T)``,
+  ``training``, ``school_based``, ``requirements(teacher, period, T)``, ``make_up``, ``certificate(ev, T)``,
+  ``stages(T)``, ``entry``, ``refuse``.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -52,6 +68,12 @@ def teacher_move(teacher) -> tuple[dt.date | None, str | None]:
     if not isinstance(prev, str) or not prev.strip():
         raise InputError(f"teacher {teacher.id!r}: previous_region: {prev!r} is not a region code")
     return moved_on, prev.strip()
+
+
+def moved_in_after(act, teacher, own_code: str) -> bool:
+    """Whether ``act`` predates the teacher's move into ``own_code`` from another region (S-R2)."""
+    moved_on, prev = teacher_move(teacher)
+    return moved_on is not None and act.date < moved_on and prev != own_code
 
 
 def convert_before_move(act, teacher, history, own_code: str | None, rule_row):

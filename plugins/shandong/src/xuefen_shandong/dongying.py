@@ -1,13 +1,225 @@
-"""Dongying (东营市): a child of ``shandong`` (work in progress)."""
+"""Dongying (东营市): a child of ``shandong`` that states only its differences.
+
+Source: 东营市中小学教师继续教育学分管理办法, 2015-12-04, in force to 2020-12-03
+(../shared/regulations/shandong-2015-and-others.txt, 第五篇; digest rules/shandong.md).
+Dongying restates the province's rules in its own articles: those rows keep the
+province's ids, text and numbers and cite Dongying's article (``RESTATED``).
+Everything not answered here is answered by :mod:`xuefen_shandong.hooks`, registered
+before this module in the plugin manager. Ids D-D1 (dates in force) is ours.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import attrs
+
 from xuefen import hookimpl
-from xuefen.model import Region
+from xuefen.model import Flag, Region, RuleSet, Setting, Transition, dec_str
+from xuefen.rules import table
 
-from xuefen_shandong.hooks import REGION as S
+from xuefen_shandong import common, hooks as province
+from xuefen_shandong.rules import COUNTY_AND_ABOVE, RULES as S, register_citations
 
-REGION = Region(code="dongying", name="东营市 Dongying", units=("credits",), rulesets=S.rulesets, parent="shandong",
-                cycle_years=S.cycle_years, cycle_rule=S.cycle_rule)
+CODE = "dongying"
+
+OWN = table(
+    CODE,
+    ("D-C1", "第十五条", "besides lecturers, course experts and tutors (S-C4): 结对帮扶, education volunteers and "
+     "送教下乡 organised by county-or-above authorities, task completed: 2 × the hours",
+     {"factor": D(2), "levels": COUNTY_AND_ABOVE, "kinds": ("volunteer_teaching", "mentoring")}),
+    ("D-C2", "第十二条", "a certificate stating both hours and credits: the credits count", {}),
+    ("D-R1", "第十七条", "teachers on rotation (交流轮岗): the school holding their personnel relation registers "
+     "their credits (the teacher's school_id, not rotation_school_id)", {}),
+    ("D-L1", "第十八条", "leave (产假病假等): make up in the next year; two consecutive years short: with school "
+     "consent and filing, within the cycle, or the cycle is incomplete", {"next_years": 1}),
+    ("D-P1", "第二十五条", "every year the school publishes all its teachers' annual credits", {}),
+    ("D-S1", "第六条, 第二十二条", "credits are valid across Dongying; 公需科目 training registers too (also when "
+     "organised by human resources rather than an education authority)", {}),
+    ("D-T1", "第三十二条", "credits on the old 山东省中小学教师继续教育证书 before 2012-07-01 stay valid "
+     "(old_certificate_valid); training 2012-07-01 to 2015-12-03 not yet registered is computed under the old "
+     "rules (old_rules: by default the province's rules in force on its date)",
+     {"old_certificate_until": dt.date(2012, 6, 30), "old_rules_from": dt.date(2012, 7, 1),
+      "old_rules_until": dt.date(2015, 12, 3)}),
+    ("D-D1", "第三十四条", "in force 2015-12-04 to 2020-12-03", {"start": dt.date(2015, 12, 4),
+                                                          "end": dt.date(2020, 12, 3)}),
+)
+#: which province rows each Dongying row changes (``xuefen rules dongying`` shows both sides)
+CHANGES = {"D-C1": ("S-C4",), "D-C2": ("S-C1",), "D-L1": ("S-L1",), "D-S1": ("S-R2", "S-C6"),
+           "D-D1": ("S-D1",), "D-T1": ("S-D1",)}
+OWN = {k: attrs.evolve(r, values={**r.values, "changes": CHANGES[k]}) if k in CHANGES else r for k, r in OWN.items()}
+#: the province's rules Dongying restates in its own articles
+RESTATED = {"S-R1": "第六条", "S-R3": "第十一条", "S-R4": "第十条", "S-R5": "第十四条", "S-R6": "第二十七条",
+            "S-C1": "第十二条", "S-C2": "第十三条", "S-C3": "第十四条", "S-C4": "第十五条", "S-C5": "第十六条",
+            "S-C6": "第二十二条", "S-F1": "第十九条", "S-A1": "第二十三条, 第二十四条"}
+#: the table a Dongying teacher's results cite: the province's, with Dongying's articles and rows
+RULES = {**S, **{k: attrs.evolve(S[k], article=a, region=CODE) for k, a in RESTATED.items()}, **OWN}
+
+T1, D1 = OWN["D-T1"].values, OWN["D-D1"].values
+OLD = "东营 第三十二条: old certificate and old rules (before 2015-12-04)"
+CURRENT = "东营市中小学教师继续教育学分管理办法 (2015)"
+register_citations(CODE, RULES, (OLD, CURRENT))
+
+REGION = Region(
+    code=CODE, name="东营市 Dongying", units=("credits",), parent="shandong",
+    rulesets=(RuleSet(OLD, None, T1["old_rules_until"], "D-T1", OWN["D-T1"].article),
+              RuleSet(CURRENT, D1["start"], D1["end"], "D-D1", OWN["D-D1"].article)),
+    source="shandong-2015-and-others.txt, 第五篇: 东营市中小学教师继续教育学分管理办法 (2015-12-04)",
+    cycle_years=S["S-R1"].values["cycle_years"], cycle_rule=("S-R1", RULES["S-R1"].article),
+    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS,
+)
 
 
 @hookimpl
 def xuefen_region():
     return REGION
+
+
+@hookimpl
+def xuefen_rules():
+    return [RULES[k] for k in RESTATED] + list(OWN.values())
+
+
+@hookimpl
+def xuefen_settings():
+    a = OWN["D-T1"].article
+    return [Setting("old_certificate_valid", True, "D-T1", a, "credits registered on the old certificate "
+                    "(activities with legacy true) dated before 2012-07-01 stay valid"),
+            Setting("old_rules", "province_in_force", "D-T1", a,
+                    "training 2012-07-01 to 2015-12-03 not registered on the old certificate: computed under the "
+                    "province's rules in force on its date (the 2015 rules from 2015-03-31; before that the 2009 "
+                    "rules, not installed, so refused), or under Dongying's 2015 rules",
+                    ("province_in_force", "dongying"))]
+
+
+# -- conversion: only what differs ------------------------------------------------
+
+
+def _current(act, teacher, history, settings):
+    """D-C1, D-C2, D-S1; None where the province's conversion (with Dongying's articles) applies."""
+    if common.act_flag(act, "falsified"):
+        return None
+    c1 = OWN["D-C1"].values
+    if act.kind in c1["kinds"] and act.approved_by_authority and (
+            act.level in c1["levels"] or (act.level is None and act.kind == "volunteer_teaching")):
+        if act.hours is None:
+            return province.refuse(RULES, act, "D-C1", "hours required: the hours of the task")
+        return [province.entry(RULES, act, "D-C1", act.hours * c1["factor"], ["trainer", act.kind, act.level],
+                               f"{dec_str(c1['factor'])} × {dec_str(act.hours)} hours")]
+    if act.kind not in province.TRAINING_KINDS or act.level == "school":
+        return None
+    if act.public_subject and not act.approved_by_authority:
+        return province.training(act, RULES, rule="D-S1")
+    if act.approved_by_authority and act.hours is not None and act.credits is not None:
+        return province.training(act, RULES, credits=act.credits, rule="D-C2",
+                                 note=f"certificate states {dec_str(act.hours)} hours and {dec_str(act.credits)} "
+                                      f"credits: the credits")
+    return None
+
+
+def _old(act, teacher, history, settings):
+    """D-T1: before 2015-12-04."""
+    if act.date <= T1["old_certificate_until"]:
+        if not act.legacy:
+            return province.refuse(RULES, act, "D-T1", f"dated {act.date}, before 2012-07-01: only credits "
+                                                       f"registered on the old certificate stay valid (legacy)")
+        if not settings["old_certificate_valid"]:
+            return province.refuse(RULES, act, "D-T1", "old-certificate credits not counted (setting "
+                                                       "old_certificate_valid is false)")
+    if act.legacy:  # registered on the old certificate: as registered
+        if act.credits is None:
+            return province.refuse(RULES, act, "D-T1", "old-certificate record without credits")
+        return [province.entry(RULES, act, "D-T1", act.credits, ["legacy", "old_certificate"],
+                               "registered on the old 山东省中小学教师继续教育证书")]
+    if settings["old_rules"] == "dongying":
+        out = _current(act, teacher, history, settings) or province.convert(act, teacher, history, settings, RULES)
+    elif province.REGION.ruleset_on(act.date) is None:
+        return province.refuse(RULES, act, "D-T1", f"dated {act.date}: computed under the old provincial and city "
+                                                   f"rules in force then (鲁教师字〔2009〕14号), which are not "
+                                                   f"installed")
+    else:  # the province's 2015 rules were in force on its date: they decide, citing the province
+        out = province.convert(act, teacher, history, settings, S)
+    return [attrs.evolve(r, buckets=r.buckets + ("old_rules",)) if hasattr(r, "buckets") else r for r in out]
+
+
+@hookimpl
+def xuefen_convert(activity, teacher, history, ruleset, settings):
+    if common.moved_in_after(activity, teacher, CODE):
+        return None  # S-R2: the province converts it under the region it was earned in
+    if ruleset.name == OLD:
+        return _old(activity, teacher, history, settings)
+    return _current(activity, teacher, history, settings)
+
+
+@hookimpl
+def xuefen_requirements(teacher, period, ruleset, settings):
+    if ruleset is not None and ruleset.name == OLD:
+        return []  # the old rules' requirements are not installed
+    if ruleset is None:
+        return province.requirements(teacher, period, RULES) if province.overlaps(
+            period, D1["start"], D1["end"]) else []
+    return None
+
+
+@hookimpl
+def xuefen_transition(teacher, history, as_of, settings):
+    a = OWN["D-T1"].article
+    out = []
+    old = [e for e in history.entries if "old_certificate" in e.buckets]
+    old_refused = [r for r in history.refused if r.rule == "D-T1" and "old_certificate_valid" in r.reason]
+    if old or old_refused:
+        valid = settings["old_certificate_valid"]
+        total = sum((e.credits for e in old), D(0))
+        out.append(Transition("D-T1", a, "old_certificate_valid" if valid else "old_certificate_not_counted",
+                              f"{len(old) + len(old_refused)} old-certificate record(s)"
+                              + (f", {dec_str(total)} credits, stay valid" if valid else ": not counted"),
+                              data={"credits": total, "valid": valid}))
+    window = [x for x in history.activities if T1["old_rules_from"] <= x.date <= T1["old_rules_until"]
+              and not x.legacy and not common.moved_in_after(x, teacher, CODE)]
+    if window:
+        out.append(Transition("D-T1", a, "old_rules", f"{len(window)} activit(ies) from 2012-07-01 to 2015-12-03 "
+                              f"not on the old certificate: computed under {settings['old_rules']}",
+                              data={"activities": [x.id for x in window], "old_rules": settings["old_rules"]}))
+    return out
+
+
+@hookimpl
+def xuefen_review(evaluation, teacher, history, settings):
+    ev = province.falsified_flags(evaluation)
+    nxt = OWN["D-L1"].values["next_years"]
+    done = province.make_up(ev, teacher, lambda y, ys: [z for z in ys if y < z <= y + nxt], OWN["D-L1"],
+                            consecutive_window=lambda y, ys: province.cycle_years(ev, y, ys))
+    if not done:
+        return ev
+    ev, pending = done
+    if pending and ev.cycle is not None and ev.as_of >= ev.cycle.end:  # 视同未完成
+        ev = attrs.evolve(ev, cycle_met=False, flags=ev.flags + (Flag(
+            "D-L1", OWN["D-L1"].article, "incomplete", "leave shortfall not made up within the cycle: the cycle's "
+            "continuing education counts as not completed"),))
+    return ev
+
+
+@hookimpl
+def xuefen_certificate(cycle, evaluation):
+    return province.certificate(evaluation, RULES, title="东营市中小学教师继续教育学分 (周期)")
+
+
+@hookimpl
+def xuefen_approval_stages(teacher, purpose):
+    st = province.stages(RULES)
+    if teacher is not None and teacher.extra.get("rotation_school_id"):
+        st[0] = attrs.evolve(st[0], rule="D-R1", article=OWN["D-R1"].article)
+    return st
+
+
+@hookimpl
+def xuefen_org_flags(org_id, year, evaluations):
+    """D-P1: the school publishes every teacher's annual credits."""
+    rows = []
+    for ev in evaluations:
+        r = province.annual(ev.year_results(year))
+        rows.append(f"{ev.teacher} {dec_str(r.counted) if r else '0'}")
+    if not rows:
+        return []
+    return [Flag("D-P1", OWN["D-P1"].article, "publish", f"publish {year}'s annual credits of all {len(rows)} "
+                 f"teachers: " + ", ".join(rows), year=year)]

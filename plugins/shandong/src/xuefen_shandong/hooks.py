@@ -338,7 +338,9 @@ def certificate(evaluation, T, title="山东省中小学教师继续教育学分
     if evaluation.cycle is None:
         return None
     short = [r for r in evaluation.cycle_results if r.requirement.severity == "requirement" and not r.met]
-    short += [r for _, rs in evaluation.years for r in rs if r.requirement.severity == "requirement" and not r.met]
+    c = evaluation.cycle
+    short += [r for y, rs in evaluation.years if c.start.year <= y <= c.end.year
+              for r in rs if r.requirement.severity == "requirement" and not r.met]
     r6 = T["S-R6"]
     if not short:
         reason = "every annual and cycle requirement is met"

@@ -276,9 +276,11 @@ def _own(act, teacher, history, settings):
                 "professional_certificate_training", "school_based", "other"):
         if act.module == "backbone":
             return _backbone(act, history)
-        if kind == "other" and act.level not in ("county", "school"):
-            return _refuse(act, "W-X1", "other activities count only as approved continuing education of a "
-                                        "county bureau or the school (W-C12)")
+        if kind == "other":
+            if act.level not in R["W-C12"].values["levels"]:
+                return _refuse(act, "W-X1", "other activities count only as approved continuing education of a "
+                                            "county bureau or the school (W-C12)")
+            return _approved_by_county_or_school(act)
         return _training(act, teacher, settings)
     if kind == "degree_study":
         return _degree(act, teacher, history)
