@@ -426,6 +426,8 @@ def test_W_T1_after_the_provinces_rules_end_refused_naming_the_rule_sets():
     assert "no installed rule set of weifang" in r["reason"] and "2020-03-30" in r["reason"]
     ev = case([county("last", 40, "2020-03-30")], as_of="2020-12-31", cycle_start="2016-01-01")
     assert entry(ev, "last")["rule"] == "S-C1"
+    ev = case([], as_of="2021-06-30", cycle_start=None)  # no rule set in force: the province's cycle, not Weifang's
+    assert ev["cycle"]["rule"] not in ("W-R1", "W-T1") and ev["cycle"]["start"] <= "2021-06-30" <= ev["cycle"]["end"]
 
 
 def test_W_T1_rules_show_weifang_rows_and_the_inherited_province_rows():

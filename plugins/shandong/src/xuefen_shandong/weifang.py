@@ -380,8 +380,8 @@ def xuefen_requirements(teacher, period, ruleset, settings):
 @hookimpl
 def xuefen_cycle(teacher, as_of, region, settings):
     rs = region.ruleset_on(as_of)
-    if rs is not None and rs.name != SCHEME:
-        prt = _parent_runtime(settings, rs.delegate or PARENT)
+    if rs is None or rs.name != SCHEME:
+        prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
         return prt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=prt.region, settings=prt.settings)
     years = region.cycle_years
     rule, article = region.cycle_rule
