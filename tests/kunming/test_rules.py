@@ -343,3 +343,12 @@ def test_kunming_every_rule_row_has_a_test():
 def test_K_C9_unstated_level_is_not_held_against_the_activity():
     ev = case([act("v", "volunteer_teaching", events=2), act("t", "trainer", hours=3)])
     assert hours(ev, "v") == D(10) and hours(ev, "t") == D(6)
+
+
+def test_K_R2_no_annual_requirement_before_the_year_of_hiring():
+    acts = [act("ind", "new_teacher_training", "2016-10-01", level="city", hours=120),
+            city("y17", "2017-04-01", hours=72)]
+    ev = case(acts, as_of="2017-12-31", hired_on="2016-09-01")
+    assert year_req(ev, 2015, "K-R2") is None and year_req(ev, 2016, "K-R2") is None
+    assert year_req(ev, 2017, "K-R2")["met"] is True
+    assert year_req(ev, 2016, "K-R3")["counted"] == "120"

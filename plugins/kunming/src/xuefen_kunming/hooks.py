@@ -252,7 +252,8 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         if new_teacher:
             reqs.append(Requirement("K-R3", R["K-R3"].article, "hours", minimum=R["K-R3"].values["minimum"],
                                     all_of=("new_teacher_training",), label="induction training"))
-        if not new_teacher and not new_principal:
+        not_yet_hired = teacher.hired_on is not None and y < teacher.hired_on.year
+        if not new_teacher and not new_principal and not not_yet_hired:
             reqs.append(Requirement("K-R2", R["K-R2"].article, "hours", minimum=R["K-R2"].values["minimum"],
                                     none_of=_excluded(settings), label="annual hours"))
         return reqs
