@@ -352,3 +352,17 @@ def test_K_R2_no_annual_requirement_before_the_year_of_hiring():
     assert year_req(ev, 2015, "K-R2") is None and year_req(ev, 2016, "K-R2") is None
     assert year_req(ev, 2017, "K-R2")["met"] is True
     assert year_req(ev, 2016, "K-R3")["counted"] == "120"
+
+
+def test_K_C7_training_taught_as_lecturer_is_twice_the_hours():
+    ev = case([act("lec", "training", level="county", role="lecturer", hours=10)])
+    assert (entry(ev, "lec")["rule"], entry(ev, "lec")["hours"]) == ("K-C7", "20")
+    ev = case([act("lec", "training", level="school", role="lecturer", hours=10)])
+    assert refusal(ev, "lec")["rule"] == "K-C7"
+
+
+def test_K_C13_school_level_induction_counts_towards_K_R3_without_bonus():
+    acts = [act("ind", "new_teacher_training", "2015-10-01", level="school", hours=120, assessment="excellent")]
+    ev = case(acts, hired_on="2015-09-01")
+    assert (entry(ev, "ind")["rule"], entry(ev, "ind")["hours"]) == ("K-C13", "120")
+    assert year_req(ev, 2015, "K-R3")["met"] is True

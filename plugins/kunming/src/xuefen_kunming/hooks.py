@@ -89,15 +89,15 @@ def _training(act, kind_bucket, conv_rule=None):
         if hours is None:
             return _refuse(act, "K-C1", "no hours stated: 第四条 takes the hours from the documents or "
                                         "completion certificate (8 per day applies only to 第五条 training)")
-    elif act.level == "school":
+    elif act.level == "school" and conv_rule is None:
         return _school_based(act, "school-level training is school-based training (校本研训)")
     else:
-        base_rule = "K-C2"
+        base_rule = "K-C2"  # school-level induction/qualification training: hours as K-C2, no K-C3 bonus
         hours, note = _stated_or_days(act, "K-C2")
         if hours is None:
             return _refuse(act, "K-C2", "neither hours nor days stated")
     rule = conv_rule or base_rule
-    if base_rule == "K-C2" and act.assessment == "excellent":
+    if base_rule == "K-C2" and act.level in R["K-C2"].values["levels"] + (None,) and act.assessment == "excellent":
         factor = R["K-C3"].values["factor"]
         note = f"excellent trainee: {factor} × {hours} (K-C3)" + (f"; {note}" if note else "")
         hours = hours * factor
@@ -144,6 +144,16 @@ def _degree(act, teacher, history, settings):
                    f"programme {act.program_id or '-'}: {act.date.year} study year")]
 
 
+def _trainer(act):
+    """K-C7: teaching on a county-or-above training project (kind ``trainer``, or a training taught as lecturer)."""
+    if not _level_ok(act, "K-C7"):
+        return _refuse(act, "K-C7", "only teaching on a county-or-above training project is registered")
+    if act.hours is None:
+        return _refuse(act, "K-C7", "hours required: the hours taught")
+    f = R["K-C7"].values["factor"]
+    return [_entry(act, "K-C7", act.hours * f, ["trainer", act.level], f"{f} × {act.hours} hours taught")]
+
+
 def _level_ok(act, rule):
     """A level-gated rule refuses only a level the text excludes; an unstated level is not held against it."""
     return act.level is None or act.level in R[rule].values["levels"]
@@ -154,6 +164,8 @@ def _current(act, teacher, history, settings):
     if not act.approved_by_authority:
         return _refuse(act, "K-C12", "training not approved by the education authority")
     if kind in ("training", "class_teacher_training"):
+        if act.role in R["K-C7"].values["roles"]:
+            return _trainer(act)
         return _training(act, kind)
     if kind in ("new_teacher_training", "principal_training"):
         return _training(act, kind, "K-C13")
@@ -168,12 +180,7 @@ def _current(act, teacher, history, settings):
         per = R["K-C5"].values["hours_per_subject"]
         return [_entry(act, "K-C5", per * n, ["self_study_exam"], f"{n} subject(s) × {per}")]
     if kind == "trainer":
-        if not _level_ok(act, "K-C7"):
-            return _refuse(act, "K-C7", "only teaching on a county-or-above training project is registered")
-        if act.hours is None:
-            return _refuse(act, "K-C7", "hours required: the hours taught")
-        f = R["K-C7"].values["factor"]
-        return [_entry(act, "K-C7", act.hours * f, ["trainer", act.level], f"{f} × {act.hours} hours taught")]
+        return _trainer(act)
     if kind == "studio":
         if not _level_ok(act, "K-C8"):
             return _refuse(act, "K-C8", "only city or county famous-teacher/principal bases are registered")

@@ -38,7 +38,8 @@ RULES = table(
     ("K-C5", "第六条", "self-study exam: 24 per subject passed, in that year", {"hours_per_subject": D(24)}),
     ("K-C6", "第七条", "school-based training: as recorded, at most 48 a year", {"maximum": D(48)}),
     ("K-C7", "第八条", "trainer on a county-or-above project: 2 × hours taught, at most 72 a year",
-     {"factor": D(2), "maximum": D(72), "levels": ("national", "provincial", "city", "county")}),
+     {"factor": D(2), "maximum": D(72), "levels": ("national", "provincial", "city", "county"),
+      "roles": ("lecturer", "trainer")}),
     ("K-C8", "第九条", "city/county famous-teacher/principal base: convener 72 a year, member 48 a year",
      {"convener": D(72), "member": D(48), "levels": ("city", "county")}),
     ("K-C9", "第十条", "送教下乡/volunteer lecture or demo class dispatched by a city/county authority: 5 per event, "
