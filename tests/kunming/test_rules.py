@@ -366,3 +366,11 @@ def test_K_C13_school_level_induction_counts_towards_K_R3_without_bonus():
     ev = case(acts, hired_on="2015-09-01")
     assert (entry(ev, "ind")["rule"], entry(ev, "ind")["hours"]) == ("K-C13", "120")
     assert year_req(ev, 2015, "K-R3")["met"] is True
+
+
+def test_K_T1_legacy_records_stand_as_recorded_the_K_C6_cap_does_not_cut_them():
+    acts = [act("L", "school_based", "2015-01-15", level="school", hours=40),
+            act("S", "school_based", "2015-03-01", level="school", hours=48)]
+    ev = case(acts, cycle_start="2014-09-01")
+    assert year_req(ev, 2015, "K-R2")["counted"] == "88"
+    assert year_req(ev, 2015, "K-C6")["counted"] == "48"

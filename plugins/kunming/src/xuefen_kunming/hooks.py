@@ -232,18 +232,22 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 # -- requirements -------------------------------------------------------------
 
 
+#: legacy records stand as they were recorded (K-T1): the 2015 method's yearly caps do not cut them
+LEGACY_BUCKET = ("legacy",)
+
+
 def _caps():
     return [
         Requirement("K-C6", R["K-C6"].article, "hours", maximum=R["K-C6"].values["maximum"],
-                    all_of=("school_based",), label="school-based"),
+                    all_of=("school_based",), none_of=LEGACY_BUCKET, label="school-based"),
         Requirement("K-C7", R["K-C7"].article, "hours", maximum=R["K-C7"].values["maximum"],
-                    all_of=("trainer",), label="trainer"),
+                    all_of=("trainer",), none_of=LEGACY_BUCKET, label="trainer"),
         Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["convener"],
-                    all_of=("studio",), label="famous-teacher base"),
+                    all_of=("studio",), none_of=LEGACY_BUCKET, label="famous-teacher base"),
         Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["member"],
-                    all_of=("studio_member",), label="famous-teacher base member"),
+                    all_of=("studio_member",), none_of=LEGACY_BUCKET, label="famous-teacher base member"),
         Requirement("K-C9", R["K-C9"].article, "hours", maximum=R["K-C9"].values["maximum"],
-                    all_of=("volunteer_event",), label="送教下乡 events"),
+                    all_of=("volunteer_event",), none_of=LEGACY_BUCKET, label="送教下乡 events"),
     ]
 
 
