@@ -185,7 +185,7 @@ def xuefen_transition(teacher, history, as_of, settings):
 
 @hookimpl
 def xuefen_review(evaluation, teacher, history, settings):
-    ev = province.falsified_flags(evaluation)
+    ev = province.tidy_share(province.falsified_flags(evaluation), RULES)
     nxt = OWN["D-L1"].values["next_years"]
     done = province.make_up(ev, teacher, lambda y, ys: [z for z in ys if y < z <= y + nxt], OWN["D-L1"],
                             consecutive_window=lambda y, ys: province.cycle_years(ev, y, ys))

@@ -8,7 +8,7 @@ names the article of the text that governs the teacher.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import attrs
 
@@ -212,13 +212,35 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 # -- requirements -------------------------------------------------------------
 
 
+def third(r4) -> Decimal:
+    """S-R4's share, rounded up in its last digit: a total of exactly a third is not over it."""
+    with localcontext() as ctx:
+        ctx.rounding = ROUND_CEILING
+        return Decimal(r4.values["share_numerator"]) / Decimal(r4.values["share_denominator"])
+
+
+def tidy_share(evaluation, T):
+    """Show S-R4's ceiling to the cent (the comparison was made with the exact share)."""
+    cent = Decimal("0.01")
+    fixed = []
+    for r in evaluation.cycle_results:
+        if r.rule == "S-R4":
+            r = attrs.evolve(r, threshold=r.threshold.quantize(cent, ROUND_FLOOR))
+        fixed.append(r)
+    ws = [w for w in evaluation.warnings if w.rule != "S-R4"]
+    ws += [Warning("S-R4", T["S-R4"].article, f"{r.requirement.label} in the cycle: {dec_str(r.counted)} credits, "
+                   f"above a third of the total ({dec_str(r.threshold)}): advice, nothing is cut")
+           for r in fixed if r.rule == "S-R4" and not r.met]
+    return attrs.evolve(evaluation, cycle_results=tuple(fixed), warnings=tuple(ws))
+
+
 def requirements(teacher, period, T) -> list[Requirement]:
     r1 = T["S-R1"]
     if period.kind == "year":
         return [Requirement("S-R1", r1.article, "credits", minimum=r1.values["year_minimum"],
                             label="annual credits")]
     r3, r4, r5, c5 = T["S-R3"], T["S-R4"], T["S-R5"], T["S-C5"]
-    share = Decimal(r4.values["share_numerator"]) / Decimal(r4.values["share_denominator"])
+    share = third(r4)
     reqs = [
         Requirement("S-C5", c5.article, "credits", maximum=c5.values["maximum"], all_of=("school_based",),
                     label="school-based and self-study"),
@@ -322,7 +344,7 @@ def falsified_flags(evaluation):
 
 @hookimpl
 def xuefen_review(evaluation, teacher, history, settings):
-    ev = falsified_flags(evaluation)
+    ev = tidy_share(falsified_flags(evaluation), R)
     if settings["leave_makeup"] == "next_year":
         window = lambda y, ys: [z for z in ys if z == y + 1]  # noqa: E731
     else:
