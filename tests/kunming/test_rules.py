@@ -318,7 +318,7 @@ def test_K_T2_hours_follow_the_teacher_between_schools():
     assert cycle_req(ev1, "K-R1")["counted"] == cycle_req(ev2, "K-R1")["counted"] == "40"
 
 
-@pytest.mark.parametrize("kind", ["research", "publication", "open_class", "competition", "mentoring", "other"])
+@pytest.mark.parametrize("kind", ["research", "publication", "competition", "mentoring", "other"])
 def test_K_X1_kinds_no_article_registers_are_refused(kind):
     ev = case([act("x", kind, hours=10)])
     assert refusal(ev, "x")["rule"] == "K-X1"
@@ -374,3 +374,14 @@ def test_K_T1_legacy_records_stand_as_recorded_the_K_C6_cap_does_not_cut_them():
     ev = case(acts, cycle_start="2014-09-01")
     assert year_req(ev, 2015, "K-R2")["counted"] == "88"
     assert year_req(ev, 2015, "K-C6")["counted"] == "48"
+
+
+def test_K_C9_dispatched_demo_class_shares_the_24_cap_with_volunteer_lectures():
+    acts = [act("v", "volunteer_teaching", "2015-03-01", level="county", events=3),
+            act("o", "open_class", "2015-05-01", level="city", events=2)]
+    ev = case(acts)
+    assert (entry(ev, "o")["rule"], entry(ev, "o")["hours"]) == ("K-C9", "10")
+    assert year_req(ev, 2015, "K-C9")["counted"] == "24"
+    for level in ("school", None):
+        ev = case([act("o", "open_class", level=level, events=1)] if level else [act("o", "open_class", events=1)])
+        assert refusal(ev, "o")["rule"] == "K-C9"

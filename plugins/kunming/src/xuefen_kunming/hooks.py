@@ -186,15 +186,16 @@ def _current(act, teacher, history, settings):
             return _refuse(act, "K-C8", "only city or county famous-teacher/principal bases are registered")
         role = "convener" if act.role == "convener" else "member"
         return [_entry(act, "K-C8", R["K-C8"].values[role], ["studio", f"studio_{role}", act.level])]
-    if kind == "volunteer_teaching":
-        if act.full_time:
+    if kind in R["K-C9"].values["kinds"]:  # 志愿支教/送教下乡 lectures and 示范课 (open_class) under dispatch
+        if act.full_time and kind == "volunteer_teaching":
             if not _level_ok(act, "K-C10"):
                 return _refuse(act, "K-C10", "full-time support teaching is organised by a county-or-above "
                                              "authority")
             if act.hours is None:
                 return _refuse(act, "K-C10", "hours required: as the organising authority's document states")
             return [_entry(act, "K-C10", act.hours, ["volunteer_full_time", act.level])]
-        if not _level_ok(act, "K-C9"):
+        dispatched = act.level in R["K-C9"].values["levels"] if kind == "open_class" else _level_ok(act, "K-C9")
+        if not dispatched:  # an open class counts only as a 示范课 a city or county authority dispatched
             return _refuse(act, "K-C9", "volunteer lectures count when dispatched by a city or county authority")
         n = act.events if act.events is not None else 1
         per = R["K-C9"].values["hours_per_event"]

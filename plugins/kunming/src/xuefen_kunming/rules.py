@@ -43,7 +43,8 @@ RULES = table(
     ("K-C8", "第九条", "city/county famous-teacher/principal base: convener 72 a year, member 48 a year",
      {"convener": D(72), "member": D(48), "levels": ("city", "county")}),
     ("K-C9", "第十条", "送教下乡/volunteer lecture or demo class dispatched by a city/county authority: 5 per event, "
-     "at most 24 a year", {"hours_per_event": D(5), "maximum": D(24), "levels": ("city", "county")}),
+     "at most 24 a year", {"hours_per_event": D(5), "maximum": D(24), "levels": ("city", "county"),
+      "kinds": ("volunteer_teaching", "open_class")}),
     ("K-C10", "第十条", "full-time support teaching organised by a county-or-above authority: hours as its "
      "document states", {"levels": ("national", "provincial", "city", "county")}),
     ("K-C11", "第十一条", "professional training of a teacher holding another qualification: hours as the "
