@@ -286,6 +286,12 @@ def test_K_A2_claim_after_31_october_warns_and_optionally_moves_round():
                  settings={"late_claims_next_round": True})
     assert entry(moved, "a")["year"] == 2016
     assert year_req(moved, 2016, "K-R2")["counted"] == "72"
+    later = case([city("a", "2015-05-01", hours=72, filed_on="2017-03-01")], as_of="2017-12-31",
+                 settings={"late_claims_next_round": True})
+    assert entry(later, "a")["year"] == 2017
+    latest = case([city("a", "2015-05-01", hours=72, filed_on="2017-11-01")], as_of="2018-12-31",
+                  settings={"late_claims_next_round": True})
+    assert entry(latest, "a")["year"] == 2018
 
 
 def test_K_A3_cycle_review_school_county_city_province():

@@ -224,8 +224,11 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
     if act.filed_on is not None and act.filed_on > deadline and results and isinstance(results[0], Entry):
         msg = f"filed {act.filed_on}, after the {deadline} deadline"
         if settings["late_claims_next_round"]:
-            results = [attrs.evolve(e, year=e.year + 1) for e in results]
-            msg += f"; registered in the {act.date.year + 1} round"
+            # the next round is the filing year's, unless it was filed after that year's deadline too
+            filed_deadline = deadline.replace(year=act.filed_on.year)
+            round_year = act.filed_on.year + (1 if act.filed_on > filed_deadline else 0)
+            results = [attrs.evolve(e, year=round_year) for e in results]
+            msg += f"; registered in the {round_year} round"
         results = list(results) + [Warning("K-A2", R["K-A2"].article, msg, activity=act.id)]
     return results
 
