@@ -62,8 +62,8 @@ register_citations(CODE, RULES, (OLD, CURRENT))
 
 REGION = Region(
     code=CODE, name="东营市 Dongying", units=("credits",), parent="shandong",
-    rulesets=(RuleSet(OLD, None, T1["old_rules_until"], "D-T1", OWN["D-T1"].article),
-              RuleSet(CURRENT, D1["start"], D1["end"], "D-D1", OWN["D-D1"].article)),
+    rulesets=(RuleSet(CURRENT, D1["start"], D1["end"], "D-D1", OWN["D-D1"].article),
+              RuleSet(OLD, None, T1["old_rules_until"], "D-T1", OWN["D-T1"].article)),
     source="shandong-2015-and-others.txt, 第五篇: 东营市中小学教师继续教育学分管理办法 (2015-12-04)",
     cycle_years=S["S-R1"].values["cycle_years"], cycle_rule=("S-R1", RULES["S-R1"].article),
     activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS,
