@@ -330,7 +330,7 @@ def import_rows(engine, data: dict) -> None:
     """Import the data through the same code as ``xuefen import`` (its CSV files, in order)."""
     import tempfile
 
-    from xuefen.io import imports
+    from xuefen import imports
 
     with tempfile.TemporaryDirectory(prefix="xuefen-demo-") as tmp:
         for kind, path in write_tables(data, tmp).items():

@@ -8,6 +8,7 @@ county's report is printed.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from rich.rule import Rule
 from xuefen import demo, regions
 from xuefen.errors import InputError
 from xuefen.store import open_engine
+from xuefen_cli.commands.certificate import show_demo_certificates
+from xuefen_cli.commands.migrate import show_demo_migrations
 from xuefen_cli.commands.reports import build_report, show_report
 from xuefen_cli.output import console
 
@@ -44,6 +47,23 @@ def demo_region(code: str | None, seed: int) -> tuple[str, dict]:
 SEED = 2024
 
 
+def _is_demo(path: Path, data: dict) -> bool:
+    """Whether ``path`` holds a registry an earlier ``xuefen demo`` built (its report org is there)."""
+    import sqlalchemy as sa
+
+    from xuefen.store.engine import create_engine
+    from xuefen.store.schema import orgs
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(orgs.c.id).where(orgs.c.id == data["report_org"])).first() is not None
+    except sa.exc.DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+
+
 @click.command("demo")
 @click.option("--db", "path", default=DEFAULT_PATH, show_default=True, metavar="FILE",
               help="The SQLite file to create.")
@@ -55,14 +75,17 @@ def demo_cmd(path, force, code, seed, show_all):
     """Build a demo registry (invented teachers of an invented district), approve its claims, print its report."""
     started = time.perf_counter()
     p = Path(path)
+    region, data = demo_region(code, seed)
+    c = console()
     if p.exists() and not force:
-        raise InputError(f"{p}: already exists; pass --force to overwrite it, or --db to choose another file")
+        if not _is_demo(p, data):
+            raise InputError(f"{p}: already exists and is not a demo registry; pass --force to overwrite it, "
+                             f"or --db to choose another file")
+        c.print(f"replacing the earlier demo in {p}")
     for suffix in ("", "-wal", "-shm", "-journal"):
         q = Path(str(p) + suffix)
         if q.exists():
             q.unlink()
-    region, data = demo_region(code, seed)
-    c = console()
     url = f"sqlite:///{p}"
     engine = open_engine(url)
     schools = [o for o in data["orgs"] if o["level"] == "school"]
@@ -80,6 +103,9 @@ def demo_cmd(path, force, code, seed, show_all):
     with engine.begin() as conn:
         report = build_report(conn, data["report_org"], int(data["year"]))
     show_report(report, short_only=not show_all, out=c)
+    reviewed_on = dt.date(int(data["year"]) + 1, 1, 15)  # the day demo.run reviews on
+    migrations = show_demo_migrations(c, engine, region, reviewed_on)
+    issued = show_demo_certificates(c, engine, data, reviewed_on)
     elapsed = time.perf_counter() - started
     c.print(Rule(f"built {p} in {elapsed:.1f} s"))
     first = data["teachers"][0]["id"]
@@ -88,6 +114,8 @@ def demo_cmd(path, force, code, seed, show_all):
     for cmd in (f"xuefen --db {url} status {first}",
                 f"xuefen --db {url} report --org {data['report_org']} --year {data['year']} --redact",
                 f"xuefen --db {url} queue --as {school_admin}",
+                *(f"xuefen --db {url} migrate {m}" for m in migrations),
+                *([f"xuefen --db {url} certificate list --org {data['report_org']}"] if issued else []),
                 f"xuefen --db {url} audit verify"):
         c.print(f"  [cyan]{cmd}[/]")
 
