@@ -250,3 +250,22 @@ def parse_day(value: str | None, what: str = "--on") -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def issue_due(engine, teacher_ids: list[str], actor_ids: list[str], on: dt.date) -> list[Certificate]:
+    """Issue each teacher's main certificate where it is due on ``on``, each in its own transaction, by the
+    first of ``actor_ids`` the region's route accepts (what ``xuefen demo`` does after the reviews)."""
+    with engine.connect() as conn:
+        evs = registry.evaluate_teachers(conn, list(teacher_ids), on)
+    out = []
+    for ev in evs:
+        if ev.certificate is None or not ev.certificate.eligible:
+            continue
+        for actor in actor_ids:
+            try:
+                with engine.begin() as conn:
+                    out.append(issue(conn, ev.teacher, actor, on=on))
+                break
+            except RefusedAction:
+                continue
+    return out

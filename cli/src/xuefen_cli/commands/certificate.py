@@ -113,4 +113,16 @@ def _show(cert: certificates.Certificate, day: dt.date) -> None:
         c.print(f"  the teacher's next cycle runs from {cert.issued_on}")
 
 
+def show_demo_certificates(c, engine, data: dict, on: dt.date) -> list:
+    """``xuefen demo``: issue the certificates due after the reviews, by the admins the region's route names."""
+    admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
+                    key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))
+    issued = certificates.issue_due(engine, [t["id"] for t in data["teachers"]], [a["id"] for a in admins], on)
+    if issued:
+        first = issued[0]
+        c.print(f"issued {len(issued)} certificate(s) due on {on} (e.g. {first.serial}: {first.title or first.kind}, "
+                f"{first.teacher}, valid until {first.valid_until or '(no end)'}; {first.rule} {first.article})")
+    return issued
+
+
 COMMANDS = [certificate_group]

@@ -76,4 +76,16 @@ def show(result: migrate.Result) -> None:
                 f"({len(result.decided) - result.recorded} unchanged since the last apply)")
 
 
+def show_demo_migrations(c, engine, region: str, on) -> list[str]:
+    """``xuefen demo``: apply each migration of the region as of ``on`` and print its counts; their names."""
+    names = [m.name for m in migrate.available().values() if m.region == region]
+    for name in names:
+        with engine.begin() as conn:
+            result = migrate.run(conn, name, as_of=on, apply=True)
+        counts = ", ".join(f"{n} {d} ({r})" for (r, d), n in result.counts().items())
+        c.print(f"migration {name} applied as of {on}: {counts or 'nobody concerned'}; "
+                f"{result.teachers - len(result.decided)} not concerned; decisions recorded in the audit log")
+    return names
+
+
 COMMANDS = [migrate_cmd]
