@@ -435,7 +435,7 @@ def test_W_T1_rules_show_weifang_rows_and_the_inherited_province_rows():
 
     rows = {r["id"]: r for r in rule_rows("weifang")}
     assert rows["W-C4"]["region"] == "weifang" and rows["S-C1"]["region"] == "shandong"
-    assert rows["W-T1"]["values"]["cutover"] == "2015-03-31" or str(rows["W-T1"]["values"]["cutover"]) == "2015-03-31"
+    assert str(rows["W-T1"]["values"]["cutover"]) == "2015-03-31"
 
 
 # -- W-A1 approval, W-X1 kinds ---------------------------------------------------------------------------
@@ -489,3 +489,50 @@ def test_W_Z3_bad_flag_value_is_a_clear_error_through_the_cli(tmp_path):
     p = run_exe("evaluate", write_case(tmp_path, data), "--json")
     assert p.returncode == 2 and "absent_without_leave" in p.stderr and "'x'" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+# -- the workflow through the real CLI: Weifang's own approval, then the province's -----------------------
+
+WF_ORGS = [
+    {"id": "SDX", "name": "山东省(测试)", "level": "province", "parent_id": "", "region": "weifang"},
+    {"id": "WFX", "name": "潍坊市(测试)", "level": "city", "parent_id": "SDX", "region": "weifang"},
+    {"id": "WCX", "name": "测试县", "level": "county", "parent_id": "WFX", "region": "weifang"},
+    {"id": "WS1", "name": "测试县第一小学", "level": "school", "parent_id": "WCX", "region": "weifang"},
+]
+WF_ACTORS = [
+    {"id": "wsa", "name": "甲校管", "role": "school_admin", "org_id": "WS1"},
+    {"id": "wca", "name": "乙县管", "role": "county_admin", "org_id": "WCX"},
+    {"id": "wcy", "name": "丙市管", "role": "city_admin", "org_id": "WFX"},
+    {"id": "wpa", "name": "丁省管", "role": "province_admin", "org_id": "SDX"},
+]
+
+
+def test_W_A1_import_approve_and_status_through_the_real_cli(cli, tmp_path):
+    from tests.workflow.helpers import write_csv
+
+    teachers = [{"id": "WT1", "name": "测试教师", "stage": "primary", "school_id": "WS1", "hired_on": "2001-09-01",
+                 "cycle_start": "2011-01-01"}]
+    acts = [{"teacher_id": "WT1", "id": "req", "kind": "training", "level": "city", "date": "2013-04-01",
+             "mandatory": "true", "credits": "10"},
+            {"teacher_id": "WT1", "id": "ele", "kind": "training", "level": "county", "date": "2015-03-30",
+             "hours": "260", "assessment": "pass"},
+            {"teacher_id": "WT1", "id": "prov", "kind": "training", "level": "county", "date": "2015-03-31",
+             "hours": "40", "assessment": "pass"}]
+    for kind, rows in (("orgs", WF_ORGS), ("actors", WF_ACTORS), ("teachers", teachers), ("activities", acts)):
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+    assert len(json.loads(cli("queue", "--as", "wsa", "--json", expect=0).stdout)) == 3
+    cli("approve", "--all-queued", "--as", "wsa", "--on", "2015-05-01", expect=0)
+    # W-A1: the required course goes to the city bureau, the elective one to the county
+    at_city = json.loads(cli("queue", "--as", "wcy", "--json", expect=0).stdout)
+    at_county = json.loads(cli("queue", "--as", "wca", "--json", expect=0).stdout)
+    assert "req" in json.dumps(at_city) and "req" not in json.dumps(at_county)
+    assert "ele" in json.dumps(at_county)
+    for _ in range(3):
+        for actor in ("wca", "wcy", "wpa"):
+            cli("approve", "--all-queued", "--as", actor, "--on", "2015-06-01", expect=0)
+    ev = json.loads(cli("status", "WT1", "--as-of", "2015-03-30", "--json", expect=0).stdout)
+    assert sorted((e["activity"], e["rule"], e["credits"]) for e in ev["entries"]) == [
+        ("ele", "W-C2", "26"), ("prov", "S-C1", "40"), ("req", "W-C1", "10")]
+    assert ev["certificate"]["rule"] == "W-R1" and ev["certificate"]["eligible"] is True
+    ev = json.loads(cli("status", "WT1", "--as-of", "2015-12-31", "--json", expect=0).stdout)
+    assert cycle_req(ev, "S-R1")["required"] == "360" and ev["certificate"]["rule"] != "W-R1"
