@@ -536,3 +536,20 @@ def test_W_A1_import_approve_and_status_through_the_real_cli(cli, tmp_path):
     assert ev["certificate"]["rule"] == "W-R1" and ev["certificate"]["eligible"] is True
     ev = json.loads(cli("status", "WT1", "--as-of", "2015-12-31", "--json", expect=0).stdout)
     assert cycle_req(ev, "S-R1")["required"] == "360" and ev["certificate"]["rule"] != "W-R1"
+
+
+def test_W_T1_a_move_between_weifang_and_dongying_keeps_the_credits():
+    """S-R2 across the cut-over: each activity before the move is evaluated as its region did on its date."""
+    teacher = {"id": "T-MOVE", "stage": "primary", "cycle_start": "2016-01-01", "moved_on": "2016-06-01",
+               "previous_region": "weifang"}
+    data = {"region": "dongying", "as_of": "2016-12-31", "teacher": teacher,
+            "activities": [county("old", 60, "2015-03-30"), county("wf", 60, "2016-05-01"),
+                           county("dy", 40, "2016-07-01")]}
+    ev = evaluate(parse_case(data)).as_json()
+    assert (entry(ev, "old")["rule"], credits(ev, "old")) == ("W-C2", 6)  # Weifang's scheme, before the cut-over
+    assert (entry(ev, "wf")["rule"], credits(ev, "wf")) == ("S-C1", 60)  # the province's rules, in Weifang
+    assert "moved_from_weifang" in entry(ev, "wf")["buckets"]
+    assert (entry(ev, "dy")["rule"], credits(ev, "dy")) == ("S-C1", 40)
+    back = {**teacher, "previous_region": "dongying", "cycle_start": "2011-01-01"}
+    ev = case([county("d", 40, "2016-01-10"), county("w", 40, "2016-07-01")], as_of="2016-12-31", **back)
+    assert "moved_from_dongying" in entry(ev, "d")["buckets"] and credits(ev, "w") == 40

@@ -24,7 +24,7 @@ from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Refusal, Region, 
                           Setting, Stage, dec_str)
 
 from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
-from xuefen_shandong.rules import RULES as S
+from xuefen_shandong.rules import RULES as S, citations_for, register_citations
 from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
 
 PARENT = "shandong"
@@ -70,15 +70,27 @@ def _parent_runtime(settings: dict, code: str = PARENT):
 
 
 def _dated(region: Region, settings: dict) -> Region:
-    """Weifang's own set until the day before the cut-over, then the parent's sets, delegated to it."""
+    """Weifang's own set until the day before the cut-over, then the parent's sets, delegated to it.
+
+    Each delegated set is named for Weifang and registered with the province's citations
+    (:func:`register_citations`), so the province's hooks cite its table and know they answer for a
+    Weifang teacher: a teacher who moved from Weifang (S-R2) is not sent back to Weifang again.
+    """
     day = cutover(settings)
     later = []
     for rs in _parent_runtime(settings).region.rulesets:
         if rs.end is not None and rs.end < day:
             continue
         start = day if rs.start is None or rs.start < day else rs.start
-        later.append(attrs.evolve(rs, start=start, delegate=rs.delegate or PARENT))
+        name = f"{rs.name} ({CODE})"
+        if name not in _REGISTERED:
+            register_citations(CODE, citations_for(rs)[1], (name,))
+            _REGISTERED.add(name)
+        later.append(attrs.evolve(rs, name=name, start=start, delegate=rs.delegate or PARENT))
     return attrs.evolve(region, rulesets=(_own_ruleset(day), *later))
+
+
+_REGISTERED: set[str] = set()
 
 
 def _region(settings: dict) -> Region:
