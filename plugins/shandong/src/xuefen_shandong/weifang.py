@@ -7,6 +7,22 @@ Weifang's own scheme (:data:`SCHEME`) until the day before the cut-over (W-T1, t
 with ``delegate="shandong"``. The core converts each activity with the rule set in force on its
 date (a delegated set is answered by the province's plugin); the hooks here answer for Weifang's
 own set and hand every other period to the set's delegate, so no hook tests a date itself.
+
+How a Weifang activity says what it is (FORMATS.md §1 fields, plus ``module`` values):
+
+- a required course (W-C1): ``mandatory`` true with the city bureau's ``credits``;
+- centralized training of a county-or-above authority (W-C2): ``kind`` training, ``level``, ``hours``
+  (a project's own ``credits`` or ``rate`` wins: 原则上);
+- reports and lectures (W-C3): ``module`` ``lecture``; backbone-teacher training (W-C4): ``module``
+  ``backbone``; a postgraduate course (W-C6): ``module`` ``postgraduate_course``;
+- degree study (W-C5): ``kind`` degree_study with ``normal_school``, ``graduated``, ``degree_level``;
+- research (W-C7): ``kind`` research, appraised (``assessment`` pass); teaching research (W-C8): ``kind``
+  open_class, ``role`` trainee (attending, by ``hours``) or any other role (giving it, by ``level``);
+- mentoring (W-C9): ``kind`` mentoring with ``credits``; textbooks (W-C10): ``kind`` publication, ``module``
+  ``textbook``; papers (W-C11): ``kind`` publication (``module`` ``monograph`` for a monograph);
+- school-organised or county-approved education (W-C12, W-C13): ``level`` school or ``kind`` school_based
+  (or ``kind`` other at county level) with the approving authority's ``credits``;
+- W-Z3: the declared field ``absent_without_leave``.
 """
 from __future__ import annotations
 
