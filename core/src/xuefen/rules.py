@@ -19,16 +19,35 @@ def table(region: str, *rows: tuple) -> dict[str, RuleRow]:
     return out
 
 
+#: a row's ``values`` key naming the parent rows (ids) a child's row changes; shown, not a number
+CHANGES = "changes"
+
+
 def rule_rows(code: str) -> list[dict]:
-    """Every row in force for ``code``: the parent's rows, with the child's overriding by id."""
+    """Every row in force for ``code``: the parent's rows, with the child's overriding by id.
+
+    A child's row with a parent's id and the same text and values only restates it in
+    the child's own article (``restates``); a row whose ``values`` name parent ids under
+    ``changes`` (Dongying's D-C1 changes S-C4) marks those rows ``changed_by``.
+    """
     rt = runtime(code)
     merged: dict[str, dict] = {}
     for batch in reversed(rt.hook.xuefen_rules() or []):  # core, parents, then the region
         for row in batch or ():
+            values = {k: v for k, v in row.values.items() if k != CHANGES}
             d = {"id": row.id, "article": row.article, "text": row.text,
-                 "values": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.values.items()},
+                 "values": {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()},
                  "region": row.region}
-            if row.id in merged and merged[row.id]["region"] != row.region:
-                d["overrides"] = merged[row.id]["region"]
+            prev = merged.get(row.id)
+            if prev is not None and prev["region"] != row.region:
+                d["overrides"] = prev["region"]
+                if prev["text"] == d["text"] and prev["values"] == d["values"]:
+                    d["restates"] = {"region": prev["region"], "article": prev["article"]}
+            if row.values.get(CHANGES):
+                d[CHANGES] = list(row.values[CHANGES])
             merged[row.id] = d
+    for d in merged.values():
+        for rid in d.get(CHANGES, ()):
+            if rid in merged:
+                merged[rid].setdefault("changed_by", []).append(d["id"])
     return list(merged.values())

@@ -46,9 +46,16 @@ def rules_cmd(region, as_json):
     t = Table("id", "article", "rule", "values", "from", title=f"rules of {region}")
     for r in rows:
         vals = ", ".join(f"{k}={dec_str(v) if hasattr(v, 'as_tuple') else v}" for k, v in r["values"].items())
-        origin = r["region"] + (" (overrides " + r["overrides"] + ")" if r.get("overrides") else "")
-        if r["region"] != region:
-            origin += " (inherited)"
+        if r.get("restates"):
+            origin = f"{r['restates']['region']} (inherited; restated in {r['region']}'s {r['article']})"
+        else:
+            origin = r["region"] + (" (overrides " + r["overrides"] + ")" if r.get("overrides") else "")
+            if r["region"] != region:
+                origin += " (inherited)"
+        if r.get("changes"):
+            origin += f" (changes {', '.join(r['changes'])})"
+        if r.get("changed_by"):
+            origin += f" (changed by {', '.join(r['changed_by'])})"
         t.add_row(r["id"], r["article"], r["text"], vals, origin)
     console().print(t)
     s = Table("setting", "value", "rule", "article", "meaning", title="named settings")
