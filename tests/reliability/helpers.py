@@ -108,3 +108,15 @@ def last_json(text: str):
         if line.startswith(("{", "[")):
             return json.loads(line)
     raise AssertionError(f"no JSON in output:\n{text}")
+
+
+def earned_hours(teacher_id: str, days, as_of=dt.date(2020, 6, 30)) -> Decimal:
+    """What the pure evaluation says one passed city training of ``days`` days (2020-04-18) earns."""
+    from xuefen.evaluate import evaluate
+    from xuefen.io.case import parse_case
+
+    case = parse_case({"region": "kunming", "as_of": as_of.isoformat(),
+                       "teacher": {"id": teacher_id, "stage": "primary", "hired_on": "2005-09-01",
+                                   "cycle_start": "2020-02-01"},
+                       "activities": [{"id": "a1", "date": "2020-04-18", "days": str(days), **ACTIVITY}]})
+    return sum((e.hours for e in evaluate(case).entries), Decimal(0))

@@ -1,0 +1,186 @@
+"""Crashes: the real ``xuefen`` command killed with SIGKILL at random points, on the real database.
+
+* ``xuefen import activities FILE`` is killed at a random moment between its
+  start and the time a full run takes (measured on a first run): the file is
+  in the database entirely or not at all, every activity has its claim, the
+  audit chain is intact; running the same command again imports what was
+  missing, and once more imports nothing.
+* ``xuefen approve --all-queued`` (one transaction per claim) is killed after
+  a random number of claims have been approved plus a random few milliseconds,
+  so it dies anywhere inside a claim's transaction: no claim is approved
+  without its entries or has entries without being approved, the chain is
+  intact; re-running finishes the queue and every claim has exactly one entry.
+
+The figures (``IMPORT_KILLS`` + ``APPROVE_KILLS`` crash points per database)
+are quoted in docs/reliability.md.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from xuefen import audit
+from xuefen.store import repo, schema as S
+
+from tests.conftest import XUEFEN
+from tests.reliability.helpers import earned_hours, fresh_registry
+
+#: kills of a running import / of a running batch approval, per database
+IMPORT_KILLS = 5
+APPROVE_KILLS = 8
+#: teachers in the registry, and activities per teacher in each imported file
+TEACHERS = 100
+ACTIVITIES_EACH = 5
+#: claims the crashed batch approval works through
+APPROVALS = 120
+SEED = 20261123
+
+pytestmark = pytest.mark.slow
+
+
+def _xuefen(db_url, *args) -> subprocess.Popen:
+    return subprocess.Popen([XUEFEN, "--db", db_url, *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _run(db_url, *args, timeout=300) -> subprocess.CompletedProcess:
+    r = subprocess.run([XUEFEN, "--db", db_url, *map(str, args)], capture_output=True, text=True,
+                       timeout=timeout)
+    assert "Traceback" not in r.stderr, r.stderr
+    return r
+
+
+def _kill(proc: subprocess.Popen) -> bool:
+    """SIGKILL ``proc``; True when it was still running (a real crash, not a kill after the end)."""
+    running = proc.poll() is None
+    if running:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    if running:
+        assert proc.returncode == -signal.SIGKILL
+    return running
+
+
+def _count(conn, table, *where) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def assert_consistent(engine) -> dict:
+    """The invariants a crash must never break; returns a few counts."""
+    with engine.connect() as conn:
+        v = audit.verify(conn)
+        assert v.intact, v.broken
+        claims = {r.id: r for r in conn.execute(sa.select(S.claims.c.id, S.claims.c.state, S.claims.c.teacher_id,
+                                                          S.claims.c.activity_id))}
+        acts = {(r.teacher_id, r.id) for r in conn.execute(sa.select(S.activities.c.teacher_id, S.activities.c.id))}
+        # every activity has its claim and every claim its activity: no half-imported row
+        assert {(c.teacher_id, c.activity_id) for c in claims.values()} == acts
+        per_claim = Counter(r.claim_id for r in conn.execute(sa.select(S.entries.c.claim_id)))
+        approved = {cid for cid, c in claims.items() if c.state == "approved"}
+        # no half-posted claim: entries exactly for the approved ones, one each (no duplicates)
+        assert set(per_claim) == approved, (set(per_claim) ^ approved)
+        assert set(per_claim.values()) <= {1}, per_claim.most_common(3)
+        return {"activities": len(acts), "claims": len(claims), "approved": len(approved), "audit": v.records}
+
+
+def _teachers_csv(path, n):
+    rows = ["id,name,stage,school_id,hired_on,cycle_start"]
+    rows += [f"T{i:04d},测试教师{i},primary,{('S1', 'S2')[i % 2]},2005-09-01,2020-02-01" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _activities_csv(path, batch, teachers, each, days="1"):
+    rows = ["teacher_id,id,kind,level,date,days,assessment"]
+    rows += [f"T{i:04d},b{batch}-a{j},training,city,2020-04-{10 + j:02d},{days},pass"
+             for i in range(teachers) for j in range(each)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_killed_at_random_points_is_all_or_nothing_and_rerunning_finishes_it(db_url, tmp_path):
+    rng = random.Random(SEED)
+    engine = fresh_registry(db_url)
+    _run(db_url, "import", "teachers", _teachers_csv(tmp_path / "t.csv", TEACHERS)).check_returncode()
+    per_file = TEACHERS * ACTIVITIES_EACH
+    # how long the command takes to start (``--help``) and to do a whole import: kills land in between
+    t0 = time.monotonic()
+    subprocess.run([XUEFEN, "--help"], capture_output=True, check=True)
+    startup = time.monotonic() - t0
+    t0 = time.monotonic()
+    r = _run(db_url, "import", "activities", _activities_csv(tmp_path / "a0.csv", 0, TEACHERS, ACTIVITIES_EACH))
+    full = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr
+    expected = assert_consistent(engine)
+    assert expected["activities"] == expected["claims"] == per_file
+    crashed = 0
+    for k in range(1, IMPORT_KILLS + 1):
+        path = _activities_csv(tmp_path / f"a{k}.csv", k, TEACHERS, ACTIVITIES_EACH)
+        proc = _xuefen(db_url, "import", "activities", path)
+        time.sleep(rng.uniform(0.8 * startup, full))
+        crashed += _kill(proc)
+        got = assert_consistent(engine)
+        assert got["activities"] in (expected["activities"], expected["activities"] + per_file), got  # all or none
+        r = _run(db_url, "import", "activities", path)  # the same command again finishes the job
+        assert r.returncode == 0, r.stderr
+        assert f" {per_file if got == expected else 0} activities imported" in r.stdout, r.stdout
+        expected = assert_consistent(engine)
+        assert expected["activities"] == expected["claims"] == per_file * (k + 1)
+    again = _run(db_url, "import", "activities", path)
+    assert again.returncode == 0 and " 0 activities imported" in again.stdout, again.stdout  # no duplicates
+    assert crashed >= IMPORT_KILLS // 2, f"only {crashed} of {IMPORT_KILLS} kills hit a running import"
+
+
+def test_a_batch_approval_killed_at_random_points_never_half_posts_and_rerunning_finishes_it(db_url, tmp_path):
+    rng = random.Random(SEED + 1)
+    engine = fresh_registry(db_url)
+    n_teachers = APPROVALS
+    _run(db_url, "import", "teachers", _teachers_csv(tmp_path / "t.csv", n_teachers)).check_returncode()
+    # every teacher at school S1 or S2 (county K1): one activity each, days 1..4
+    rows = ["teacher_id,id,kind,level,date,days,assessment"]
+    days = {f"T{i:04d}": rng.choice([1, 2, 3, 4]) for i in range(n_teachers)}
+    rows += [f"{t},a1,training,city,2020-04-18,{d},pass" for t, d in days.items()]
+    (tmp_path / "a.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert _run(db_url, "import", "activities", tmp_path / "a.csv").returncode == 0
+    for school_admin in ("sa-S1", "sa-S2"):  # the school stage, not crashed
+        r = _run(db_url, "approve", "--all-queued", "--as", school_admin, "--on", "2020-06-30")
+        assert r.returncode == 0, r.stderr
+    # a plain engine for watching progress: reads never wait for the approver's write lock
+    watcher = sa.create_engine(db_url)
+    crashed = 0
+    for _ in range(APPROVE_KILLS):
+        before = assert_consistent(engine)["approved"]
+        left = APPROVALS - before
+        if left <= 1:
+            break
+        target = before + rng.randint(1, max(1, left // 4))
+        proc = _xuefen(db_url, "approve", "--all-queued", "--as", "ca-K1", "--on", "2020-06-30")
+        while proc.poll() is None:
+            with watcher.connect() as conn:
+                if _count(conn, S.claims, S.claims.c.state == "approved") >= target:
+                    break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.03))  # anywhere inside the next claim's transaction
+        crashed += _kill(proc)
+        after = assert_consistent(engine)
+        assert before <= after["approved"] < APPROVALS
+    watcher.dispose()
+    assert crashed == APPROVE_KILLS, f"only {crashed} of {APPROVE_KILLS} kills hit a running approval"
+    r = _run(db_url, "approve", "--all-queued", "--as", "ca-K1", "--on", "2020-06-30")
+    assert r.returncode == 0, r.stderr
+    r = _run(db_url, "approve", "--all-queued", "--as", "ca-K1", "--on", "2020-06-30")
+    assert r.returncode == 0 and "nothing waits for ca-K1" in r.stdout  # nothing approved twice
+    final = assert_consistent(engine)
+    assert final["approved"] == APPROVALS
+    with engine.connect() as conn:
+        hours = {r.teacher_id: r.hours for r in conn.execute(sa.select(S.entries.c.teacher_id, S.entries.c.hours))}
+        approved_ids = set(conn.execute(sa.select(S.claims.c.id).where(S.claims.c.state == "approved")).scalars())
+    assert approved_ids == {repo.claim_id_for(t, "a1") for t in days}
+    assert hours == {t: earned_hours(t, d) for t, d in days.items()}  # the right amount, once each
