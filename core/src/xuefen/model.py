@@ -413,6 +413,9 @@ class Region:
     cycle_rule: tuple[str, str] = ("", "")  #: (rule id, article) that sets the cycle's length
     activity_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)  #: extra fields it declares
     teacher_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: (rule id, article) an integrity-file record cites when a claim is revoked as falsified
+    #: (Lincang's L-F1); None: the claim's last approval stage's rule
+    integrity_rule: tuple[str, str] | None = None
     #: optional ``(region, settings) -> Region``: where a region's dates are readings (named
     #: settings, e.g. a cut-over day), the runtime applies the resolved settings through it
     with_settings: Any = attrs.field(default=None, eq=False, hash=False, repr=False)

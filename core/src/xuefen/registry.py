@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterable
 
+import attrs
 import sqlalchemy as sa
 
 from xuefen.errors import InputError, NotFound
@@ -22,7 +23,7 @@ from xuefen.evaluate import Case, evaluate_many
 from xuefen.model import Activity, Evaluation, Teacher
 from xuefen.regions import runtime
 from xuefen.store import repo
-from xuefen.store.schema import activities, claims, orgs, teachers
+from xuefen.store.schema import activities, claims, integrity, orgs, teachers
 
 #: the claim states whose activity counts
 COUNTED_STATES = ("approved",)
@@ -134,6 +135,7 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
         raise NotFound(f"teacher {missing[0]!r} not found")
     region_by_org = {r.id: r.region for r in conn.execute(sa.select(orgs.c.id, orgs.c.region))}
     acts = approved_activities(conn, ids)
+    records = integrity_records(conn, ids)
     stored: dict[str, dict] = {}
     out = []
     for tid in ids:
@@ -143,8 +145,30 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
             raise InputError(f"teacher {tid!r}: school {row.school_id!r} is not an org unit, so the region is unknown")
         if region not in stored:
             stored[region] = dict(runtime(region, region_settings(conn, region)).settings)
-        out.append(Case(region=region, as_of=as_of, teacher=teacher_from_row(row), activities=tuple(acts[tid]),
+        teacher = teacher_from_row(row)
+        if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
+            teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
+        out.append(Case(region=region, as_of=as_of, teacher=teacher, activities=tuple(acts[tid]),
                         settings=stored[region]))
+    return out
+
+
+def integrity_records(conn, teacher_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """Each teacher's integrity-file records (``xuefen revoke --falsified``), oldest first, as JSON values.
+
+    :func:`cases` hands them to the region as ``Teacher.extra["integrity"]``: a
+    region whose text keeps an integrity file (Lincang's L-F1) flags them.
+    """
+    ids = list(teacher_ids)
+    out: dict[str, list[dict]] = {}
+    q = sa.select(integrity).order_by(integrity.c.recorded_at, integrity.c.id)
+    for chunk in _chunks(ids, 500):
+        for r in conn.execute(q.where(integrity.c.teacher_id.in_(chunk))):
+            activity = conn.execute(sa.select(claims.c.activity_id).where(claims.c.id == r.claim_id)
+                                    ).scalar_one_or_none() if r.claim_id else None
+            out.setdefault(r.teacher_id, []).append({
+                "id": r.id, "claim": r.claim_id, "activity": activity, "rule": r.rule, "article": r.article,
+                "reason": r.reason, "recorded_at": r.recorded_at.isoformat()})
     return out
 
 

@@ -332,13 +332,16 @@ def _reverse(conn, actor_id: str, claim, reason: str) -> tuple[Entry, ...]:
 
 
 def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None = None,
-        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False) -> Outcome:
+        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False,
+        signature=None) -> Outcome:
     """Take ``action`` on a claim as ``actor_id`` inside the caller's transaction (``conn``).
 
     :param action: ``approve``, ``return``, ``reject``, ``revoke`` or ``resubmit``.
     :param version: the claim version the actor looked at; another one means someone
         else changed it first (:class:`Conflict`).
     :param as_of: the day of the action (default today): conversions and cycle checks run as of it.
+    :param signature: the approver's :class:`xuefen.signatures.Signer`, needed to approve a stage the
+        region marks ``signed`` (the approval then signs the claim's data, :mod:`xuefen.signatures`).
     :raises RefusedAction: the actor may not take this action on this claim now.
     :raises Conflict: the claim changed since ``version`` was read.
     """
@@ -377,6 +380,9 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
         rt = repo.region_runtime(conn, claim.region)
         if stage.records_assessment and claim.purpose == "activity":
             cohort_check(conn, claim, registry.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
+        if stage.signed or any(s.signed for s in flow.stages):
+            from xuefen import signatures
+            signatures.on_approve(conn, claim, flow, stage, actor, signature, as_of, new_state == flow.final)
         if new_state == flow.final:
             if claim.purpose == "activity":
                 found, refused, warnings = _activity_entries(conn, claim, rt, as_of)
@@ -388,9 +394,11 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
             entries = _reverse(conn, actor.id, claim, reason)
         if falsified:
             stage = flow.stages[-1]
+            rule, article = repo.region_runtime(conn, claim.region).region.integrity_rule or (stage.rule,
+                                                                                              stage.article)
             audit.insert(conn, actor.id, integrity, [{
                 "id": f"{claim.id}:falsified", "teacher_id": claim.teacher_id, "claim_id": claim.id,
-                "rule": stage.rule, "article": stage.article, "reason": reason, "recorded_at": utcnow()}],
+                "rule": rule, "article": article, "reason": reason, "recorded_at": utcnow()}],
                 action="falsified")
             reason = f"falsified: {reason}"
     new_version = _move(conn, actor.id, claim, action, new_state, reason, data)

@@ -37,6 +37,16 @@ VERSION = click.option("--expect-version", "version", type=int, default=None,
                        help="The claim version you looked at; refused (exit 4) if someone changed it since.")
 ON = click.option("--on", "on", metavar="DATE", default=None, help="Day of the action (default: today).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+KEY = click.option("--key", "key_path", metavar="FILE", default=None,
+                   help="The approver's private key (xuefen keys create): needed at a stage approved by "
+                        "electronic signature.")
+
+
+def _signer(key_path):
+    if key_path is None:
+        return None
+    from xuefen.signatures import Signer
+    return Signer.from_file(key_path)
 
 
 def _show(outcome: workflow.Outcome) -> None:
@@ -128,9 +138,10 @@ def queue_cmd(ctx, actor, as_json):
 @click.option("--all-queued", is_flag=True, help="Approve every claim in ACTOR's queue.")
 @VERSION
 @ON
+@KEY
 @JSON
 @click.pass_context
-def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, as_json):
+def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_json):
     """Approve claims at their current stage; each claim in its own transaction.
 
     Final approval posts the entries the activity earns (the same conversion as
@@ -139,6 +150,7 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, as_json):
     code is then that of the first failure.
     """
     engine = _engine(ctx)
+    signer = _signer(key_path)
     ids = list(claim_ids)
     if all_queued:
         with engine.begin() as conn:
@@ -154,14 +166,14 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, as_json):
     if version is not None and len(ids) > 1:
         raise InputError("approve: --expect-version applies to one claim")
     if len(ids) == 1 and not all_queued:
-        _one(ctx, ids[0], "approve", actor, as_json, version=version, as_of=_day(on))
+        _one(ctx, ids[0], "approve", actor, as_json, version=version, as_of=_day(on), signature=signer)
         return
     results = []
     first_error: XuefenError | None = None
     day = _day(on)
     for cid in ids:
         try:
-            outcome = workflow.approve(engine, cid, actor, as_of=day)
+            outcome = workflow.approve(engine, cid, actor, as_of=day, signature=signer)
             results.append(outcome.as_json())
             if not as_json:
                 _show(outcome)

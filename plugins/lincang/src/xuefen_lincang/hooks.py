@@ -38,6 +38,7 @@ REGION = Region(
     cycle_years=R["L-H1"].values["cycle_years"],
     cycle_rule=("L-H1", R["L-H1"].article),
     activity_fields=ACTIVITY_FIELDS,
+    integrity_rule=("L-F1", R["L-F1"].article),
 )
 
 
@@ -392,8 +393,10 @@ def xuefen_review(evaluation, teacher, history):
                               year=act.date.year if act else None))
     for rec in (teacher.extra or {}).get("integrity", ()) if isinstance(teacher.extra, dict) else ():
         if isinstance(rec, dict):  # integrity-file records the database keeps (xuefen revoke --falsified)
-            flags.append(Flag(rec.get("rule", "L-F1"), rec.get("article", art("L-F1")), "integrity",
-                              rec.get("reason", "entered in the teacher's integrity file (诚信档案)"),
+            why = rec.get("reason")
+            flags.append(Flag(rec.get("rule") or "L-F1", rec.get("article") or art("L-F1"), "integrity",
+                              "entered in the teacher's integrity file (诚信档案): revoked as falsified, the "
+                              "training's credits are void" + (f" ({why})" if why else ""),
                               activity=rec.get("activity")))
     if not flags:
         return None
