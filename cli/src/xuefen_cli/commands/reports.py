@@ -168,6 +168,8 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None) -> d
         tid = pseudonym(key, row.id) if key else row.id
         item = {"teacher": tid, "school": row.school_id, "region": ev.region,
                 "met": all(q["met"] for q in reqs), "requirements": reqs}
+        if ev.flags:  # the teacher's own flags (e.g. Lincang's integrity file, L-F1)
+            item["flags"] = [f.as_json() for f in ev.flags]
         if not key:
             item = {"teacher": tid, "name": row.name, **{k: v for k, v in item.items() if k != "teacher"}}
         teachers.append(item)
@@ -236,6 +238,9 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
     c.print(Panel(Group(head, Text(""), t), title=f"xuefen report · {report['org']} · {report['year']}",
                   border_style="cyan", expand=False))
     names = {sc["id"]: sc["name"] for sc in report["schools"]}
+    for item in report["teachers"]:
+        for f in item.get("flags", ()):
+            c.print(f"[red]flag[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
     rows = [tt for tt in report["teachers"] if not (short_only and tt["met"])]
     if not rows:
         return
