@@ -156,6 +156,15 @@ def test_W_R4_probation_length_is_the_setting_probation_months():
     assert cycle_req(case(acts), "W-R4") is None  # hired before the cycle: no probation in it
 
 
+def test_W_R4_probation_credits_count_in_the_cycle_unless_the_setting_says_not():
+    acts = [required("p", 10, "2011-03-01"), county("e", 260, "2011-06-01")]
+    ev = case(acts, hired_on="2010-09-01")
+    assert cycle_req(ev, "W-R2")["counted"] == "10" and cycle_req(ev, "W-R3")["counted"] == "26"
+    ev = case(acts, hired_on="2010-09-01", settings={"probation_counts_in_cycle": False})
+    assert cycle_req(ev, "W-R2")["counted"] == "0" and cycle_req(ev, "W-R3")["counted"] == "0"
+    assert ev["certificate"]["eligible"] is False
+
+
 # -- W-C: conversions and caps --------------------------------------------------------------------
 
 

@@ -140,6 +140,9 @@ def xuefen_settings():
         Setting("probation_months", R["W-R4"].values["probation_months"], "W-R4", R["W-R4"].article,
                 "第十三条 does not state how long probation (试用期) lasts: entries dated within this many months "
                 "from hired_on count towards W-R4"),
+        Setting("probation_counts_in_cycle", True, "W-R4", R["W-R4"].article,
+                "第十三条 'then the rest of the cycle': probation credits count towards the cycle's W-R2/W-R3 too "
+                "(default); false: the cycle's 10 + 26 must come from after probation"),
     ]
 
 
@@ -394,11 +397,12 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         return _caps() + theirs if period.kind == "cycle" else theirs
     if period.kind == "year":
         return []  # Weifang's scheme counts per cycle only (第九条)
+    apart = () if settings.get("probation_counts_in_cycle", True) else ("probation",)
     return [*_caps(),
             Requirement("W-R2", R["W-R2"].article, "credits", minimum=R["W-R2"].values["minimum"],
-                        all_of=(WEIFANG, REQUIRED), label="required courses"),
+                        all_of=(WEIFANG, REQUIRED), none_of=apart, label="required courses"),
             Requirement("W-R3", R["W-R3"].article, "credits", minimum=R["W-R3"].values["minimum"],
-                        all_of=(WEIFANG, ELECTIVE), label="elective courses"),
+                        all_of=(WEIFANG, ELECTIVE), none_of=apart, label="elective courses"),
             *_probation(teacher, period, settings)]
 
 
