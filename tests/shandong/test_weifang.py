@@ -227,7 +227,7 @@ def test_W_C5_normal_school_degree_above_the_qualifying_one_15():
     assert refusal(case([deg("d", normal_school=False)]), "d")["rule"] == "W-C5"  # 师范类 only
     assert refusal(case([deg("d", graduated=False)]), "d")["rule"] == "W-C5"
     assert refusal(case([deg("d", national_series=False)]), "d")["rule"] == "W-C5"
-    assert refusal(case([deg("d")], stage="senior"), "d")["rule"] == "W-C5"  # a bachelor is a senior's qualifying degree
+    assert refusal(case([deg("d")], stage="senior"), "d")["rule"] == "W-C5"  # a senior's qualifying degree
     assert credits(case([deg("d", degree_level="master")], stage="senior"), "d") == 15
     ev = case([deg("d1", program_id="p1"), deg("d2", date="2014-01-01", program_id="p1")])
     assert refusal(ev, "d2")["rule"] == "W-C5"

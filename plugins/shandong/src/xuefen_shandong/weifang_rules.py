@@ -26,8 +26,9 @@ RULES = table(
     ("W-R2", "第九条", "required courses (必修): at least 10 credits per cycle", {"minimum": D(10)}),
     ("W-R3", "第九条", "elective courses (选修): at least 26 credits per cycle", {"minimum": D(26)}),
     ("W-R4", "第十三条", "probation (试用期): normal-school graduates at least 12 credits, 6 of them required; others "
-     "at least 18, 9 of them required; then the rest of the cycle (setting probation_counts_in_cycle: probation credits count in it too). The probation's length is not stated: the "
-     "setting probation_months (reading: 12 months from hired_on)",
+     "at least 18, 9 of them required; then the rest of the cycle (setting probation_counts_in_cycle: "
+     "probation credits count in it too). The probation's length is not stated: the setting probation_months "
+     "(reading: 12 months from hired_on)",
      {"normal_total": D(12), "normal_required": D(6), "other_total": D(18), "other_required": D(9),
       "probation_months": 12}),
     ("W-C1", "第十条", "required courses: the credits the city bureau sets for each (the activity's stated credits, "
