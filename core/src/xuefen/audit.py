@@ -165,8 +165,13 @@ class Record:
 
 
 def chain_hash(prev_hash: str, body: dict) -> str:
-    """``sha256(prev_hash + canonical_json(body))`` as hex."""
-    return hashlib.sha256((prev_hash + canonical(body)).encode()).hexdigest()
+    """``sha256(prev_hash + canonical_json(body))`` as hex; ``body`` holds plain JSON values already.
+
+    (:func:`jsonable` is the identity on plain JSON values, so skipping it here gives the
+    same text as :func:`canonical` at a fraction of the cost on bulk imports.)
+    """
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
 def _tail(conn) -> tuple[int, str]:
@@ -187,16 +192,22 @@ def _append(conn, records: list[dict]) -> None:
 
 
 def record_many(conn, actor_id: str, action: str, object_type: str,
-                items: Iterable[tuple[str, Any, Any]], *, at: dt.datetime | None = None) -> list[Record]:
-    """Append one record per ``(object_id, before, after)``, chained in order; returns them."""
+                items: Iterable[tuple[str, Any, Any]], *, at: dt.datetime | None = None,
+                plain: bool = False) -> list[Record]:
+    """Append one record per ``(object_id, before, after)``, chained in order; returns them.
+
+    ``plain``: ``before``/``after`` are plain JSON values already (row images), not converted again.
+    """
     at = at or utcnow()
     seq, prev = _tail(conn)
     out: list[Record] = []
+    conv = (lambda v: v) if plain else jsonable
+    at_json = jsonable(at)
     for object_id, before, after in items:
         seq += 1
-        body = {"seq": seq, "at": jsonable(at), "actor_id": actor_id, "action": action,
-                "object_type": object_type, "object_id": str(object_id), "before": jsonable(before),
-                "after": jsonable(after)}
+        body = {"seq": seq, "at": at_json, "actor_id": actor_id, "action": action,
+                "object_type": object_type, "object_id": str(object_id), "before": conv(before),
+                "after": conv(after)}
         h = chain_hash(prev, body)
         out.append(Record(seq=seq, at=at, actor_id=actor_id, action=action, object_type=object_type,
                           object_id=str(object_id), before=body["before"], after=body["after"],
@@ -234,7 +245,7 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     except sa.exc.IntegrityError as exc:
         raise Conflict(f"{table.name}: {_integrity_message(exc)}") from exc
     record_many(conn, actor_id, action, OBJECT_TYPES.get(table.name, table.name),
-                ((key_of(table, r), None, image(table, r)) for r in rows), at=at)
+                ((key_of(table, r), None, image(table, r)) for r in rows), at=at, plain=True)
     return len(rows)
 
 
