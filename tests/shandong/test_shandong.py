@@ -153,6 +153,9 @@ def test_S_C2_degree_study_72_per_academic_year_never_twice():
     r = refusal(ev, "d2")
     assert r["rule"] == "S-C2" and "never twice" in r["reason"]
     assert entry(ev, "d3")["year"] == 2018  # academic year 2017-2018 ends in 2018
+    other = case(acts, as_of="2018-12-31", settings={"degree_year": "activity_date"})
+    assert entry(other, "d3")["year"] == 2017  # the other reading, a named setting
+    assert refusal(other, "d2")["rule"] == "S-C2"
 
 
 def test_S_C2_degree_study_needs_passing_grades_and_the_national_series():

@@ -56,6 +56,10 @@ def xuefen_settings():
         Setting("school_based_rate", R["S-C5"].values["default_rate"], "S-C5", R["S-C5"].article,
                 "credits per hour of school-based training or recognised self-study whose record states no "
                 "credits (the school sets its own rate; the text gives none)"),
+        Setting("degree_year", "academic_year_end", "S-C2", R["S-C2"].article,
+                "the calendar year an academic year's 72 degree-study credits count in (本学年: the text names no "
+                "calendar year): the year the academic year ends, or the year of the activity's date",
+                ("academic_year_end", "activity_date")),
         Setting("leave_makeup", "cycle", "S-L1", R["S-L1"].article,
                 "how long a teacher on leave may make up a year's shortfall (the authority sets it; the text "
                 "is silent): within the cycle, or in the next year only", ("cycle", "next_year")),
@@ -130,7 +134,7 @@ def academic_year_end(day: dt.date, first_month: int) -> int:
     return day.year + 1 if day.month >= first_month else day.year
 
 
-def degree(act, history, T) -> list:
+def degree(act, history, T, settings) -> list:
     """S-C2: national-series study for a higher degree, passing grades: 72 per academic year, once."""
     v = T["S-C2"].values
     if not act.national_series:
@@ -138,11 +142,12 @@ def degree(act, history, T) -> list:
                                       "is not in the registration scope")
     if act.assessment == "fail":
         return refuse(T, act, "S-C2", "grades not passed (学业成绩合格 required)")
-    year = academic_year_end(act.date, v["academic_year_first_month"])
+    ends = academic_year_end(act.date, v["academic_year_first_month"])
     prog = act.program_id or "-"
-    label = f"programme {prog}: academic year {year - 1}-{year}"
+    label = f"programme {prog}: academic year {ends - 1}-{ends}"
     if any("degree_study" in e.buckets and e.note == label for e in history.entries):
         return refuse(T, act, "S-C2", f"{label} is already credited: never twice for one academic year")
+    year = ends if settings["degree_year"] == "academic_year_end" else act.date.year
     return [entry(T, act, "S-C2", v["credits_per_year"], ["degree_study", act.degree_level], label, year=year)]
 
 
@@ -188,7 +193,7 @@ def convert(act, teacher, history, settings, T) -> list:
             return refuse(T, act, "S-C6", "training neither organised nor recognised by an education authority")
         return new_teacher(act, history, T) if kind == "new_teacher_training" else training(act, T)
     if kind == "degree_study":
-        return degree(act, history, T)
+        return degree(act, history, T, settings)
     if kind == "trainer":
         out = trainer(act, T)
         if out is not None:
