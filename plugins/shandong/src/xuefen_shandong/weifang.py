@@ -40,7 +40,7 @@ from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Refusal, Region, 
                           Setting, Stage, dec_str)
 
 from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
-from xuefen_shandong.rules import RULES as S, citations_for, register_citations
+from xuefen_shandong.rules import RULES as S, RULESET, citations_for, register_citations
 from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
 
 PARENT = "shandong"
@@ -57,8 +57,10 @@ REGION = Region(
     code=CODE,
     name="潍坊市 Weifang",
     units=("credits",),
-    # the province's sets are added from the cut-over by _dated (they are the parent's declaration)
-    rulesets=(_own_ruleset(CUTOVER),),
+    # as declared; the runtime re-derives the province's sets from the parent and the cut-over setting (_dated)
+    rulesets=(_own_ruleset(CUTOVER),
+              RuleSet(f"{RULESET} ({CODE})", CUTOVER, S["S-D1"].values["end"], "S-D1", S["S-D1"].article,
+                      delegate=PARENT)),
     source="shandong-2015-and-others.txt, part 3: 潍坊市中小学教师继续教育学分制管理规定(试行)",
     parent=PARENT,
     cycle_years=R["W-R1"].values["cycle_years"],
