@@ -31,6 +31,9 @@ def test_S_R1_every_year_at_least_48_credits():
     r = year_req(ev, 2017, "S-R1")
     assert (r["unit"], r["required"], r["counted"], r["met"], r["article"]) == ("credits", "48", "48", True, "第六条")
     assert year_req(case([county("a", hours="47.5")]), 2017, "S-R1")["met"] is False
+    hired = case([county("a", hours=48)], hired_on="2017-09-01")
+    assert year_req(hired, 2016, "S-R1") is None  # not yet teaching in 2016
+    assert year_req(hired, 2017, "S-R1")["met"] is True
 
 
 def test_S_R1_cycle_of_five_years_at_least_360_credits():
@@ -159,8 +162,10 @@ def test_S_C2_degree_study_72_per_academic_year_never_twice():
 
 
 def test_S_C2_degree_study_needs_passing_grades_and_the_national_series():
-    ev = case([act("f", "degree_study", assessment="fail"), act("n", "degree_study", national_series=False)])
+    ev = case([act("f", "degree_study", assessment="fail"), act("n", "degree_study", national_series=False),
+               act("c", "degree_study", compensatory=True)])
     assert refusal(ev, "f")["rule"] == "S-C2"
+    assert refusal(ev, "c")["rule"] == "S-C2"
     assert refusal(ev, "n")["rule"] == "S-C6"
 
 

@@ -140,6 +140,9 @@ def degree(act, history, T, settings) -> list:
     if not act.national_series:
         return refuse(T, act, "S-C6", "degree study outside the national education series (国民教育系列) "
                                       "is not in the registration scope")
+    if act.compensatory:
+        return refuse(T, act, "S-C2", "compensatory education (学历补偿) is not study for a higher degree by a "
+                                      "teacher already holding the qualifying one (第八条)")
     if act.assessment == "fail":
         return refuse(T, act, "S-C2", "grades not passed (学业成绩合格 required)")
     ends = academic_year_end(act.date, v["academic_year_first_month"])
@@ -242,6 +245,8 @@ def tidy_share(evaluation, T):
 def requirements(teacher, period, T) -> list[Requirement]:
     r1 = T["S-R1"]
     if period.kind == "year":
+        if teacher.hired_on is not None and period.year < teacher.hired_on.year:
+            return []  # not yet teaching that year
         return [Requirement("S-R1", r1.article, "credits", minimum=r1.values["year_minimum"],
                             label="annual credits")]
     r3, r4, r5, c5 = T["S-R3"], T["S-R4"], T["S-R5"], T["S-C5"]
