@@ -148,16 +148,21 @@ def test_D_L1_leave_shortfall_made_up_in_the_next_year():
 def test_D_L1_two_consecutive_years_short_made_up_within_the_cycle_or_the_cycle_is_incomplete():
     leave = [{"from": "2016-02-01", "to": "2017-08-31", "kind": "sick"}]
     acts = [county("a", "2016-05-10", hours=40), county("b", "2017-05-10", hours=40),
-            county("c", "2018-05-10", hours=48), county("d", "2019-05-10", hours=56),
-            county("e", "2020-05-10", hours=56)]
+            county("c", "2018-05-10", hours=48), county("d", "2019-05-10", hours=100),
+            county("e", "2020-05-10", hours=132)]
     ev = dy(acts, as_of="2020-12-31", leave=leave)
-    assert year_req(ev, 2017, "S-R1")["met"] is True  # 8 made up within the cycle (2019)
-    acts[4]["hours"] = 55
-    acts[3]["hours"] = 48  # 2017's 8 not made up by the cycle's end (2020 gives 7)
+    assert year_req(ev, 2016, "S-R1")["met"] is True  # 8 made up within the cycle (2019), not only in 2017
+    assert year_req(ev, 2017, "S-R1")["met"] is True
+    assert ev["cycle"]["met"] is True and ev["certificate"]["eligible"] is True
+    assert not [f for f in ev["flags"] if f["rule"] == "D-L1"]
+    one_year = dy(acts, as_of="2020-12-31", leave=[{"from": "2016-02-01", "to": "2016-08-31"}])
+    assert year_req(one_year, 2016, "S-R1")["met"] is False  # one year on leave: the next year only (2017 short)
+    acts[3]["hours"], acts[4]["hours"] = 48, 55  # 16 to make up, 7 over by the cycle's end
     ev = dy(acts, as_of="2020-12-31", leave=leave)
     assert year_req(ev, 2017, "S-R1")["met"] is False
     assert ev["cycle"]["met"] is False
     assert [f["kind"] for f in ev["flags"] if f["rule"] == "D-L1"] == ["incomplete"]
+    assert [f for f in dy(acts, as_of="2019-12-31", leave=leave)["flags"] if f["rule"] == "D-L1"] == []  # not yet
 
 
 # -- D-P1 publication -------------------------------------------------------------------

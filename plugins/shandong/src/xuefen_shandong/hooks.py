@@ -295,7 +295,8 @@ def make_up(evaluation, teacher, window, rule_row, consecutive_window=None):
 
     ``window(year, years)`` gives the later years that may make up ``year``'s
     shortfall; ``consecutive_window`` (Dongying) the window when the year before
-    was short too. Returns the changed evaluation, or None when nothing applies.
+    or after is short too. Returns ``(changed evaluation, whether a shortfall is
+    still to make up)``, or None when nothing applies.
     """
     on_leave = leave_years(teacher)
     if not on_leave:
@@ -311,7 +312,7 @@ def make_up(evaluation, teacher, window, rule_row, consecutive_window=None):
         r = res[y]
         if r is None or r.met or y not in on_leave:
             continue
-        consecutive = (y - 1) in short_years
+        consecutive = any(z in short_years and z in on_leave for z in (y - 1, y + 1))  # 连续2年: both years
         later = (consecutive_window or window)(y, ys) if consecutive else window(y, ys)
         need = r.threshold - r.counted
         used = []
