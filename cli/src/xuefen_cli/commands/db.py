@@ -69,18 +69,37 @@ class _Bar:
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(imports.KINDS))
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("kind", metavar="KIND", required=False)
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
 @click.option("--as", "actor_id", default=SYSTEM_ACTOR, show_default=True,
               help="The actor the audit log names for this import.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--all", "everything", is_flag=True,
+              help="`import --all FILE`: restore a whole-registry backup (`xuefen export --all`) into an empty "
+                   "database, all or nothing (the same as `xuefen restore FILE`).")
 @click.pass_context
-def import_cmd(ctx, kind, file, actor_id, as_json):
+def import_cmd(ctx, kind, file, actor_id, as_json, everything):
     """Import a CSV or XLSX table (FORMATS.md §3): all rows or, if any row is bad, none.
 
-    Every bad row is reported as FILE:LINE: field: problem. Importing the same
-    file again changes nothing. Imported activities open their claims.
+    KIND is one of orgs, actors, teachers, activities. Every bad row is reported
+    as FILE:LINE: field: problem. Importing the same file again changes nothing.
+    Imported activities open their claims. ``import --all FILE`` restores a backup.
     """
+    if everything:
+        if kind is None or file is not None:
+            raise click.UsageError("import --all takes one FILE (a backup written by `xuefen export --all`)")
+        from xuefen_cli.commands.backup import restore_file
+        counts = restore_file(ctx.obj["db_url"], kind)
+        if as_json:
+            print_json({"restored": counts})
+        else:
+            click.echo(f"restored {sum(counts.values())} rows "
+                       f"({', '.join(f'{k} {v}' for k, v in counts.items() if v)})")
+        return
+    if kind is None or file is None:
+        raise click.UsageError("give KIND and FILE (or --all FILE)")
+    if kind not in imports.KINDS:
+        raise click.BadParameter(f"{kind!r} is not one of {', '.join(imports.KINDS)}", param_hint="'KIND'")
     table = read_table(file)
     engine = open_engine(ctx.obj["db_url"])
     try:
