@@ -70,3 +70,40 @@ def full_cycle(start_year=2020, *, required=42, elective_hours=60):
         out.append(county(f"r{y}", f"{y}-04-01", hours=required))
         out.append(school(f"e{y}", f"{y}-10-01", hours=elective_hours))
     return out
+
+
+# -- a small Chifeng registry, built through the real ``xuefen import`` ---------------------------------
+#
+#     NM (province) ─ CF (city) ─┬─ D1 (county, 旗) ─┬─ S1 (school)
+#                                │                   └─ S2 (school)
+#                                └─ SC (school directly under the city)
+#
+# Every person is invented.
+
+ORGS = [
+    {"id": "NM", "name": "测试自治区", "level": "province", "parent_id": "", "region": "chifeng"},
+    {"id": "CF", "name": "测试市", "level": "city", "parent_id": "NM", "region": "chifeng"},
+    {"id": "D1", "name": "测试旗", "level": "county", "parent_id": "CF", "region": "chifeng"},
+    {"id": "S1", "name": "测试旗第一中学", "level": "school", "parent_id": "D1", "region": "chifeng"},
+    {"id": "S2", "name": "测试旗职业中学", "level": "school", "parent_id": "D1", "region": "chifeng"},
+    {"id": "SC", "name": "测试市直属中学", "level": "school", "parent_id": "CF", "region": "chifeng"},
+]
+ACTORS = [
+    {"id": "pa", "name": "甲区管", "role": "province_admin", "org_id": "NM"},
+    {"id": "cy", "name": "乙市管", "role": "city_admin", "org_id": "CF"},
+    {"id": "ca", "name": "丙旗管", "role": "county_admin", "org_id": "D1"},
+    {"id": "sa1", "name": "丁校管", "role": "school_admin", "org_id": "S1"},
+    {"id": "sa2", "name": "戊校管", "role": "school_admin", "org_id": "S2"},
+    {"id": "sac", "name": "己校管", "role": "school_admin", "org_id": "SC"},
+]
+
+
+def teacher_row(tid, school="S1", **kw):
+    row = {"id": tid, "name": f"测试教师{tid}", "stage": "junior", "school_id": school, "hired_on": "2010-09-01",
+           "cycle_start": "2020-01-01"}
+    row.update(kw)
+    return row
+
+
+def activity_row(tid, aid, kind="training", date="2020-05-10", **kw):
+    return {"teacher_id": tid, "id": aid, "kind": kind, "date": date, **{k: str(v) for k, v in kw.items()}}

@@ -25,7 +25,7 @@ from rich.text import Text
 
 from xuefen import audit, registry
 from xuefen.errors import InputError
-from xuefen.model import dec_str
+from xuefen.model import LEVELS, dec_str
 from xuefen.regions import runtime
 from xuefen.store import open_engine
 from xuefen.store.schema import settings as settings_table
@@ -148,8 +148,55 @@ def pseudonym(key: bytes, teacher_id: str) -> str:
     return "T-" + hmac.new(key, teacher_id.encode(), hashlib.sha256).hexdigest()[:10]
 
 
-def build_report(conn, org_id: str, year: int, *, key: bytes | None = None) -> dict:
-    """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags."""
+#: the group of an entry that has no ``NAME:VALUE`` bucket for a ``--by NAME``
+UNSTATED = "unstated"
+
+
+def group_value(entry, name: str) -> str:
+    """The value of the grouping ``name`` an entry carries as a ``NAME:VALUE`` bucket (Chifeng's
+    ``level:county``, ``dimension:ethics``; Lincang's ``module:ethics``), else :data:`UNSTATED`."""
+    prefix = f"{name}:"
+    return next((b[len(prefix):] for b in entry.buckets if b.startswith(prefix)), UNSTATED)
+
+
+def _group_order(value: str):
+    return (value == UNSTATED, LEVELS.index(value) if value in LEVELS else len(LEVELS), value)
+
+
+def groups_of(ev, year: int, by) -> dict:
+    """Each grouping of ``by``: the year's entries of one evaluation summed per value and unit (earned,
+    before any requirement's weights or caps): ``{"level": {"county": {"credits": "40"}}}``."""
+    out = {}
+    for name in by:
+        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for e in ev.entries:
+            if e.year != year or e.date > ev.as_of:
+                continue
+            cell = sums[group_value(e, name)]
+            for unit in ev.units:
+                cell[unit] += e.amount(unit)
+        out[name] = {v: {u: dec_str(a) for u, a in sums[v].items()} for v in sorted(sums, key=_group_order)}
+    return out
+
+
+def _group_totals(teachers: list[dict], by) -> dict:
+    out = {}
+    for name in by:
+        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        count: dict[str, int] = defaultdict(int)
+        for t in teachers:
+            for value, amounts in t["by"][name].items():
+                count[value] += 1
+                for unit, a in amounts.items():
+                    sums[value][unit] += Decimal(a)
+        out[name] = {v: {"teachers": count[v], **{u: dec_str(a) for u, a in sums[v].items()}}
+                     for v in sorted(sums, key=_group_order)}
+    return out
+
+
+def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = ()) -> dict:
+    """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
+    with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
     unit = registry.org(conn, org_id)
     rows = registry.teachers_under(conn, org_id)
     as_of = dt.date(year, 12, 31)
@@ -170,6 +217,8 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None) -> d
                 "met": all(q["met"] for q in reqs), "requirements": reqs}
         if ev.flags:  # the teacher's own flags (e.g. Lincang's integrity file, L-F1)
             item["flags"] = [f.as_json() for f in ev.flags]
+        if by:
+            item["by"] = groups_of(ev, year, by)
         if not key:
             item = {"teacher": tid, "name": row.name, **{k: v for k, v in item.items() if k != "teacher"}}
         teachers.append(item)
@@ -185,13 +234,16 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None) -> d
         schools.append({"id": sid, "name": units[sid].name if sid in units else sid, "region": region,
                         "teachers": len(mine), "with_requirements": len(required), "short": len(short),
                         "flags": [f.as_json() for f in flags]})
-    return {"org": org_id, "name": unit.name, "level": unit.level, "year": year, "as_of": as_of.isoformat(),
-            "redacted": bool(key), "summary": {
-                "teachers": len(teachers), "with_requirements": sum(s["with_requirements"] for s in schools),
-                "met": sum(1 for t in teachers if t["requirements"] and t["met"]),
-                "short": sum(s["short"] for s in schools),
-                "flagged_schools": sum(1 for s in schools if s["flags"])},
-            "schools": schools, "teachers": teachers}
+    report = {"org": org_id, "name": unit.name, "level": unit.level, "year": year, "as_of": as_of.isoformat(),
+              "redacted": bool(key), "summary": {
+                  "teachers": len(teachers), "with_requirements": sum(s["with_requirements"] for s in schools),
+                  "met": sum(1 for t in teachers if t["requirements"] and t["met"]),
+                  "short": sum(s["short"] for s in schools),
+                  "flagged_schools": sum(1 for s in schools if s["flags"])},
+              "schools": schools, "teachers": teachers}
+    if by:
+        report["by"] = _group_totals(teachers, by)
+    return report
 
 
 CSV_FIELDS = ("teacher", "name", "school", "region", "rule", "article", "unit", "required", "counted", "short",
@@ -237,6 +289,16 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
         t.add_row(f"{sc['name']}\n[dim]{sc['id']}[/]", str(sc["teachers"]), str(met), str(sc["short"]), bar, flags)
     c.print(Panel(Group(head, Text(""), t), title=f"xuefen report · {report['org']} · {report['year']}",
                   border_style="cyan", expand=False))
+    for name, values in report.get("by", {}).items():
+        units = sorted({u for amounts in values.values() for u in amounts if u != "teachers"})
+        g = Table(title=f"{report['year']} by {name}", title_justify="left", show_edge=False)
+        g.add_column(name)
+        g.add_column("teachers", justify="right")
+        for u in units:
+            g.add_column(u, justify="right")
+        for value, amounts in values.items():
+            g.add_row(value, str(amounts["teachers"]), *(amounts.get(u) or "0" for u in units))
+        c.print(g)
     names = {sc["id"]: sc["name"] for sc in report["schools"]}
     for item in report["teachers"]:
         for f in item.get("flags", ()):
@@ -267,15 +329,24 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV: one row per teacher and requirement.")
 @click.option("--redact", is_flag=True, help="No teacher id or name: a stable pseudonym instead.")
 @click.option("--short-only", is_flag=True, help="List only the teachers short of a requirement.")
+@click.option("--by", "by", multiple=True, metavar="NAME",
+              help="Also sum the year's earned amounts per value of NAME, an entry attribute the region "
+                   "declares as NAME:VALUE buckets (Chifeng: level, dimension; Lincang: module). Repeatable.")
 @click.pass_context
-def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only):
+def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by):
     """Met / short per requirement of every teacher under an org unit, and each school's flags (e.g. K-R5)."""
     if as_json and as_csv:
         raise InputError("report: --json and --csv exclude each other")
+    if by and as_csv:
+        raise InputError("report: --by goes with the table or --json, not --csv (one row per requirement)")
+    for name in by:
+        if not name.strip() or ":" in name:
+            raise InputError(f"--by: {name!r} is not a grouping name (e.g. level, dimension, module)")
+    by = tuple(dict.fromkeys(n.strip() for n in by))
     engine = open_engine(ctx.obj["db_url"])
     key = _redact_key(engine) if redact else None
     with engine.begin() as conn:
-        report = build_report(conn, org_id, year, key=key)
+        report = build_report(conn, org_id, year, key=key, by=by)
     if as_json:
         print_json(report)
     elif as_csv:

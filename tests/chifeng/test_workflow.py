@@ -1,0 +1,267 @@
+"""Chifeng end to end through the real CLI and a real database file.
+
+The implementing authority imports a training's hours and assessments and the
+system converts them (第十四条, C-A1); the school enters electives and the
+county confirms them (第十一条, 第十五条, C-A2); the 25% excellent quota is
+refused at the stage that records assessments (第十九条, C-Q1); status and
+report speak in credits, the report grouped by level and by dimension (第七条).
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+
+import pytest
+
+from tests.chifeng.helpers import ACTORS, ORGS, activity_row, full_cycle, teacher_row
+from tests.workflow.helpers import claim, counts, write_csv
+
+ON = "2020-12-20"
+
+
+def out_json(result):
+    return json.loads(result.stdout)
+
+
+def cid(tid, aid):
+    return f"activity:{tid}:{aid}"
+
+
+def load(cli, tmp_path, teachers, activities=(), *, as_actor=None, name="activities"):
+    for kind, rows in (("orgs", ORGS), ("actors", ACTORS), ("teachers", teachers)):
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+    if activities:
+        import_activities(cli, tmp_path, activities, as_actor=as_actor, name=name)
+
+
+def import_activities(cli, tmp_path, rows, *, as_actor=None, name="activities", expect=0):
+    args = ["import", "activities", write_csv(tmp_path / f"{name}.csv", rows), "--json"]
+    if as_actor:
+        args += ["--as", as_actor]
+    return cli(*args, expect=expect)
+
+
+def approve(cli, claim_id, actor, expect=0):
+    return cli("approve", claim_id, "--as", actor, "--on", ON, "--json", expect=expect)
+
+
+def cohort(project, n, excellent, *, level="county", start=1):
+    """``n`` trainees of one county training (a cohort): their ids, and the authority's import rows."""
+    ids = [f"{project}-{i:02d}" for i in range(start, start + n)]
+    rows = [activity_row(t, project, level=level, delivery="centralized", hours=30, project_id=project,
+                         module="专业能力", assessment="excellent" if k < excellent else "pass")
+            for k, t in enumerate(ids)]
+    return ids, rows
+
+
+# -- C-A1: the authority imports a training's hours and scores; the system converts them ----------------------
+
+
+def test_C_A1_authority_bulk_import_of_hours_and_scores_then_recognition_converts(cli, tmp_path):
+    ids, rows = cohort("P1", 4, 1)
+    load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
+    assert claim(cli, cid(ids[0], "P1")).state == "authority_recognition"
+    # the school cannot recognise a required course, nor can the city recognise the county's
+    approve(cli, cid(ids[0], "P1"), "sa1", expect=3)
+    approve(cli, cid(ids[0], "P1"), "cy", expect=3)
+    res = cli("approve", "--all-queued", "--as", "ca", "--on", ON, "--json", expect=0)
+    outs = out_json(res)
+    assert [o["after"] for o in outs] == ["approved"] * 4
+    assert {(e["credits"], e["rule"], e["article"]) for o in outs for e in o["entries"]} == {("30", "C-C1", "第十条")}
+    st = out_json(cli("status", ids[0], "--as-of", "2020-12-31", "--json", expect=0))
+    assert st["units"] == ["credits"]
+    r1 = next(r for y in st["years"] if y["year"] == 2020 for r in y["requirements"] if r["rule"] == "C-R1")
+    assert (r1["unit"], r1["counted"], r1["required"], r1["met"]) == ("credits", "30", "50", False)
+
+
+def test_C_A1_city_course_is_recognised_by_the_city(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("T1")], [activity_row("T1", "c1", level="city", delivery="centralized",
+                                                             hours=16, assessment="pass")], as_actor="cy")
+    approve(cli, cid("T1", "c1"), "ca", expect=3)
+    out = out_json(approve(cli, cid("T1", "c1"), "cy"))
+    assert out["after"] == "approved" and out["entries"][0]["credits"] == "16"
+
+
+def test_C_S1_vocational_teacher_gets_a_clear_refusal_at_recognition(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("TV", "S2", stage="vocational")],
+         [activity_row("TV", "v1", level="county", delivery="centralized", hours=16)], as_actor="ca")
+    out = out_json(approve(cli, cid("TV", "v1"), "ca"))
+    assert out["entries"] == [] and out["refused"][0]["rule"] == "C-S1"
+    assert "vocational" in out["refused"][0]["reason"]
+    st = out_json(cli("status", "TV", "--as-of", "2020-12-31", "--json", expect=0))
+    assert st["refused"][0]["rule"] == "C-S1" and st["certificate"]["eligible"] is False
+
+
+# -- C-A2: electives entered by the school, confirmed by the county ------------------------------------------
+
+
+def test_C_A2_school_enters_the_county_confirms_seven_hours_are_three_and_a_half(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("T1")],
+         [activity_row("T1", "sb", "school_based", level="school", hours=7, module="专业知识")], as_actor="sa1")
+    c = cid("T1", "sb")
+    assert claim(cli, c).state == "school_entry"
+    approve(cli, c, "ca", expect=3)   # the county confirms, it does not enter
+    approve(cli, c, "sa2", expect=3)  # another school's administrator
+    assert out_json(approve(cli, c, "sa1"))["after"] == "county_confirmation"
+    approve(cli, c, "sa1", expect=3)  # the school cannot confirm its own entry
+    out = out_json(approve(cli, c, "ca"))
+    assert out["after"] == "approved"
+    assert [(e["credits"], e["rule"]) for e in out["entries"]] == [("3.5", "C-C2")]
+    st = out_json(cli("status", "T1", "--as-of", "2020-12-31", "--json", expect=0))
+    assert [e["credits"] for e in st["entries"]] == ["3.5"]
+
+
+def test_C_A2_city_direct_school_elective_is_confirmed_by_the_city(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("TC", "SC")],
+         [activity_row("TC", "sb", "school_based", level="school", hours=10)], as_actor="sac")
+    approve(cli, cid("TC", "sb"), "sac")
+    out = out_json(approve(cli, cid("TC", "sb"), "cy"))
+    assert out["after"] == "approved" and out["entries"][0]["credits"] == "5"
+
+
+def test_C_A3_assigned_work_is_entered_and_confirmed_by_the_assigning_authority(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("T1")],
+         [activity_row("T1", "st", "volunteer_teaching", level="county", hours=9, assigned_by="county")],
+         as_actor="ca")
+    c = cid("T1", "st")
+    assert claim(cli, c).state == "authority_entry"
+    approve(cli, c, "sa1", expect=3)
+    approve(cli, c, "ca")
+    out = out_json(approve(cli, c, "ca"))
+    assert out["after"] == "approved" and out["entries"][0]["credits"] == "4.5"
+
+
+def test_chifeng_import_declared_fields_only_bad_value_names_line_and_field(cli, tmp_path):
+    load(cli, tmp_path, [teacher_row("T1")])
+    bad = [activity_row("T1", "a", level="county", hours=8),
+           activity_row("T1", "b", level="county", hours=8, disciplinary_breach="perhaps")]
+    res = import_activities(cli, tmp_path, bad, name="bad", expect=2)
+    assert "activity 'b': disciplinary_breach: 'perhaps'" in res.output
+    res = import_activities(cli, tmp_path, [activity_row("T1", "c", level="county", hours=8, bonus=3)],
+                            name="unknown", expect=2)
+    assert "bonus" in res.output
+    assert claim(cli, cid("T1", "a")) is None  # all or nothing
+
+
+# -- C-Q1: the 25% excellent quota, refused at the stage that records assessments ---------------------------------
+
+
+def test_C_Q1_exactly_a_quarter_excellent_is_allowed(cli, tmp_path):
+    ids, rows = cohort("P8", 8, 2)
+    load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
+    for t in ids:
+        assert out_json(approve(cli, cid(t, "P8"), "ca"))["after"] == "approved"
+
+
+def test_C_Q1_one_over_a_quarter_is_refused_citing_the_rule(cli, tmp_path):
+    ids, rows = cohort("P4", 4, 2)
+    load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
+    assert out_json(approve(cli, cid(ids[0], "P4"), "ca"))["after"] == "approved"
+    before = counts(cli)
+    res = approve(cli, cid(ids[1], "P4"), "ca", expect=3)
+    assert "2 of 4" in res.output and "25%" in res.output and "(C-Q1, 第十九条)" in res.output
+    assert counts(cli) == before  # nothing posted, nothing moved
+    # a trainee graded pass is never held back
+    assert out_json(approve(cli, cid(ids[2], "P4"), "ca"))["after"] == "approved"
+
+
+def test_C_Q1_elective_quota_checked_where_the_school_records_it(cli, tmp_path):
+    ids = ["E1", "E2", "E3", "E4"]
+    rows = [activity_row(t, "sb", "school_based", level="school", hours=10, project_id="SB-1",
+                         assessment="excellent" if t in ("E1", "E2") else "pass") for t in ids]
+    load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="sa1")
+    approve(cli, cid("E1", "sb"), "sa1")
+    res = approve(cli, cid("E2", "sb"), "sa1", expect=3)
+    assert "C-Q1" in res.output
+    assert claim(cli, cid("E2", "sb")).state == "school_entry"
+
+
+# -- the whole year: a county's teachers, status and the report by level and dimension ---------------------------
+
+
+def test_chifeng_year_end_to_end_status_and_report_by_level_and_dimension(cli, tmp_path):
+    teachers = [teacher_row("T1"), teacher_row("T2"), teacher_row("TN", hired_on="2020-09-01",
+                                                                    cycle_start="2020-09-01")]
+    required = [activity_row("T1", "r1", level="county", delivery="centralized", hours=32, module="专业能力",
+                             assessment="pass", project_id="R-1"),
+                activity_row("T2", "r1", level="county", delivery="centralized", hours=32, module="专业能力",
+                             assessment="pass", project_id="R-1"),
+                activity_row("T1", "r2", level="city", delivery="centralized", hours=8, module="政治素质和职业道德",
+                             assessment="pass"),
+                activity_row("TN", "nt", "new_teacher_training", "2020-10-15", level="county",
+                             delivery="centralized", hours=120, assessment="pass"),
+                activity_row("T2", "f1", level="county", delivery="centralized", hours=8, assessment="fail")]
+    load(cli, tmp_path, teachers, required, as_actor="ca")
+    import_activities(cli, tmp_path, [
+        activity_row("T1", "sb", "school_based", "2020-11-01", level="school", hours=41, module="专业知识"),
+        activity_row("T2", "sb", "school_based", "2020-11-01", level="school", hours=7, module="专业知识"),
+    ], as_actor="sa1", name="electives")
+    cli("approve", "--all-queued", "--as", "cy", "--on", ON, expect=0)   # the city's course
+    cli("approve", "--all-queued", "--as", "ca", "--on", ON, expect=0)   # the county's courses
+    cli("approve", "--all-queued", "--as", "sa1", "--on", ON, expect=0)  # the school enters electives
+    cli("approve", "--all-queued", "--as", "ca", "--on", ON, expect=0)   # the county confirms them
+    queued = out_json(cli("queue", "--as", "ca", "--json", expect=0))
+    assert queued == []
+
+    st = out_json(cli("status", "T1", "--as-of", "2020-12-31", "--json", expect=0))
+    assert {e["activity"]: e["credits"] for e in st["entries"]} == {"r1": "32", "r2": "8", "sb": "20.5"}
+    y = next(y for y in st["years"] if y["year"] == 2020)
+    got = [(r["rule"], r.get("label"), r["counted"], r["met"]) for r in y["requirements"]]
+    assert got == [("C-R1", "annual credits", "60.5", True), ("C-R2", "annual required credits", "40", True),
+                   ("C-R2", "annual elective credits", "20.5", True)]
+    st2 = out_json(cli("status", "T2", "--as-of", "2020-12-31", "--json", expect=0))
+    assert [r["rule"] for r in st2["refused"]] == ["C-C3"]
+    assert [(f["rule"], f["year"]) for f in st2["flags"]] == [("C-V1", 2020)]
+    stn = out_json(cli("status", "TN", "--as-of", "2020-12-31", "--json", expect=0))
+    assert [e["credits"] for e in stn["entries"]] == ["120"]  # shown in the record …
+    assert next(r for r in stn["years"][0]["requirements"] if r["rule"] == "C-R1")["counted"] == "0"  # … not counted
+    assert next(r for r in stn["cycle"]["requirements"] if r["rule"] == "C-R4")["met"] is True
+
+    rep = out_json(cli("report", "--org", "D1", "--year", "2020", "--by", "level", "--by", "dimension", "--json",
+                       expect=0))
+    assert rep["by"]["level"] == {"city": {"teachers": 1, "credits": "8"},
+                                  "county": {"teachers": 3, "credits": "184"},
+                                  "school": {"teachers": 2, "credits": "24"}}
+    assert rep["by"]["dimension"] == {"ability": {"teachers": 2, "credits": "64"},
+                                      "ethics": {"teachers": 1, "credits": "8"},
+                                      "knowledge": {"teachers": 2, "credits": "24"},
+                                      "unstated": {"teachers": 1, "credits": "120"}}
+    t1 = next(t for t in rep["teachers"] if t["teacher"] == "T1")
+    assert t1["by"]["level"] == {"city": {"credits": "8"}, "county": {"credits": "32"},
+                                 "school": {"credits": "20.5"}}
+    assert sum(D(v["credits"]) for v in rep["by"]["level"].values()) == \
+        sum(D(v["credits"]) for v in rep["by"]["dimension"].values())
+    text = cli("report", "--org", "D1", "--year", "2020", "--by", "dimension", expect=0).output
+    assert "by dimension" in text and "knowledge" in text
+    res = cli("report", "--org", "D1", "--year", "2020", "--by", "level:x", expect=2)
+    assert "--by" in res.output
+
+
+def test_C_A4_cycle_declared_by_the_school_verified_by_the_county_then_certified(cli, tmp_path):
+    rows = [activity_row("T1", a["id"], a["kind"], a["date"],
+                         **{k: v for k, v in a.items() if k not in ("id", "kind", "date")}) for a in full_cycle()]
+    required = [r for r in rows if r["kind"] == "training"]
+    electives = [r for r in rows if r["kind"] == "school_based"]
+    load(cli, tmp_path, [teacher_row("T1")], required, as_actor="ca")
+    import_activities(cli, tmp_path, electives, as_actor="sa1", name="electives")
+    for actor in ("ca", "sa1", "ca"):
+        cli("approve", "--all-queued", "--as", actor, "--on", "2024-12-31", expect=0)
+    st = out_json(cli("status", "T1", "--as-of", "2024-12-31", "--json", expect=0))
+    assert st["cycle"]["met"] is True and st["certificate"]["eligible"] is True
+    assert st["certificate"]["rule"] == "C-R5"
+    sub = out_json(cli("submit", "T1", "--cycle", "--as", "sa1", "--on", "2024-12-31", "--json", expect=0))
+    assert sub["after"] == "school_declared"
+    c = sub["claim"]
+    cli("approve", c, "--as", "ca", "--on", "2024-12-31", expect=3)
+    assert out_json(cli("approve", c, "--as", "sa1", "--on", "2024-12-31", "--json", expect=0))["after"] == \
+        "county_verified"
+    out = out_json(cli("approve", c, "--as", "ca", "--on", "2024-12-31", "--json", expect=0))
+    assert out["after"] == "certified" and out["certificate"]
+
+
+@pytest.mark.parametrize("actor", ["pa"])
+def test_C_A1_national_course_is_recognised_at_the_province(cli, tmp_path, actor):
+    load(cli, tmp_path, [teacher_row("T1")],
+         [activity_row("T1", "n1", level="national", delivery="centralized", hours=24)], as_actor=actor)
+    approve(cli, cid("T1", "n1"), "ca", expect=3)
+    assert out_json(approve(cli, cid("T1", "n1"), actor))["entries"][0]["credits"] == "24"
