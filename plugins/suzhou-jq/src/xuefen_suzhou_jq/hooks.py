@@ -449,3 +449,8 @@ def xuefen_certificate(teacher, evaluation, settings, kind):
                            title="中小学教师继续教育登记手册 (annual registration)",
                            issuer="district bureau (区教育局人事监察股, SZ-A1)", kind="annual",
                            once_from=dt.date(y, 1, 1))
+
+
+# -- demo -----------------------------------------------------------------------
+
+from xuefen_suzhou_jq.demo import xuefen_demo_data  # noqa: E402,F401  (the hook lives beside its profile)
