@@ -258,7 +258,7 @@ def test_C_S1_vocational_teacher_is_refused_with_a_clear_reason():
         r = refusal(ev, a)
         assert (r["rule"], r["article"]) == ("C-S1", "第二条")
         assert "vocational" in r["reason"] and "中职" in r["reason"]
-    assert ev["entries"] == [] and ev["years"] == []
+    assert ev["entries"] == [] and ev["years"] == [] and ev["cycle"] is None  # no cycle to call "met"
     assert ev["certificate"]["eligible"] is False and ev["certificate"]["rule"] == "C-S1"
 
 

@@ -345,6 +345,8 @@ def _notes(result, entries):
 @hookimpl
 def xuefen_review(evaluation, teacher, history, settings):
     ev = evaluation
+    if not in_scope(teacher):  # C-S1: no cycle under these rules, so none is "met" (every activity is refused)
+        return attrs.evolve(ev, cycle=None, cycle_results=(), cycle_met=False)
     flags = tuple(vetoes(teacher, history.activities, settings, ev.as_of))
     years = []
     for y, results in ev.years:
