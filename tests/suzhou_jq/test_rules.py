@@ -140,6 +140,7 @@ def test_SZ_R2_split_setting():
 def test_SZ_R2_year_of_hiring_reported_while_its_academic_year_runs():
     ev = case([district("d", "2017-03-10", hours=30)], hired_on="2016-09-01", as_of="2017-06-30")
     assert year_req(ev, 2016, "SZ-R2")["counted"] == "30"
+    assert "academic year of hiring runs to 2017-08-31" in flags(ev, "SZ-P1")[0]["message"]
     ev = case([], hired_on="2001-09-01", as_of="2016-12-31")
     assert year_of(ev, 2001) is None  # long ago, and before the text was in force
 

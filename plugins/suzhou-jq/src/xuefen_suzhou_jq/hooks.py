@@ -413,6 +413,8 @@ def xuefen_review(evaluation, teacher, history, settings):
             short = "; ".join(f"{r.requirement.label}: {dec_str(r.counted)} of {dec_str(r.threshold)}"
                               for r in results if not r.met)
             running = f" (as of {as_of}, the year is not over)" if dt.date(y, 12, 31) > as_of else ""
+            if relevant and y == hired and end > as_of:
+                running = f" (as of {as_of}; the academic year of hiring runs to {end})"
             flags.append(Flag("SZ-P1", art("SZ-P1"), "veto",
                               f"{y}: short of the required credits ({short}){running}: no title evaluation "
                               f"(职务评聘) and no awards (评优评先) in {y}", year=y))
