@@ -119,6 +119,13 @@ def test_C_C3_failed_assessment_earns_nothing():
     assert refusal(case([act("n", "training", hours=5, assessment="fail")]), "n")["rule"] == "C-C3"
 
 
+def test_C_C3_no_assessment_earns_as_passed_by_setting():
+    assert credits(case([school("sb", hours=10)]), "sb") == D(5)
+    ev = case([school("sb", hours=10), school("ok", hours=10, assessment="pass")],
+              settings={"unassessed_earns": False})
+    assert refusal(ev, "sb")["rule"] == "C-C3" and credits(ev, "ok") == D(5)
+
+
 def test_C_C3_score_without_assessment_is_flagged_not_graded():
     ev = case([county("s", hours=8, score=40)])
     assert credits(ev, "s") == D(8) and warnings(ev, "C-C3", "s")

@@ -67,6 +67,10 @@ def xuefen_settings():
                 "this delivery: centralized (集中培训, the default) makes it a required course (C-C1); online or "
                 "blended an elective (C-C2). Also decides C-R3's centralized part",
                 ("centralized", "online", "blended")),
+        Setting("unassessed_earns", True, "C-C3", R["C-C3"].article,
+                "第十九条 gives credits after an assessment of 合格 or 优秀; an activity with no assessment stated "
+                "(school-based study, conversions are rarely graded) earns as passed by default; false refuses "
+                "it until an assessment is recorded"),
         Setting("principal_counts_annually", False, "C-R3", R["C-R3"].article,
                 "第5条 names only the cycle: by default new-principal training counts (at 50%) towards the cycle "
                 "and its required bucket, not towards the annual 50/30; true counts it at 50% there too"),
@@ -221,6 +225,9 @@ def xuefen_convert(activity, teacher, settings):
     if act.assessment is not None and act.assessment not in R["C-C3"].values["earning"]:
         return _refuse(act, "C-C3", f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
                                     f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")
+    if act.assessment is None and not settings["unassessed_earns"]:
+        return _refuse(act, "C-C3", "assessment: required: credits follow an assessment of 合格 or 优秀 "
+                                    "(第十九条; setting unassessed_earns)")
     rt = route(act, settings)
     if rt.route is None:
         return _refuse(act, "C-C1", rt.reason)
