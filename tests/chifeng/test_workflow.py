@@ -90,6 +90,8 @@ def test_C_S1_vocational_teacher_gets_a_clear_refusal_at_recognition(cli, tmp_pa
     assert "vocational" in out["refused"][0]["reason"]
     st = out_json(cli("status", "TV", "--as-of", "2020-12-31", "--json", expect=0))
     assert st["refused"][0]["rule"] == "C-S1" and st["certificate"]["eligible"] is False
+    text = cli("status", "TV", "--as-of", "2020-12-31", expect=0).output
+    assert "nothing earned" in text and "C-S1" in text  # a credits region is not told of "hours"
 
 
 # -- C-A2: electives entered by the school, confirmed by the county ------------------------------------------

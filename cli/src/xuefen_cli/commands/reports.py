@@ -105,7 +105,7 @@ def status_cmd(ctx, teacher_id, as_of, as_json):
         c.print(f"certificate: {'[green]eligible[/]' if cert.eligible else 'not eligible'} "
                 f"({cert.rule}, {cert.article}) {cert.reason}")
     for r in ev.refused:
-        c.print(f"[yellow]no hours[/] {r.activity}: {r.reason} ({r.rule}, {r.article})")
+        c.print(f"[yellow]nothing earned[/] {r.activity}: {r.reason} ({r.rule}, {r.article})")
     for w in ev.warnings:
         c.print(f"[yellow]warning[/] {w.rule} ({w.article}): {w.message}")
     for f in ev.flags:

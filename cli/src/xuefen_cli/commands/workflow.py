@@ -59,7 +59,7 @@ def _show(outcome: workflow.Outcome) -> None:
         c.print(f"  {'reversed' if e.reverses else 'posted'} {amount} for {e.activity} ({e.year}) "
                 f"{e.rule} {e.article}")
     for r in outcome.refused:
-        c.print(f"  [yellow]no hours[/] for {r.activity}: {r.reason} ({r.rule}, {r.article})")
+        c.print(f"  [yellow]nothing earned[/] by {r.activity}: {r.reason} ({r.rule}, {r.article})")
     for w in outcome.warnings:
         c.print(f"  [yellow]warning[/] {w.rule} ({w.article}): {w.message}")
     if outcome.certificate:
