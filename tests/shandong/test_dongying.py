@@ -180,6 +180,16 @@ def test_D_P1_the_school_publishes_every_teachers_annual_credits():
     assert prov.hook.xuefen_org_flags(org_id="S1", year=2017, evaluations=evs, settings=prov.settings) == []
 
 
+def test_D_P1_the_county_report_carries_each_schools_publication_list(cli, tmp_path):
+    load_registry(cli, tmp_path, region="dongying")
+    cli("approve", "--all-queued", "--as", "sa1", "--on", "2017-06-01", expect=0)
+    cli("approve", "--all-queued", "--as", "ca", "--on", "2017-06-02", expect=0)
+    out = json.loads(cli("report", "--org", "X1", "--year", "2017", "--json", expect=0).stdout)
+    flags = [f for sch in out["schools"] if sch["id"] == "S1" for f in sch["flags"]]
+    assert [(f["rule"], f["kind"]) for f in flags] == [("D-P1", "publish")]
+    assert "T-SD-1 40" in flags[0]["message"]
+
+
 # -- D-T1 transition, D-D1 dates ------------------------------------------------------------
 
 
