@@ -16,7 +16,7 @@ from xuefen.errors import InputError
 from xuefen.model import (CertificateSpec, Entry, Flag, Refusal, Region, Requirement, RequirementResult,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
-from xuefen_suzhou_jq.rules import CODE, DISTRICT_PLUS, RULES as R
+from xuefen_suzhou_jq.rules import CODE, RULES as R
 
 RULESET = "2010 学分管理办法（试行）"
 ZERO = Decimal(0)
@@ -330,7 +330,7 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 # -- requirements -------------------------------------------------------------
 
 
-def _split(settings=None):
+def _split():
     v = R["SZ-R1"].values
     a = art("SZ-R1")
     return [Requirement("SZ-R1", a, "credits", minimum=v["district_training"], all_of=("district_training",),
@@ -376,7 +376,7 @@ def _year_met(results, settings) -> bool:
 
 
 @hookimpl
-def xuefen_review(evaluation, teacher, history, settings):
+def xuefen_review(evaluation, teacher, settings):
     ev = evaluation
     as_of = ev.as_of
     counted = [e for e in ev.entries if e.date <= as_of]
