@@ -221,12 +221,15 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
                        f"2006 credit method record: {amount} credits × {rate}")]
     results = _current(act, teacher, history, settings)
     deadline = dt.date(act.date.year, R["K-A2"].values["deadline_month"], R["K-A2"].values["deadline_day"])
-    if act.filed_on is not None and act.filed_on > deadline and results and isinstance(results[0], Entry):
-        msg = f"filed {act.filed_on}, after the {deadline} deadline"
+    # without a filing date, an activity completed after the deadline was necessarily filed after it
+    filed = act.filed_on if act.filed_on is not None else (act.date if act.date > deadline else None)
+    if filed is not None and filed > deadline and results and isinstance(results[0], Entry):
+        msg = (f"filed {filed}, after the {deadline} deadline" if act.filed_on is not None else
+               f"completed {act.date}, after the {deadline} filing deadline of its year's registration")
         if settings["late_claims_next_round"]:
             # the next round is the filing year's, unless it was filed after that year's deadline too
-            filed_deadline = deadline.replace(year=act.filed_on.year)
-            round_year = act.filed_on.year + (1 if act.filed_on > filed_deadline else 0)
+            filed_deadline = deadline.replace(year=filed.year)
+            round_year = filed.year + (1 if filed > filed_deadline else 0)
             results = [attrs.evolve(e, year=round_year) for e in results]
             msg += f"; registered in the {round_year} round"
         results = list(results) + [Warning("K-A2", R["K-A2"].article, msg, activity=act.id)]
