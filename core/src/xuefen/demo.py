@@ -215,7 +215,36 @@ class Tally:
         d[key] = d.get(key, 0) + 1
 
 
-def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
+#: the order reviewers work their queues in, so a claim moves a stage at a time within one round
+REVIEW_ORDER = ("project_leader", "school_admin", "county_admin", "city_admin", "province_admin")
+
+
+def signers(engine, actors: list[dict], keys_dir) -> dict:
+    """A signing key for each reviewer when some claim has a stage approved by electronic signature
+    (:mod:`xuefen.signatures`): the public key into the database, the private key into ``keys_dir``."""
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from xuefen import signatures
+    from xuefen.store.schema import claims
+
+    with engine.begin() as conn:
+        signed = any(s.get("signed") for (stages,) in conn.execute(sa.select(claims.c.stages))
+                     for s in stages or ())
+        if not signed:
+            return {}
+        out = {}
+        for a in actors:
+            path = Path(keys_dir) / f"{a['id']}.pem"
+            if path.exists():
+                path.unlink()
+            out[a["id"]] = signatures.Signer.from_file(signatures.create_key(conn, a["id"], path,
+                                                                             replace=True).path)
+    return out
+
+
+def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=None) -> Tally:
     """Import ``data`` and take every claim through its stages as the right actors.
 
     Each school admin works through their queue (a few claims go back to the teacher
@@ -223,7 +252,16 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
     is refused and goes back too), then the county's (or, for a city-direct school,
     the city's) admin does the same (a few rejected), and one approved claim found
     falsified is revoked. Deterministic for a seed.
+
+    Where a region's stages are signed (Lincang's project leader and authority head),
+    each reviewer gets a signing key first (private keys in ``keys_dir``, by default a
+    temporary folder removed afterwards) and signs as they approve.
     """
+    import tempfile
+
+    if keys_dir is None:
+        with tempfile.TemporaryDirectory(prefix="xuefen-demo-keys-") as tmp:
+            return run(engine, data, seed, on=on, keys_dir=tmp)
     from xuefen import workflow
     from xuefen.errors import RefusedAction
 
@@ -231,8 +269,9 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
     on = on or dt.date(int(data["year"]) + 1, 1, 15)
     import_rows(engine, data)
     tally = Tally()
-    admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
-                    key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))
+    admins = sorted((a for a in data["actors"] if a["role"] in REVIEW_ORDER),
+                    key=lambda a: (REVIEW_ORDER.index(a["role"]), a["id"]))
+    keys = signers(engine, admins, keys_dir)
     for _round in range(4):  # a stage at a time; returned claims come back in the next round
         moved = False
         for admin in admins:
@@ -249,7 +288,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
                         workflow.reject(engine, cid, admin["id"], rng.choice(REJECT_REASONS), as_of=on)
                         tally.add("rejected", state)
                     else:
-                        out = workflow.approve(engine, cid, admin["id"], as_of=on)
+                        out = workflow.approve(engine, cid, admin["id"], as_of=on, signature=keys.get(admin["id"]))
                         tally.add("approved", state)
                         tally.entries += len(out.entries)
                 except RefusedAction as exc:
@@ -277,17 +316,22 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None) -> Tally:
     with engine.begin() as conn:
         from xuefen.store.schema import claims
         import sqlalchemy as sa
-        approved = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id)
+        approved = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.stages)
                                      .where(claims.c.state == workflow.APPROVED).order_by(claims.c.id)))
     if approved:
         victim = approved[rng.randrange(len(approved))]
-        county = next(a["id"] for a in admins if a["role"] == "county_admin")
-        try:
-            workflow.revoke(engine, victim.id, county, "completion certificate found forged on spot check",
-                            falsified=True, as_of=on)
-            tally.revoked += 1
-        except RefusedAction:
-            pass
+        # the county's admin revokes, or where the region's last stage is another role's (Lincang: the
+        # province recognises), that role's reviewer
+        last = (victim.stages or [{}])[-1].get("role")
+        for reviewer in ([a for a in admins if a["role"] == "county_admin"][:1]
+                         + [a for a in admins if a["role"] == last != "county_admin"]):
+            try:
+                workflow.revoke(engine, victim.id, reviewer["id"],
+                                "completion certificate found forged on spot check", falsified=True, as_of=on)
+                tally.revoked += 1
+                break
+            except RefusedAction:
+                continue
     return tally
 
 

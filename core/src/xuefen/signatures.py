@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from xuefen import audit
 from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.model import Stage, dec_str
-from xuefen.store.schema import actors, claims, entries, signatures, utcnow
+from xuefen.store.schema import actors, claims, entries, signatures, teachers, utcnow
 
 #: environment variable naming the folder of private key files (default :data:`DEFAULT_KEYS_DIR`)
 KEYS_DIR_ENV = "XUEFEN_KEYS_DIR"
@@ -194,6 +194,28 @@ def _sum(values) -> str | None:
     return dec_str(sum(values, Decimal(0))) if values else None
 
 
+def _converted(conn, claim, act, as_of: dt.date) -> tuple[str | None, str | None]:
+    """Hours and credits the region's conversion gives the activity on its own, as of ``as_of``.
+
+    What a signer confirms is the record in front of them (第十五条: hours, grade,
+    rate, credits of this training), so the teacher's other activities are left
+    out; a region whose conversion of one activity depended on the others would
+    need them here.
+    """
+    from xuefen.evaluate import convert_all
+    from xuefen.store import repo
+
+    rt = repo.region_runtime(conn, claim.region)
+    row = conn.execute(sa.select(teachers).where(teachers.c.id == claim.teacher_id)).first()
+    if row is None:
+        raise NotFound(f"teacher {claim.teacher_id!r} not found")
+    teacher = repo.teacher_from_row(row)
+    cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
+    history = convert_all(rt, teacher, [act], as_of=as_of, cycle=cycle)
+    found = [e for e in history.entries if e.activity == act.id]
+    return _sum(e.hours for e in found), _sum(e.credits for e in found)
+
+
 def claim_data(conn, claim, as_of: dt.date) -> dict:
     """The signed fields of an activity claim as the database holds them now.
 
@@ -201,7 +223,7 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
     approved (its original lines: a revocation's reversals leave them as
     signed), and before that what the region's conversion gives as of ``as_of``.
     """
-    from xuefen import registry, workflow
+    from xuefen import registry
     from xuefen.store import repo
 
     act = registry.activity(conn, claim.teacher_id, claim.activity_id)
@@ -210,9 +232,7 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
     if posted:
         hours, credits = _sum(r.hours for r in posted), _sum(r.credits for r in posted)
     else:
-        rt = repo.region_runtime(conn, claim.region)
-        found, _refused, _warnings = workflow._activity_entries(conn, claim, rt, as_of)
-        hours, credits = _sum(e.hours for e in found), _sum(e.credits for e in found)
+        hours, credits = _converted(conn, claim, act, as_of)
     grade = dec_str(act.score) if act.score is not None else act.assessment
     record = {"kind": act.kind, "date": act.date.isoformat(), **repo.activity_data(act)}
     record.pop("id", None)
@@ -220,10 +240,10 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
             "rate": dec_str(act.rate), "credits": credits, "record": audit.jsonable(record)}
 
 
-def payload(conn, claim, stage: str, signer: str, key: str, as_of: dt.date) -> dict:
+def payload(conn, claim, stage: str, signer: str, key: str, as_of: dt.date, data: dict | None = None) -> dict:
     """What a signature covers: the claim, the stage, who signs with which key, and the claim's data."""
     return {"format": FORMAT, "claim": claim.id, "stage": stage, "signer": signer, "key": key,
-            "as_of": as_of.isoformat(), **claim_data(conn, claim, as_of)}
+            "as_of": as_of.isoformat(), **(data if data is not None else claim_data(conn, claim, as_of))}
 
 
 def sign_stage(conn, claim, stage: Stage, actor, signer: Signer | None, as_of: dt.date) -> str:
@@ -311,7 +331,7 @@ def _changes(signed: dict, now: dict) -> tuple[tuple[str, ...], str]:
     return tuple(fields), "; ".join(parts)
 
 
-def _check(conn, row, claim, actor) -> Problem | None:
+def _check(conn, row, claim, actor, cache: dict) -> Problem | None:
     """One signature row against its signer's key and the claim's data now."""
     try:
         body = json.loads(row.payload)
@@ -334,8 +354,11 @@ def _check(conn, row, claim, actor) -> Problem | None:
     if claim is None:
         return Problem(row.claim_id, row.stage, row.actor_id, "changed", "the claim no longer exists")
     try:
-        now = payload(conn, claim, row.stage, row.actor_id, body["key"], dt.date.fromisoformat(body["as_of"]))
-    except (NotFound, InputError) as exc:
+        as_of = dt.date.fromisoformat(body["as_of"])
+        if (claim.id, as_of) not in cache:  # the claim's data once, whoever signed it
+            cache[(claim.id, as_of)] = claim_data(conn, claim, as_of)
+        now = payload(conn, claim, row.stage, row.actor_id, body["key"], as_of, cache[(claim.id, as_of)])
+    except (NotFound, InputError, KeyError, TypeError, ValueError) as exc:
         return Problem(row.claim_id, row.stage, row.actor_id, "changed", f"the claim's data cannot be read: {exc}")
     fields, detail = _changes(body, now)
     if fields:
@@ -376,9 +399,10 @@ def verify_claims(conn, claim_ids: Iterable[str] | None = None) -> Verification:
         actors.c.id.in_(sorted({r.actor_id for r in latest.values()}))))} if latest else {}
     problems: list[Problem] = []
     signed_claims = set()
+    cache: dict = {}
     for (cid, stage), row in sorted(latest.items()):
         signed_claims.add(cid)
-        p = _check(conn, row, claim_rows.get(cid), actor_rows.get(row.actor_id))
+        p = _check(conn, row, claim_rows.get(cid), actor_rows.get(row.actor_id), cache)
         if p is not None:
             problems.append(p)
     for cid, claim in sorted(claim_rows.items()):

@@ -440,3 +440,8 @@ def xuefen_approval_stages(activity, purpose):
     return [Stage("entered", "project_leader", level, "L-W1", a, signed=True, records_assessment=True),
             Stage("leader_signed", "county_admin", "county", "L-W1", a, signed=True),
             Stage("authority_signed", "province_admin", "province", "L-W1", a)]
+
+
+# -- demo -------------------------------------------------------------------------------
+
+from xuefen_lincang.demo import xuefen_demo_data  # noqa: E402,F401  (the hook lives beside its profile)
