@@ -48,8 +48,9 @@ def xuefen_settings():
                 "三年有效: per_programme counts at most 3 yearly records of one programme; per_record counts "
                 "each record only within 3 years of its date", ("per_programme", "per_record")),
         Setting("late_claims_next_round", False, "K-A2", R["K-A2"].article,
-                "a claim filed after 31 October waits for the next registration round (its hours go to the "
-                "next year); default: it does not, and gets a warning"),
+                "a claim filed after 31 October (or, without a filing date, an activity completed after it) "
+                "waits for the next registration round (its hours go to that round's year); default: it does "
+                "not, and gets a warning"),
         Setting("legacy_counts", True, "K-T1", R["K-T1"].article,
                 "records of the 2006 credit method (before 2015-02-01) count towards a cycle that straddles "
                 "the date, 1 old credit = 1 hour, flagged"),
