@@ -226,3 +226,15 @@ def test_L_F1_revoked_as_falsified_voids_credits_and_enters_the_integrity_file(r
     # the reversal leaves what was signed as it was
     cli("verify-signatures", expect=0)
     cli("audit", "verify", expect=0)
+
+
+def test_L_X1_signed_data_names_the_teacher_by_registry_id_only(registry):
+    from xuefen.store.schema import signatures
+    cli = registry
+    _recognise(cli, CLAIM)
+    with _engine(cli).begin() as conn:
+        payloads = [json.loads(p) for p in conn.execute(sa.select(signatures.c.payload)).scalars()]
+    assert len(payloads) == 2
+    for p in payloads:
+        assert p["teacher"] == "LT1" and "测试教师一" not in json.dumps(p, ensure_ascii=False)
+        assert (p["hours"], p["grade"], p["rate"], p["credits"]) == ("30", "85", "1.2", "43.2")
