@@ -134,3 +134,33 @@ def test_Z_R5_new_teacher_certificate_after_120_hours_passed(cli, tmp_path):
     assert teacher_row(cli, "ZN1").previous_certificate_on is None
     assert "no 'diploma' certificate" in issue(cli, "ZN1", "zc", "2019-05-01", "--kind", "diploma",
                                                expect=3).output
+
+
+@pytest.fixture
+def paper(cli, tmp_path):
+    """A junior teacher certified 2012-03-01 with 260 hours by 2016-12-31 (paper path) and 100 more in 2018."""
+    t = teacher("ZP1", "ZS2", "junior", previous_certificate_on="2012-03-01")
+    acts = [activity("ZP1", "ZP1-sb", "school_based", "2014-04-01", level="school", hours=80, assessment="pass"),
+            activity("ZP1", "ZP1-a", "training", "2015-05-01", level="county", hours=180, assessment="pass"),
+            activity("ZP1", "ZP1-b", "training", "2018-05-01", level="county", hours=100, assessment="pass")]
+    load(cli, tmp_path, [t], acts)
+    approve_all(cli, on="2018-06-01")
+    cli("migrate", "zhengzhou-cutover", "--on", "2018-06-01", "--apply", expect=0)
+    return cli
+
+
+def test_Z_T1_paper_path_certificate_is_issued_by_the_zhengzhou_bureau(paper):
+    assert "needs a city_admin" in issue(paper, "ZP1", "zd", "2018-06-01", expect=3).output
+    cert = issue(paper, "ZP1", "zc", "2018-06-01")
+    assert (cert["title"], cert["rule"], cert["article"]) == ("中小学教师继续教育登记证书", "Z-T1", "八")
+    assert cert["issuer"].startswith("郑州市教育局") and cert["valid_until"] == "2023-05-31"
+    assert cert["cycle_start"] == "2012-03-01" and cert["data"]["counted"]["Z-R1"] == "360"
+    assert teacher_row(paper, "ZP1").previous_certificate_on == d(2018, 6, 1)
+
+
+def test_Z_T2_no_paper_path_certificate_after_2018_12_31(paper):
+    from xuefen.store.schema import certificates
+    r = issue(paper, "ZP1", "zc", "2019-01-01", expect=3)
+    assert "Z-T2" in r.output and "2018-12-31" in r.output
+    assert count(paper, certificates) == 0
+    assert issue(paper, "ZP1", "zc", "2018-12-31")["rule"] == "Z-T1"  # the deadline day itself still issues
