@@ -74,6 +74,17 @@ def test_L_H4_new_teacher_120_hours_induction_60_practical():
     assert year_req(case([ind], hired_on="2015-09-01"), 2019, "L-H4") is None
 
 
+def test_L_H4_hire_year_keeps_the_annual_minimums_unless_the_setting_says_induction_only():
+    ind = act("ind", "new_teacher_training", "2019-10-01", level="county", hours=120, practical_hours=60)
+    ev = case([ind], hired_on="2019-09-01")
+    assert year_req(ev, 2019, "L-H1")["met"] is False and year_req(ev, 2019, "L-R1")["met"] is False
+    ev = case([ind], hired_on="2019-09-01", settings={"hire_year_annual": "induction_only"})
+    assert {r["rule"] for y in ev["years"] if y["year"] == 2019 for r in y["requirements"]} == {"L-H4"}
+    assert year_req(ev, 2019, "L-H4")["met"] is True
+    ev = case([ind], hired_on="2018-09-01", settings={"hire_year_annual": "induction_only"})
+    assert year_req(ev, 2019, "L-H1")["required"] == "72"  # only the year of hiring
+
+
 def test_L_H4_first_year_is_twelve_months_from_hiring():
     ind = act("ind", "new_teacher_training", "2020-03-01", level="county", hours=120, practical_hours=60)
     ev = case([ind], hired_on="2019-09-01", as_of="2020-12-31")

@@ -84,6 +84,11 @@ def xuefen_settings():
         Setting("centralized_hours", "days", "L-H5", art("L-H5"),
                 "a centralized training stating both days and hours counts 6 hours per day (default, 第九条 "
                 "按照每天6学时计算) or its stated hours", ("days", "stated")),
+        Setting("hire_year_annual", "required", "L-H4", art("L-H4"),
+                "第九条 asks 72 hours (and 第十一条 72 credits) of every teacher every year and is silent on a "
+                "new teacher's year of hiring, when the 120 induction hours are due and not counted: the annual "
+                "minimums still apply that year (default), or only the induction minimums do",
+                ("required", "induction_only")),
         Setting("induction_year", "first_twelve_months", "L-H4", art("L-H4"),
                 "任职第一年: induction within 12 months of hired_on counts in the year of hiring (default), or "
                 "only induction dated in the calendar year of hiring", ("first_twelve_months", "calendar")),
@@ -354,19 +359,19 @@ def xuefen_requirements(teacher, period, ruleset, settings):
     if ruleset is None or teacher.stage in R["L-Z1"].values["excluded"]:
         return []
     key = "year" if period.kind == "year" else "cycle"
-    reqs = [
+    hire_year = period.kind == "year" and teacher.hired_on is not None and period.year == teacher.hired_on.year
+    reqs = [] if hire_year and settings["hire_year_annual"] == "induction_only" else [
         _minimum("L-H1", "hours", key, "hours in total", none_of=("induction",)),
         _minimum("L-H2", "hours", key, "county-level-and-above training", all_of=("county_plus",)),
         _minimum("L-H3", "hours", key, "school-based research", all_of=("school_based",)),
         _minimum("L-R1", "credits", key, "credits in total"),
-    ]
-    for rule in ("L-R2", "L-R3", "L-R4", "L-R5", "L-R6"):
-        module = R[rule].values["module"]
-        reqs.append(_minimum(rule, "credits", key, f"module {module}", all_of=(f"module:{module}",)))
+    ] + [_minimum(rule, "credits", key, f"module {R[rule].values['module']}",
+                  all_of=(f"module:{R[rule].values['module']}",))
+         for rule in ("L-R2", "L-R3", "L-R4", "L-R5", "L-R6")]
     if period.kind == "cycle":
         reqs.append(Requirement("L-S1", art("L-S1"), "credits", share=R["L-S1"].values["share"],
                                 all_of=("self_selected",), label="self-selected projects"))
-    elif teacher.hired_on is not None and period.year == teacher.hired_on.year:
+    elif hire_year:
         h4 = R["L-H4"].values
         reqs += [Requirement("L-H4", art("L-H4"), "hours", minimum=h4["minimum"], all_of=("induction",),
                              label="induction"),
