@@ -197,18 +197,21 @@ OLD = [act("o1", "training", "2011-05-01", credits=30, legacy=True),
        act("o2", "training", "2011-06-01", hours=20),
        county("w1", "2014-05-01", hours=30),
        county("w2", "2015-05-01", hours=30),
-       act("w3", "training", "2013-05-01", credits=12, legacy=True)]
+       act("w3", "training", "2013-05-01", credits=12, legacy=True),
+       act("o3", "training", "2012-06-30", credits=5)]
 
 
 def test_D_T1_old_certificate_credits_before_2012_07_01_stay_valid():
     ev = dy(OLD, as_of="2016-12-31")
     e = entry(ev, "o1")
     assert (e["rule"], e["credits"], e["article"]) == ("D-T1", "30", "第三十二条")
-    assert refusal(ev, "o2")["rule"] == "D-T1"  # not registered on the old certificate
+    assert amount(ev, "o3") == D(5)  # the last day: a record of then was registered on the old certificate
+    assert refusal(ev, "o2")["rule"] == "D-T1"  # it states no credits
     decisions = {t["decision"]: t for t in ev["transitions"]}
     assert decisions["old_certificate_valid"]["rule"] == "D-T1"
+    assert decisions["old_certificate_valid"]["credits"] == "35"
     off = dy(OLD, as_of="2016-12-31", settings={"old_certificate_valid": "false"})
-    assert refusal(off, "o1")["rule"] == "D-T1"
+    assert refusal(off, "o1")["rule"] == "D-T1" and refusal(off, "o3")["rule"] == "D-T1"
     assert "old_certificate_not_counted" in {t["decision"] for t in off["transitions"]}
 
 

@@ -119,17 +119,16 @@ def _current(act, teacher, history, settings):
 
 def _old(act, teacher, history, settings):
     """D-T1: before 2015-12-04."""
-    if act.date <= T1["old_certificate_until"]:
-        if not act.legacy:
-            return province.refuse(RULES, act, "D-T1", f"dated {act.date}, before 2012-07-01: only credits "
-                                                       f"registered on the old certificate stay valid (legacy)")
-        if not settings["old_certificate_valid"]:
-            return province.refuse(RULES, act, "D-T1", "old-certificate credits not counted (setting "
-                                                       "old_certificate_valid is false)")
-    if act.legacy:  # registered on the old certificate: as registered
+    old_certificate = act.date <= T1["old_certificate_until"]  # registered on the old certificate by then
+    if old_certificate and not settings["old_certificate_valid"]:
+        return province.refuse(RULES, act, "D-T1", "old-certificate credits not counted (setting "
+                                                   "old_certificate_valid is false)")
+    if old_certificate or act.legacy:  # registered on the old certificate: as registered
         if act.credits is None:
-            return province.refuse(RULES, act, "D-T1", "old-certificate record without credits")
-        return [province.entry(RULES, act, "D-T1", act.credits, ["legacy", "old_certificate"],
+            return province.refuse(RULES, act, "D-T1", "an old-certificate record counts the credits registered "
+                                                       "on it, and this one states none")
+        return [province.entry(RULES, act, "D-T1", act.credits,
+                               ["legacy", "old_certificate" if old_certificate else "old_rules"],
                                "registered on the old 山东省中小学教师继续教育证书")]
     if settings["old_rules"] == "dongying":
         out = _current(act, teacher, history, settings) or province.convert(act, teacher, history, settings, RULES)
@@ -166,7 +165,7 @@ def xuefen_transition(teacher, history, as_of, settings):
     a = OWN["D-T1"].article
     out = []
     old = [e for e in history.entries if "old_certificate" in e.buckets]
-    old_refused = [r for r in history.refused if r.rule == "D-T1" and "old_certificate_valid" in r.reason]
+    old_refused = [r for r in history.refused if r.rule == "D-T1" and "old-certificate" in r.reason]
     if old or old_refused:
         valid = settings["old_certificate_valid"]
         total = sum((e.credits for e in old), D(0))
