@@ -321,3 +321,13 @@ def test_rules_cli_lists_every_S_rule_with_its_article():
     rows = {r["id"]: r for r in json.loads(p.stdout)}
     assert {f"S-R{i}" for i in range(1, 7)} | {f"S-C{i}" for i in range(1, 7)} | {"S-L1", "S-F1"} <= set(rows)
     assert rows["S-C2"]["values"]["credits_per_year"] == "72" and rows["S-C2"]["article"] == "第十五条"
+
+
+def test_demo_rows_state_hours_inside_the_dates_in_force_and_are_deterministic():
+    rt, dy = runtime("shandong"), runtime("dongying")
+    data = rt.hook.xuefen_demo_data(seed=7)
+    assert data == rt.hook.xuefen_demo_data(seed=7)
+    assert data["year"] == 2018 and {o["region"] for o in data["orgs"]} == {"shandong"}
+    assert all("days" not in a and "events" not in a for a in data["activities"])
+    assert all("2015-03-31" <= a["date"] <= "2020-03-30" for a in data["activities"])
+    assert {o["region"] for o in dy.hook.xuefen_demo_data(seed=7)["orgs"]} == {"dongying"}

@@ -222,3 +222,10 @@ def xuefen_org_flags(org_id, year, evaluations):
         return []
     return [Flag("D-P1", OWN["D-P1"].article, "publish", f"publish {year}'s annual credits of all {len(rows)} "
                  f"teachers: " + ", ".join(rows), year=year)]
+
+
+@hookimpl
+def xuefen_demo_data(seed):
+    """The province's demo county, its org rows in Dongying."""
+    from xuefen_shandong.demo import demo_rows
+    return demo_rows(seed, CODE)

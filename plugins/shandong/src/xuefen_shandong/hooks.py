@@ -402,3 +402,13 @@ def stages(T, rule="S-A1"):
 @hookimpl
 def xuefen_approval_stages(purpose):
     return stages(R)
+
+
+# -- demo ---------------------------------------------------------------------------
+
+
+@hookimpl
+def xuefen_demo_data(seed):
+    """Deterministic demo rows for an invented Shandong county (FORMATS.md §3)."""
+    from xuefen_shandong.demo import demo_rows
+    return demo_rows(seed, CODE)
