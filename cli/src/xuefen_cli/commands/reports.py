@@ -25,6 +25,7 @@ from rich.text import Text
 
 from xuefen import audit, registry
 from xuefen.errors import InputError
+from xuefen.io.tables import neutralise
 from xuefen.model import LEVELS, dec_str
 from xuefen.regions import runtime
 from xuefen.store import open_engine
@@ -263,7 +264,8 @@ def write_csv(report: dict, out) -> None:
                    "met": "" if not r else str(r["met"]).lower(), "school_flags": flags.get(t["school"], "")}
             if "name" in fields:
                 row["name"] = t.get("name") or ""
-            w.writerow(row)
+            # a CSV is opened in a spreadsheet: text that would start a formula is neutralised
+            w.writerow({k: neutralise(v) for k, v in row.items()})
 
 
 def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
