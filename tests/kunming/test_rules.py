@@ -97,6 +97,27 @@ def test_K_R5_school_flag_at_ten_percent_short():
     assert _school(0, 10) == []
 
 
+def test_K_R5_teachers_without_required_hours_that_year_are_not_in_the_denominator():
+    from xuefen.evaluate import evaluate
+    from xuefen.io.case import parse_case
+    from xuefen.regions import runtime
+
+    def ev(tid, kind, hours, **teacher):
+        data = {"region": "kunming", "as_of": "2015-12-31",
+                "teacher": {"id": tid, "stage": "primary", "cycle_start": "2015-02-01", **teacher},
+                "activities": [{"id": "a", "kind": kind, "level": "city", "date": "2015-05-01", "hours": hours}]}
+        return evaluate(parse_case(data))
+
+    # 1 of 10 teachers with K-R2 is short (10%); a new principal with only a K-C6 cap result that year
+    # is not one of the school's teachers with required hours, so 1 of 11 (< 10%) would miss the flag
+    evs = [ev("short", "training", 10)] + [ev(f"ok{n}", "training", 72) for n in range(9)]
+    evs.append(ev("np", "school_based", 60, principal_since="2015-03-01"))
+    assert [r.rule for r in evs[-1].year_results(2015)] == ["K-C6"]
+    rt = runtime("kunming")
+    flags = rt.hook.xuefen_org_flags(org_id="S1", year=2015, evaluations=evs, settings=rt.settings)
+    assert [f.rule for f in flags] == ["K-R5"] and "1 of 10" in flags[0].message
+
+
 # -- conversion ------------------------------------------------------------------
 
 

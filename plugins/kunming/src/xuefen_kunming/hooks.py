@@ -343,11 +343,12 @@ def xuefen_certificate(cycle, evaluation):
 @hookimpl
 def xuefen_org_flags(org_id, year, evaluations):
     """K-R5: 10% or more of a school's teachers short of the year's required hours."""
-    required = [ev for ev in evaluations if ev.year_results(year)]
+    annual = ("K-R2", "K-R3")  # the year's required hours (规定学时); a cap alone requires nothing
+    required = [ev for ev in evaluations if any(r.rule in annual for r in ev.year_results(year))]
     if not required:
         return []
     short = [ev for ev in required
-             if any(not r.met for r in ev.year_results(year) if r.rule in ("K-R2", "K-R3"))]
+             if any(not r.met for r in ev.year_results(year) if r.rule in annual)]
     share = R["K-R5"].values["share"]
     if Decimal(len(short)) >= share * len(required):
         if not short:
