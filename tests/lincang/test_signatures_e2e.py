@@ -238,3 +238,18 @@ def test_L_X1_signed_data_names_the_teacher_by_registry_id_only(registry):
     for p in payloads:
         assert p["teacher"] == "LT1" and "测试教师一" not in json.dumps(p, ensure_ascii=False)
         assert (p["hours"], p["grade"], p["rate"], p["credits"]) == ("30", "85", "1.2", "43.2")
+
+
+def test_L_W1_batch_approval_signs_each_claim_and_a_bad_key_file_is_an_input_error(registry, tmp_path):
+    cli = registry
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a key\n", encoding="utf-8")
+    r = cli("approve", "--all-queued", "--as", "ca", "--key", bad, *ON)
+    assert r.exit_code == 2 and "bad.pem" in r.output and "private key" in r.output
+    cli("approve", CLAIM, "--as", "pl", "--key", cli.keys["pl"], *ON, expect=0)
+    cli("approve", SCHOOL_CLAIM, "--as", "sa", "--key", cli.keys["sa"], *ON, expect=0)
+    out = out_json(cli("approve", "--all-queued", "--as", "ca", "--key", cli.keys["ca"], *ON, "--json", expect=0))
+    assert sorted(o["claim"] for o in out) == [CLAIM, SCHOOL_CLAIM]
+    assert {_state(cli, c) for c in (CLAIM, SCHOOL_CLAIM)} == {"authority_signed"}
+    v = out_json(cli("verify-signatures", "--json", expect=0))
+    assert (v["signatures"], v["claims"]) == (4, 2)
