@@ -267,3 +267,24 @@ def test_C_A1_national_course_is_recognised_at_the_province(cli, tmp_path, actor
          [activity_row("T1", "n1", level="national", delivery="centralized", hours=24)], as_actor=actor)
     approve(cli, cid("T1", "n1"), "ca", expect=3)
     assert out_json(approve(cli, cid("T1", "n1"), actor))["entries"][0]["credits"] == "24"
+
+
+def test_C_V1_a_vetoed_teacher_is_not_certified_through_the_cycle_claim(cli, tmp_path):
+    """Met credits, but a failed training: the cycle claim's last approval is refused and nothing is issued."""
+    rows = [activity_row("T1", a["id"], a["kind"], a["date"],
+                         **{k: v for k, v in a.items() if k not in ("id", "kind", "date")}) for a in full_cycle()]
+    rows.append(activity_row("T1", "failed", "training", "2023-06-01", hours=8, level="county",
+                             mandatory="true", assessment="fail"))
+    required = [r for r in rows if r["kind"] == "training"]
+    electives = [r for r in rows if r["kind"] == "school_based"]
+    load(cli, tmp_path, [teacher_row("T1")], required, as_actor="ca")
+    import_activities(cli, tmp_path, electives, as_actor="sa1", name="electives")
+    for actor in ("ca", "sa1", "ca"):
+        cli("approve", "--all-queued", "--as", actor, "--on", "2024-12-31", expect=None)
+    st = out_json(cli("status", "T1", "--as-of", "2024-12-31", "--json", expect=0))
+    assert st["certificate"]["eligible"] is False
+    sub = out_json(cli("submit", "T1", "--cycle", "--as", "sa1", "--on", "2024-12-31", "--json", expect=0))
+    cli("approve", sub["claim"], "--as", "sa1", "--on", "2024-12-31", expect=0)
+    res = cli("approve", sub["claim"], "--as", "ca", "--on", "2024-12-31", expect=3)
+    assert "C-V1" in res.output or "C-R5" in res.output
+    assert out_json(cli("certificate", "list", "--teacher", "T1", "--json", expect=0)) == []

@@ -224,6 +224,17 @@ def issue(conn, teacher_id: str, actor_id: str, *, kind: str | None = None,
         raise RefusedAction(f"teacher {teacher_id}: no {d.kind} certificate on {d.on}: {spec.reason} "
                             f"({spec.rule}, {spec.article})")
     _check_actor(conn, actor_id, teacher_id, d.kind, d.region)
+    return write(conn, d, actor_id)
+
+
+def write(conn, d: Decision, actor_id: str, *, action: str = "issue_certificate",
+          data: dict | None = None) -> Certificate:
+    """Write the certificate ``d`` decided (already checked: due, not issued, actor allowed).
+
+    Also what the workflow's cycle certification calls once the last stage approves, so a
+    certificate has one serial numbering and starts the next cycle however it was issued.
+    """
+    spec, teacher_id = d.spec, d.teacher
     ev = d.evaluation
     counted = {r.rule: r.counted for r in ev.cycle_results}
     row = {"id": d.cert_id, "serial": next_serial(conn, d.region, d.kind, d.on.year), "teacher_id": teacher_id,
@@ -234,8 +245,8 @@ def issue(conn, teacher_id: str, actor_id: str, *, kind: str | None = None,
            "data": audit.jsonable({"reason": spec.reason, "once_from": d.once_from, "counted": counted,
                                    "exemptions": list(ev.exemptions),
                                    "transitions": [t.as_json() for t in ev.transitions],
-                                   "starts_cycle": spec.starts_cycle})}
-    audit.insert(conn, actor_id, certificates, [row], action="issue_certificate")
+                                   "starts_cycle": spec.starts_cycle, **(data or {})})}
+    audit.insert(conn, actor_id, certificates, [row], action=action)
     if spec.starts_cycle:
         audit.update(conn, actor_id, teachers, {"id": teacher_id},
                      {"previous_certificate_on": d.on, "cycle_start": d.on}, action="next_cycle")

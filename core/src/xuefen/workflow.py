@@ -310,6 +310,21 @@ def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, 
         short = "; ".join(f"{r.rule} ({r.requirement.article}): {r.counted} of {r.threshold} {r.requirement.unit}"
                           for r in ev.cycle_results if not r.met and r.requirement.severity == "requirement")
         raise RefusedAction(f"claim {claim.id}: the cycle {ev.cycle.start} – {ev.cycle.end} is not met: {short}")
+    from xuefen import certificates as certs
+
+    stage_names = [s.name for s in Flow.of(claim.stages, "cycle").stages]
+    try:
+        d = certs.decide(conn, claim.teacher_id, on=as_of)
+    except RefusedAction:
+        d = None  # the region issues no certificate: the cycle's certification is recorded all the same
+    if d is not None:
+        # the region's certificate rule decides (a veto or a missing assessment can stop a met cycle)
+        if d.issued is not None:
+            raise RefusedAction(f"claim {claim.id}: certificate {d.issued.serial} was already issued on "
+                                f"{d.issued.issued_on} for this cycle ({d.spec.rule}, {d.spec.article})")
+        if not d.spec.eligible:
+            raise RefusedAction(f"claim {claim.id}: no certificate: {d.spec.reason} ({d.spec.rule}, {d.spec.article})")
+        return certs.write(conn, d, actor_id, action="certify", data={"claim": claim.id, "stages": stage_names}).id
     cert = ev.certificate
     cid = f"{claim.teacher_id}:cycle:{ev.cycle.start.isoformat()}"
     row = {"id": cid, "serial": f"{claim.region}-{cid}", "teacher_id": claim.teacher_id, "region": claim.region,
