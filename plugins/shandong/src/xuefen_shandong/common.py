@@ -102,7 +102,11 @@ def convert_before_move(act, teacher, history, own_code: str | None, rule_row):
         return [Refusal(act.id, rid, art, f"dated {act.date}, before the move on {moved_on}, when no installed rule "
                                           f"set of {prev} was in force")]
     target = rt if rs.delegate is None else rt.delegate(rs.delegate)
-    results = target.hook.xuefen_convert(activity=act, teacher=teacher, history=history, ruleset=rs,
+    # the teacher as they were in ``prev``: without the move, so ``prev``'s rules (or the province's,
+    # which it delegates to) never send the activity back here
+    before_move = attrs.evolve(teacher, extra={k: v for k, v in teacher.extra.items()
+                                               if k not in ("moved_on", "previous_region")})
+    results = target.hook.xuefen_convert(activity=act, teacher=before_move, history=history, ruleset=rs,
                                          settings=target.settings) or []
     tag = f"moved_from_{prev}"
     return [attrs.evolve(r, buckets=r.buckets + (tag,)) if isinstance(r, Entry) else r for r in results]
