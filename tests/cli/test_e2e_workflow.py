@@ -114,7 +114,12 @@ def test_import_approve_report_revoke_verify(xf, registry, tmp_path):
     assert rep["summary"]["teachers"] == 2 and rep["summary"]["short"] == 2
     assert [f["rule"] for f in rep["schools"][0]["flags"]] == ["K-R5"]
     rows = list(csv.DictReader(io.StringIO(xf("report", "--org", "D1", "--year", "2015", "--csv").stdout)))
-    assert {(r["teacher"], r["rule"], r["short"]) for r in rows} == {("T1", "K-R2", "28"), ("T2", "K-R2", "32")}
+    assert {(r["teacher"], r["period"], r["rule"], r["short"]) for r in rows} == {
+        ("T1", "2015", "K-R2", "28"), ("T2", "2015", "K-R2", "32"),
+        ("T1", "2015-02-01/2020-01-31", "K-R1", "316"), ("T2", "2015-02-01/2020-01-31", "K-R1", "320")}
+    t1 = next(t for t in rep["teachers"] if t["teacher"] == "T1")
+    assert (t1["cycle"]["start"], t1["cycle"]["met"]) == ("2015-02-01", False)
+    assert t1["evaluation"]["teacher"] == "T1" and t1["evaluation"]["units"] == ["hours"]
     redacted = xf("report", "--org", "D1", "--year", "2015", "--redact", "--json").stdout
     redacted += xf("report", "--org", "D1", "--year", "2015", "--redact", "--csv").stdout
     assert "T1" not in redacted and "T2" not in redacted and "测试教师" not in redacted

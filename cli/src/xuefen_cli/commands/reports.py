@@ -195,6 +195,13 @@ def _group_totals(teachers: list[dict], by) -> dict:
     return out
 
 
+def _requirement_row(r) -> dict:
+    short = max(r.threshold - r.counted, Decimal(0))
+    return {"rule": r.rule, "article": r.requirement.article, "unit": r.requirement.unit,
+            "label": r.requirement.label, "required": dec_str(r.threshold),
+            "counted": dec_str(r.counted), "short": dec_str(short), "met": r.met}
+
+
 def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = ()) -> dict:
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
     with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
@@ -207,15 +214,18 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
     teachers = []
     for row, ev in zip(rows, evs):
         by_school[row.school_id].append(ev)
-        reqs = []
-        for r in _year_requirements(ev, year):
-            short = max(r.threshold - r.counted, Decimal(0))
-            reqs.append({"rule": r.rule, "article": r.requirement.article, "unit": r.requirement.unit,
-                         "label": r.requirement.label, "required": dec_str(r.threshold),
-                         "counted": dec_str(r.counted), "short": dec_str(short), "met": r.met})
+        reqs = [_requirement_row(r) for r in _year_requirements(ev, year)]
         tid = pseudonym(key, row.id) if key else row.id
         item = {"teacher": tid, "school": row.school_id, "region": ev.region,
                 "met": all(q["met"] for q in reqs), "requirements": reqs}
+        if ev.cycle is not None:  # the cycle the year ends in (a per-teacher cycle, e.g. Zhengzhou's, included)
+            item["cycle"] = {"start": ev.cycle.start.isoformat(), "end": ev.cycle.end.isoformat(),
+                             "rule": ev.cycle.rule, "met": ev.cycle_met,
+                             "requirements": [_requirement_row(r) for r in ev.cycle_results
+                                              if r.requirement.severity == "requirement"
+                                              and not r.requirement.is_cap and not r.requirement.share_max]}
+        # the teacher's whole evaluation in the FORMATS.md §2 shape (the teacher pseudonymised under --redact)
+        item["evaluation"] = {**ev.as_json(), "teacher": tid}
         if ev.flags:  # the teacher's own flags (e.g. Lincang's integrity file, L-F1)
             item["flags"] = [f.as_json() for f in ev.flags]
         if by:
@@ -240,15 +250,17 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
                   "teachers": len(teachers), "with_requirements": sum(s["with_requirements"] for s in schools),
                   "met": sum(1 for t in teachers if t["requirements"] and t["met"]),
                   "short": sum(s["short"] for s in schools),
-                  "flagged_schools": sum(1 for s in schools if s["flags"])},
+                  "flagged_schools": sum(1 for s in schools if s["flags"]),
+                  "with_cycle": sum(1 for t in teachers if "cycle" in t),
+                  "cycle_met": sum(1 for t in teachers if t.get("cycle", {}).get("met"))},
               "schools": schools, "teachers": teachers}
     if by:
         report["by"] = _group_totals(teachers, by)
     return report
 
 
-CSV_FIELDS = ("teacher", "name", "school", "region", "rule", "article", "unit", "required", "counted", "short",
-              "met", "school_flags")
+CSV_FIELDS = ("teacher", "name", "school", "region", "period", "rule", "article", "unit", "required", "counted",
+              "short", "met", "school_flags")
 
 
 def write_csv(report: dict, out) -> None:
@@ -257,8 +269,12 @@ def write_csv(report: dict, out) -> None:
     w.writeheader()
     flags = {s["id"]: " ".join(sorted({f["rule"] for f in s["flags"]})) for s in report["schools"]}
     for t in report["teachers"]:
-        for r in t["requirements"] or [{}]:
-            row = {"teacher": t["teacher"], "school": t["school"], "region": t["region"],
+        cycle = t.get("cycle")
+        rows = [(str(report["year"]), r) for r in t["requirements"]]
+        if cycle:
+            rows += [(f"{cycle['start']}/{cycle['end']}", r) for r in cycle["requirements"]]
+        for period, r in rows or [("", {})]:
+            row = {"teacher": t["teacher"], "school": t["school"], "region": t["region"], "period": period,
                    "rule": r.get("rule", ""), "article": r.get("article", ""), "unit": r.get("unit", ""),
                    "required": r.get("required", ""), "counted": r.get("counted", ""), "short": r.get("short", ""),
                    "met": "" if not r else str(r["met"]).lower(), "school_flags": flags.get(t["school"], "")}
@@ -305,22 +321,32 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
     for item in report["teachers"]:
         for f in item.get("flags", ()):
             c.print(f"[red]flag[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
-    rows = [tt for tt in report["teachers"] if not (short_only and tt["met"])]
+    def short(item) -> bool:  # short of the year's minimums, or, with none this year, of the cycle's
+        if item["requirements"]:
+            return not item["met"]
+        return bool(item.get("cycle")) and not item["cycle"]["met"]
+
+    rows = [tt for tt in report["teachers"] if not short_only or short(tt)]
     if not rows:
         return
-    tt = Table(title="teachers short of the year's hours" if short_only else "teachers", title_justify="left",
+    tt = Table(title="teachers short of what they must earn" if short_only else "teachers", title_justify="left",
                show_edge=False)
     for col in ("teacher", "school", "requirement", "counted", "required", "short"):
         tt.add_column(col, justify="right" if col in ("counted", "required", "short") else "left")
     for item in rows:
         who = item["teacher"] + (f" {item['name']}" if item.get("name") else "")
-        if not item["requirements"]:
+        cycle = item.get("cycle")
+        lines = [("", r) for r in item["requirements"]]
+        if cycle and (not short_only or not lines):
+            lines += [(f"cycle {cycle['start']}–{cycle['end']} ", r) for r in cycle["requirements"]]
+        if not lines:
             tt.add_row(who, names.get(item["school"], item["school"]), "[dim]no requirement this year[/]", "", "", "")
             continue
-        for i, r in enumerate(item["requirements"]):
+        for i, (period, r) in enumerate(lines):
             short = Text(r["short"], style="bold red") if not r["met"] else Text("✓", style="green")
             tt.add_row(who if i == 0 else "", names.get(item["school"], item["school"]) if i == 0 else "",
-                       f"{r['rule']} {r['label'] or ''}".strip(), r["counted"], f"{r['required']} {r['unit']}", short)
+                       f"{period}{r['rule']} {r['label'] or ''}".strip(), r["counted"],
+                       f"{r['required']} {r['unit']}", short)
     c.print(tt)
 
 
