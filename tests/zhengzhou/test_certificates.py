@@ -164,3 +164,14 @@ def test_Z_T2_no_paper_path_certificate_after_2018_12_31(paper):
     assert "Z-T2" in r.output and "2018-12-31" in r.output
     assert count(paper, certificates) == 0
     assert issue(paper, "ZP1", "zc", "2018-12-31")["rule"] == "Z-T1"  # the deadline day itself still issues
+
+
+def test_Z_R4_report_shows_each_teachers_own_cycle(done):
+    """Zhengzhou has no yearly minimum (Z-R3 is advice): the report shows each teacher's own cycle."""
+    rep = json.loads(done("report", "--org", "ZD", "--year", "2019", "--json", expect=0).stdout)
+    cycles = {t["teacher"]: t["cycle"] for t in rep["teachers"]}
+    assert cycles["ZT1"]["start"] == "2017-04-01" and cycles["ZT1"]["met"] is True
+    z1 = next(r for r in cycles["ZT2"]["requirements"] if r["rule"] == "Z-R1")
+    assert (z1["counted"], z1["required"], z1["short"], z1["met"]) == ("80", "360", "280", False)
+    text = done("report", "--org", "ZD", "--year", "2019", "--short-only", expect=0).stdout
+    assert "ZT2" in text and "ZT1" not in text
