@@ -93,6 +93,8 @@ def _import_all_or_nothing(engine, path, n_lines: int | None = None):
 @example(rows=[{**GOOD, "date": "0000-01-01"}])
 @example(rows=[{**GOOD, "date": "9999-12-31"}])
 @example(rows=[GOOD, {**GOOD, "id": "a2", "kind": "trainning"}])
+@example(rows=[GOOD, {**GOOD, "teacher_id": "\x00"}])  # PostgreSQL text cannot hold NUL: named, not a traceback
+@example(rows=[{**GOOD, "id": "a\x00"}])
 def test_any_csv_rows_import_entirely_or_not_at_all(engine, tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("csv") / "acts.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:

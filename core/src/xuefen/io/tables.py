@@ -81,6 +81,9 @@ def read_table(path: str | Path) -> Table:
                 if not _blank(value):
                     problems.append(f"{p}:{line}: column {i + 1}: a value under no field name")
                 continue
+            if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold it; no field needs it
+                problems.append(f"{p}:{line}: {name}: contains a NUL character (\\x00); remove it")
+                continue
             rec[name] = value
         records.append((line, rec))
     if problems:
