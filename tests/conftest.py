@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: the shared worked examples and their checker, copied into the repository (tests/shared/README.md)
+SHARED = ROOT / "tests" / "shared"
 XUEFEN = str(Path(sys.executable).with_name("xuefen"))
 
 

@@ -6,7 +6,6 @@ Digest: ../shared/rules/shandong.md; text: ../shared/regulations/shandong-2015-a
 from __future__ import annotations
 
 import json
-import pathlib
 import subprocess
 import sys
 from decimal import Decimal as D
@@ -15,12 +14,10 @@ import pytest
 
 from xuefen.errors import InputError
 from xuefen.regions import runtime
-from tests.conftest import run_exe, write_case
+from tests.conftest import SHARED, XUEFEN, run_exe, write_case
 from tests.shandong.helpers import (act, amount, case, county, cycle_req, entry, full_cycle, load_registry, refusal,
                                     school, warnings, year_req)
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 
 
 # -- requirements -----------------------------------------------------------------
@@ -298,8 +295,7 @@ def test_S_A1_a_claim_goes_school_then_authority_through_the_cli(cli, tmp_path):
 
 def test_shandong_example_passes():
     tool = SHARED / "tools" / "check-examples.py"
-    exe = ROOT / ".venv" / "bin" / "xuefen"
-    p = subprocess.run([sys.executable, str(tool), str(exe), "shandong"], capture_output=True, text=True)
+    p = subprocess.run([sys.executable, str(tool), XUEFEN, "shandong"], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
     assert "1/1 examples pass" in p.stdout
 
