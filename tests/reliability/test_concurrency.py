@@ -1,6 +1,7 @@
 """Concurrency, with real processes against the real database (SQLite, and PostgreSQL in CI).
 
-* Two processes approve the same claim at the same moment: exactly one wins,
+* Two processes approve the same claim at the same moment (through the library, and as two
+  `xuefen approve --expect-version` commands): exactly one wins,
   the other gets a conflict error, one set of entries is posted.
 * ``WORKERS`` processes import teachers and activities (CSV, the real importer) and approve claims in parallel, all
   racing for the same queues: the ledger's totals equal the sum of what the
@@ -107,3 +108,24 @@ def test_many_workers_import_and_approve_in_parallel_and_totals_add_up(db_url, t
         assert states == {"approved": WORKERS * TEACHERS_EACH}
         assert audit.verify(conn).intact
     print(f"{WORKERS} workers: {len(won)} approvals, {sum(r['conflicts'] for r in results)} conflicts lost")
+
+
+def test_two_xuefen_approve_commands_at_once_one_wins_the_other_exits_4(db_url, xuefen_exe):
+    """The same race through the real command line, as two officers would run it."""
+    engine = fresh_registry(db_url)
+    with engine.begin() as conn:
+        [cid] = seed_teacher(conn, "T-cli", activities=(("a1", 2),), as_of=AS_OF)
+    workflow.approve(engine, cid, "sa-S1", as_of=AS_OF)
+    cmd = [xuefen_exe, "--db", db_url, "approve", cid, "--as", "ca-K1", "--expect-version", "2",
+           "--on", AS_OF.isoformat()]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    codes = sorted(r[0] for r in results)
+    assert codes == [0, 4], results
+    [(_, _, err)] = [r for r in results if r[0] == 4]
+    assert f"error: claim {cid} was changed by someone else" in err and "Traceback" not in err
+    with engine.connect() as conn:
+        assert len(entries_of(conn, cid)) == 1
+        assert workflow.claim_row(conn, cid).state == "approved"
+        assert audit.verify(conn).intact
+    engine.dispose()
