@@ -88,3 +88,18 @@ def test_log_shows_the_newest_records_with_actor_and_change(cli, posted):
     assert "cty1" in text and "post" in text
     only = json.loads(cli("audit", "log", "--object", f"entry:{posted}", "--json", expect=0).output)
     assert [r["object_id"] for r in only] == [posted]
+
+
+@pytest.mark.parametrize("statement, named", [
+    ("UPDATE activities SET date = '2015-01-01' WHERE teacher_id = 't1' AND id = 'a1'", "activities"),
+    ("UPDATE teachers SET school_id = 's2' WHERE id = 't1'", "teachers"),
+    ("UPDATE orgs SET parent_id = 'yn' WHERE id = 's1'", "orgs"),
+    ("DELETE FROM claims WHERE teacher_id = 't1'; DELETE FROM activities WHERE teacher_id = 't1' AND id = 'a2'",
+     "activities"),
+])
+def test_verify_names_a_registry_row_changed_in_sql(cli, posted, statement, named):
+    """An activity's data, a teacher's school or an org's place in the tree changed behind the program's back."""
+    for one in statement.split("; "):
+        _sql(cli.db_url, one)
+    r = cli("audit", "verify", expect=1)
+    assert f"broken: {named} " in r.output

@@ -9,7 +9,7 @@ transactions appending at once cannot fork the chain (on PostgreSQL appends
 are serialised with an advisory lock; on SQLite every transaction is
 ``BEGIN IMMEDIATE``).
 
-The rows of the tables in :data:`VERIFIED` (``entries``, ``claims``) are
+The rows of the tables in :data:`VERIFIED` (ledger ``entries``, ``claims``, and the registry's ``activities``, ``teachers``, ``actors``, ``orgs``, ``certificates``, ``integrity``) are
 cross-checked: the ``after`` of the latest record about a row is that row's
 image as written, and :func:`verify` compares every current row with it, so
 a row altered, deleted or inserted behind the program's back (by SQL) is found.
@@ -48,7 +48,9 @@ CHUNK = 5000
 #: PostgreSQL advisory lock key serialising appends to the chain
 AUDIT_LOCK = 0x78756567
 #: object types whose table rows verify() compares with their latest audit image
-VERIFIED: dict[str, sa.Table] = {"entry": schema.entries, "claim": schema.claims}
+VERIFIED: dict[str, sa.Table] = {"entry": schema.entries, "claim": schema.claims, "activity": schema.activities,
+                                  "teacher": schema.teachers, "actor": schema.actors, "org": schema.orgs,
+                                  "certificate": schema.certificates, "integrity": schema.integrity}
 #: object type recorded for a write to each table (audit.insert / audit.update)
 OBJECT_TYPES: dict[str, str] = {
     "orgs": "org", "actors": "actor", "teachers": "teacher", "activities": "activity", "claims": "claim",
@@ -353,7 +355,7 @@ def verify(conn) -> Verification:
 
     Returns the first broken link found: a record whose hash does not match
     its content or its predecessor (an audit row altered or deleted), then a
-    row of ``entries``/``claims`` that differs from the image its latest record
+    row of a verified table that differs from the image its latest record
     holds, has no record, or is missing.
     """
     expected_seq, prev, n = 1, GENESIS, 0
