@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 
 def case(activities, *, as_of="2020-12-31", settings=None, **teacher):
@@ -32,18 +33,6 @@ def school(id, date="2020-05-10", **kw):
 
 def credits(ev, activity):
     return sum((Decimal(e["credits"]) for e in ev["entries"] if e["activity"] == activity), Decimal(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, ev["entries"]
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def reqs(results, rule, label=None):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 
 def case(activities, *, as_of="2015-12-31", settings=None, **teacher):
@@ -22,18 +23,6 @@ def act(id, kind, date="2015-05-10", **fields):
 
 def hours(ev, activity):
     return sum((Decimal(e["hours"]) for e in ev["entries"] if e["activity"] == activity), Decimal(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, ev["entries"]
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def year_req(ev, year, rule):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 
 def case(activities, *, as_of="2019-12-31", settings=None, **teacher):
@@ -47,18 +48,6 @@ def full_year(year, prefix=""):
 def amount(ev, activity, unit):
     return sum((Decimal(e[unit]) for e in ev["entries"] if e["activity"] == activity and e[unit] is not None),
                Decimal(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, ev["entries"]
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def year_req(ev, year, rule, n=0):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 
 def case(activities, *, region="shandong", as_of="2017-12-31", settings=None, **teacher):
@@ -35,18 +36,6 @@ def school(id, date="2017-06-10", **fields):
 def amount(ev, activity, unit="credits"):
     return sum((Decimal(e[unit]) for e in ev["entries"] if e["activity"] == activity and e[unit] is not None),
                Decimal(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, (ev["entries"], ev["refused"])
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def year_req(ev, year, rule, n=0):

@@ -17,6 +17,7 @@ from xuefen.io.case import parse_case
 from xuefen.regions import chain, runtime
 
 from tests.conftest import run_exe, write_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 TEACHER = {"id": "T-WF-TEST", "stage": "primary", "hired_on": "2001-09-01", "cycle_start": "2010-01-01"}
 
@@ -43,18 +44,6 @@ def required(id, credits, date="2013-05-10", **kw):
 
 def credits(ev, activity):
     return sum((D(e["credits"]) for e in ev["entries"] if e["activity"] == activity), D(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, (ev["entries"], ev["refused"])
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def cycle_req(ev, rule, label=None):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
+from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
 
 CODE = "suzhou-jq"
 
@@ -43,18 +44,6 @@ def full_year(year, prefix=""):
 def amount(ev, activity):
     return sum((Decimal(e["credits"]) for e in ev["entries"] if e["activity"] == activity and e["credits"]),
                Decimal(0))
-
-
-def entry(ev, activity):
-    found = [e for e in ev["entries"] if e["activity"] == activity]
-    assert len(found) == 1, (ev["entries"], ev["refused"])
-    return found[0]
-
-
-def refusal(ev, activity):
-    found = [r for r in ev["refused"] if r["activity"] == activity]
-    assert len(found) == 1, (ev["refused"], ev["entries"])
-    return found[0]
 
 
 def year_req(ev, year, rule, label=None):
