@@ -17,7 +17,7 @@ from xuefen.io.case import parse_case
 from xuefen.regions import chain, runtime
 
 from tests.conftest import run_exe, write_case
-from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
+from tests.evaluation import entry, refusal
 
 TEACHER = {"id": "T-WF-TEST", "stage": "primary", "hired_on": "2001-09-01", "cycle_start": "2010-01-01"}
 
