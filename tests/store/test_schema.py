@@ -84,3 +84,10 @@ def test_an_amount_finer_than_the_column_is_refused_not_rounded(engine):
         with pytest.raises(Conflict, match="more than 4 decimal places"):
             ledger.post(conn, "c1", "t1", [Entry("a1", 2020, dt.date(2020, 5, 1), "K-C1", "第五条",
                                                  hours=Decimal("0.33333"))])
+
+
+def test_the_head_constant_is_alembics_head():
+    """open_engine skips Alembic when a database is at HEAD: HEAD must be the newest shipped revision."""
+    from xuefen.store.engine import HEAD, alembic_head
+
+    assert HEAD == alembic_head()

@@ -6,8 +6,6 @@ import sys
 import click
 from rich.table import Table
 
-from xuefen import audit
-from xuefen.store import open_engine
 from xuefen_cli.output import console, print_json
 
 
@@ -21,6 +19,9 @@ def audit_group():
 @click.pass_context
 def verify_cmd(ctx, as_json):
     """Check the chain and every entry and claim against it; exit 1 naming the first broken link."""
+    from xuefen import audit
+    from xuefen.store import open_engine
+
     engine = open_engine(ctx.obj["db_url"])
     try:
         with engine.connect() as conn:
@@ -43,6 +44,9 @@ def verify_cmd(ctx, as_json):
 @click.pass_context
 def log_cmd(ctx, limit, obj, as_json):
     """Show the newest audit records: when, who, what, and what changed."""
+    from xuefen import audit
+    from xuefen.store import open_engine
+
     object_type, _, object_id = (obj or "").partition(":")
     engine = open_engine(ctx.obj["db_url"])
     try:
@@ -61,6 +65,8 @@ def log_cmd(ctx, limit, obj, as_json):
 
 
 def _change(r: audit.Record) -> str:
+    from xuefen import audit
+
     if r.before is None:
         return "created" if r.after is not None else ""
     if r.after is None:

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import click
 
-from xuefen import backup
 from xuefen.errors import InputError
-from xuefen.store import open_engine
 
 
 @click.command("export")
@@ -23,6 +21,9 @@ from xuefen.store import open_engine
 @click.pass_context
 def export_cmd(ctx, everything, output):
     """Export the registry. ``--all`` is required: a backup holds teachers' ids and names."""
+    from xuefen import backup
+    from xuefen.store import open_engine
+
     if not everything:
         raise InputError("export: --all: required (a backup holds personal data; ask for it explicitly)")
     engine = open_engine(ctx.obj["db_url"])
@@ -41,6 +42,9 @@ def export_cmd(ctx, everything, output):
 
 def restore_file(db_url: str, path: str) -> dict[str, int]:
     """Restore ``path`` into the empty database at ``db_url`` (all or nothing)."""
+    from xuefen import backup
+    from xuefen.store import open_engine
+
     p = Path(path)
     try:
         raw = p.read_bytes()

@@ -12,8 +12,6 @@ import datetime as dt
 import click
 from rich.table import Table
 
-from xuefen import certificates
-from xuefen.store import open_engine
 from xuefen_cli.output import console, print_json
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
@@ -36,6 +34,9 @@ def certificate_group():
 @click.pass_context
 def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
     """Issue TEACHER's certificate, evaluated from approved claims as of --on (the issue date)."""
+    from xuefen import certificates
+    from xuefen.store import open_engine
+
     day = certificates.parse_day(on)
     engine = open_engine(ctx.obj["db_url"])
     if dry_run:
@@ -68,6 +69,9 @@ def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
 @click.pass_context
 def show_cmd(ctx, serial, on, as_json):
     """Show a certificate (by serial number or id) and whether it is valid on --on."""
+    from xuefen import certificates
+    from xuefen.store import open_engine
+
     day = certificates.parse_day(on) or dt.date.today()
     with open_engine(ctx.obj["db_url"]).connect() as conn:
         cert = certificates.get(conn, serial)
@@ -86,6 +90,9 @@ def show_cmd(ctx, serial, on, as_json):
 @click.pass_context
 def list_cmd(ctx, teacher_id, org_id, kind, on, as_json):
     """List certificates issued, oldest first, with their validity on --on."""
+    from xuefen import certificates
+    from xuefen.store import open_engine
+
     day = certificates.parse_day(on) or dt.date.today()
     with open_engine(ctx.obj["db_url"]).connect() as conn:
         found = certificates.list_(conn, teacher_id=teacher_id, org_id=org_id, kind=kind)
@@ -115,6 +122,8 @@ def _show(cert: certificates.Certificate, day: dt.date) -> None:
 
 def show_demo_certificates(c, engine, data: dict, on: dt.date) -> list:
     """``xuefen demo``: issue the certificates due after the reviews, by the admins the region's route names."""
+    from xuefen import certificates
+
     admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
                     key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))
     issued = certificates.issue_due(engine, [t["id"] for t in data["teachers"]], [a["id"] for a in admins], on)

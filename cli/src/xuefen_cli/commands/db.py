@@ -5,11 +5,7 @@ import sys
 
 import click
 
-from xuefen import imports
 from xuefen.errors import InputError
-from xuefen.io.tables import read_table
-from xuefen.store import head_revision, open_engine, repo, upgrade
-from xuefen.store.engine import create_engine
 from xuefen_cli.output import print_json
 
 #: a file with more records than this shows a progress bar (on a terminal)
@@ -22,6 +18,10 @@ SYSTEM_ACTOR = "system"
 @click.pass_context
 def init_cmd(ctx, as_json):
     """Create the database, or upgrade its schema to this version's (Alembic ``upgrade head``)."""
+    from xuefen.store import head_revision
+    from xuefen.store import upgrade
+    from xuefen.store.engine import create_engine
+
     url = ctx.obj["db_url"]
     engine = create_engine(url)
     try:
@@ -85,6 +85,11 @@ def import_cmd(ctx, kind, file, actor_id, as_json, everything):
     as FILE:LINE: field: problem. Importing the same file again changes nothing.
     Imported activities open their claims. ``import --all FILE`` restores a backup.
     """
+    from xuefen import imports
+    from xuefen.io.tables import read_table
+    from xuefen.store import open_engine
+    from xuefen.store import repo
+
     if everything:
         if kind is None or file is not None:
             raise click.UsageError("import --all takes one FILE (a backup written by `xuefen export --all`)")

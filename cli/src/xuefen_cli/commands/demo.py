@@ -15,12 +15,7 @@ from pathlib import Path
 import click
 from rich.rule import Rule
 
-from xuefen import demo, regions
 from xuefen.errors import InputError
-from xuefen.store import open_engine
-from xuefen_cli.commands.certificate import show_demo_certificates
-from xuefen_cli.commands.migrate import show_demo_migrations
-from xuefen_cli.commands.reports import build_report, show_report
 from xuefen_cli.output import console
 
 DEFAULT_PATH = "xuefen-demo.db"
@@ -30,6 +25,8 @@ PREFERRED_REGION = "kunming"
 
 def demo_region(code: str | None, seed: int) -> tuple[str, dict]:
     """The region asked for (or the preferred one, else the first installed that ships demo data) and its data."""
+    from xuefen import regions
+
     installed = regions.installed()
     order = [code] if code else ([PREFERRED_REGION] if PREFERRED_REGION in installed else []) + sorted(installed)
     for c in order:
@@ -73,6 +70,13 @@ def _is_demo(path: Path, data: dict) -> bool:
 @click.option("--all", "show_all", is_flag=True, help="List every teacher in the report, not only those short.")
 def demo_cmd(path, force, code, seed, show_all):
     """Build a demo registry (invented teachers of an invented district), approve its claims, print its report."""
+    from xuefen import demo
+    from xuefen.store import open_engine
+    from xuefen_cli.commands.certificate import show_demo_certificates
+    from xuefen_cli.commands.migrate import show_demo_migrations
+    from xuefen_cli.commands.reports import build_report
+    from xuefen_cli.commands.reports import show_report
+
     started = time.perf_counter()
     p = Path(path)
     region, data = demo_region(code, seed)

@@ -4,8 +4,6 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from xuefen.evaluate import evaluate
-from xuefen.io.case import read_case_file
 from xuefen_cli.output import console, print_json
 
 
@@ -14,6 +12,9 @@ from xuefen_cli.output import console, print_json
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON (FORMATS.md §2).")
 def evaluate_cmd(case_file, as_json):
     """Evaluate one teacher's case (FORMATS.md §1) without touching a database."""
+    from xuefen.evaluate import evaluate
+    from xuefen.io.case import read_case_file
+
     ev = evaluate(read_case_file(case_file))
     if as_json:
         print_json(ev.as_json())

@@ -10,22 +10,23 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from xuefen import migrate
-from xuefen.certificates import parse_day
-from xuefen.store import open_engine
 from xuefen_cli.output import console, print_json
 
 
 @click.command("migrate")
 @click.argument("name", required=False)
 @click.option("--apply", "apply", is_flag=True, help="Record the decisions (default: a dry run that changes nothing).")
-@click.option("--as", "actor", default=migrate.DEFAULT_ACTOR, show_default=True, metavar="ACTOR",
+@click.option("--as", "actor", default="xuefen-migrate", show_default=True, metavar="ACTOR",
               help="Who runs it, as recorded in the audit log.")
 @click.option("--on", "on", metavar="DATE", default=None, help="Evaluate the teachers as of this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def migrate_cmd(ctx, name, apply, actor, on, as_json):
     """Run the data migration NAME over every teacher of its region; without NAME, list the migrations."""
+    from xuefen import migrate
+    from xuefen.certificates import parse_day
+    from xuefen.store import open_engine
+
     if not name:
         found = migrate.available()
         if as_json:
@@ -78,6 +79,8 @@ def show(result: migrate.Result) -> None:
 
 def show_demo_migrations(c, engine, region: str, on) -> list[str]:
     """``xuefen demo``: apply each migration of the region as of ``on`` and print its counts; their names."""
+    from xuefen import migrate
+
     names = [m.name for m in migrate.available().values() if m.region == region]
     for name in names:
         with engine.begin() as conn:

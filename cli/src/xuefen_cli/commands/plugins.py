@@ -4,9 +4,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from xuefen import regions
 from xuefen.model import dec_str
-from xuefen.rules import rule_rows
 from xuefen_cli.output import console, print_json
 
 
@@ -15,6 +13,8 @@ from xuefen_cli.output import console, print_json
 @click.option("--hook", "hook_name", default=None, help="Only regions implementing this hook.")
 def plugins_cmd(as_json, hook_name):
     """List installed regions: code, parent, distribution, version, entry point and hooks."""
+    from xuefen import regions
+
     items = []
     for code, rp in sorted(regions.installed().items()):
         region = rp.region
@@ -39,6 +39,8 @@ def plugins_cmd(as_json, hook_name):
 @click.option("--json", "as_json", is_flag=True)
 def rules_cmd(region, as_json):
     """Print a region's rule tables with ids and articles; inherited rows say where they come from."""
+    from xuefen.rules import rule_rows
+
     rows = rule_rows(region)
     if as_json:
         print_json(rows)

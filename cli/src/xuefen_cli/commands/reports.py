@@ -16,20 +16,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 import click
-import sqlalchemy as sa
 from rich.console import Group
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from xuefen import audit, registry
 from xuefen.errors import InputError
-from xuefen.io.tables import neutralise
 from xuefen.model import LEVELS, dec_str
-from xuefen.regions import runtime
-from xuefen.store import open_engine
-from xuefen.store.schema import settings as settings_table
 from xuefen_cli.output import console, print_json
 
 #: where the per-database key of ``--redact`` pseudonyms is kept (``settings`` table; no region has this code)
@@ -81,6 +75,9 @@ def _requirements_table(title: str, results) -> Table:
 @click.pass_context
 def status_cmd(ctx, teacher_id, as_of, as_json):
     """A teacher's progress towards each requirement, from their approved claims."""
+    from xuefen import registry
+    from xuefen.store import open_engine
+
     day = _date(as_of, "--as-of")
     with open_engine(ctx.obj["db_url"]).begin() as conn:
         teacher, region = registry.teacher(conn, teacher_id)
@@ -134,6 +131,10 @@ def _year_requirements(ev, year: int):
 
 def _redact_key(engine) -> bytes:
     """The database's own key for pseudonyms, made on first use (recorded in the audit log)."""
+    from xuefen import audit
+    from xuefen.store.schema import settings as settings_table
+    import sqlalchemy as sa
+
     with engine.begin() as conn:
         value = conn.execute(sa.select(settings_table.c.value).where(
             settings_table.c.region == REDACT_SCOPE, settings_table.c.name == REDACT_NAME)).scalar_one_or_none()
@@ -205,6 +206,9 @@ def _requirement_row(r) -> dict:
 def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = ()) -> dict:
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
     with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
+    from xuefen import registry
+    from xuefen.regions import runtime
+
     unit = registry.org(conn, org_id)
     rows = registry.teachers_under(conn, org_id)
     as_of = dt.date(year, 12, 31)
@@ -264,6 +268,8 @@ CSV_FIELDS = ("teacher", "name", "school", "region", "period", "rule", "article"
 
 
 def write_csv(report: dict, out) -> None:
+    from xuefen.io.tables import neutralise
+
     fields = [f for f in CSV_FIELDS if not (report["redacted"] and f == "name")]
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     w.writeheader()
@@ -363,6 +369,8 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
 @click.pass_context
 def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by):
     """Met / short per requirement of every teacher under an org unit, and each school's flags (e.g. K-R5)."""
+    from xuefen.store import open_engine
+
     if as_json and as_csv:
         raise InputError("report: --json and --csv exclude each other")
     if by and as_csv:

@@ -9,8 +9,6 @@ import sys
 
 import click
 
-from xuefen import signatures
-from xuefen.store import open_engine
 from xuefen_cli.output import console, print_json
 
 
@@ -22,8 +20,8 @@ def keys_group():
 @keys_group.command("create")
 @click.option("--actor", "actor_id", required=True, metavar="ID", help="The actor the key belongs to.")
 @click.option("--out", "path", metavar="FILE", default=None,
-              help=f"Where to write the private key (default: ${signatures.KEYS_DIR_ENV}/ID.pem, "
-                   f"{signatures.DEFAULT_KEYS_DIR}/ID.pem when unset). Never overwritten.")
+              help="Where to write the private key (default: $XUEFEN_KEYS_DIR/ID.pem, "
+                   "~/.xuefen/keys/ID.pem when unset). Never overwritten.")
 @click.option("--replace", is_flag=True, help="Replace the actor's key; the old public key stays on record so "
               "what it signed still verifies.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -31,6 +29,9 @@ def keys_group():
 def keys_create_cmd(ctx, actor_id, path, replace, as_json):
     """Make ACTOR's key pair: the public key into the database, the private key into a file only its owner
     can read (mode 0600)."""
+    from xuefen import signatures
+    from xuefen.store import open_engine
+
     engine = open_engine(ctx.obj["db_url"])
     try:
         with engine.begin() as conn:
@@ -52,6 +53,9 @@ def keys_create_cmd(ctx, actor_id, path, replace, as_json):
 @click.pass_context
 def keys_show_cmd(ctx, actor_id):
     """Print ACTOR's public key (PEM), so anyone can check their signatures."""
+    from xuefen import signatures
+    from xuefen.store import open_engine
+
     engine = open_engine(ctx.obj["db_url"])
     try:
         with engine.connect() as conn:
@@ -72,6 +76,9 @@ def keys_show_cmd(ctx, actor_id):
 def verify_signatures_cmd(ctx, claim_ids, as_json):
     """Check every signed claim against its signers' public keys and the data the database holds now;
     exit 1 naming each claim whose data changed after signing (or whose signature is missing or altered)."""
+    from xuefen import signatures
+    from xuefen.store import open_engine
+
     engine = open_engine(ctx.obj["db_url"])
     try:
         with engine.connect() as conn:

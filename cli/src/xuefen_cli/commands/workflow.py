@@ -9,17 +9,15 @@ import datetime as dt
 import sys
 
 import click
-import sqlalchemy as sa
 from rich.table import Table
 
-from xuefen import workflow
 from xuefen.errors import Conflict, InputError, NotFound, RefusedAction, XuefenError
-from xuefen.store import open_engine
-from xuefen.store.schema import claims
 from xuefen_cli.output import console, print_json
 
 
 def _engine(ctx):
+    from xuefen.store import open_engine
+
     return open_engine(ctx.obj["db_url"])
 
 
@@ -67,6 +65,8 @@ def _show(outcome: workflow.Outcome) -> None:
 
 
 def _one(ctx, claim_id, action, actor, as_json, **kw):
+    from xuefen import workflow
+
     outcome = workflow.run(_engine(ctx), claim_id, action, actor, **kw)
     if as_json:
         print_json(outcome.as_json())
@@ -84,6 +84,10 @@ def _one(ctx, claim_id, action, actor, as_json, **kw):
 @click.pass_context
 def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
     """Submit an activity (or with --cycle, the teacher's cycle) for review; resubmit a returned claim."""
+    from xuefen import workflow
+    from xuefen.store.schema import claims
+    import sqlalchemy as sa
+
     if not cycle and not activity:
         raise InputError("submit: give an ACTIVITY id, or --cycle")
     engine = _engine(ctx)
@@ -117,6 +121,8 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
 @click.pass_context
 def queue_cmd(ctx, actor, as_json):
     """What waits for ACTOR: claims at a stage this actor serves, oldest first."""
+    from xuefen import workflow
+
     with _engine(ctx).begin() as conn:
         rows = workflow.queue(conn, actor)
     items = [{"claim": r.id, "teacher": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school_id,
@@ -149,6 +155,8 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_jso
     that is refused or in conflict is reported and the others go on; the exit
     code is then that of the first failure.
     """
+    from xuefen import workflow
+
     engine = _engine(ctx)
     signer = _signer(key_path)
     ids = list(claim_ids)
@@ -233,6 +241,8 @@ def revoke_cmd(ctx, claim_id, actor, reason, falsified, version, on, as_json):
 @click.pass_context
 def claims_cmd(ctx, teacher_id, as_json):
     """A teacher's claims, their state, version and reason."""
+    from xuefen import workflow
+
     with _engine(ctx).begin() as conn:
         rows = workflow.claims_of(conn, teacher_id)
         if not rows:
