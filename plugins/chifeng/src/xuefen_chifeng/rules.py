@@ -1,7 +1,7 @@
 """Chifeng's numbers, each row with its digest id and article.
 
-Source: 赤峰市中小学教师培训学分管理办法 (../shared/regulations/chifeng.txt;
-digest rules/chifeng.md), based on 教师〔2016〕12号. Unit: 学分 credits.
+Source: 赤峰市中小学教师培训学分管理办法 (docs/regulations/chifeng.txt;
+digest docs/rules/chifeng.md), based on 教师〔2016〕12号. Unit: 学分 credits.
 
 Ids C-S2, C-Q1, C-L1, C-A1 … C-A4 and C-T1 are ours: the digest states those
 rules in prose (scope of activities, the 25% quota, levels and dimensions,

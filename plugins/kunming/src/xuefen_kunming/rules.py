@@ -1,7 +1,7 @@
 """Kunming's numbers, each row with its digest id and article.
 
 Source: 昆明市中小学教师培训学时登记管理办法（试行）, 2014-12-18, in force
-2015-02-01 (../shared/regulations/kunming-2014.txt; digest rules/kunming.md).
+2015-02-01 (docs/regulations/kunming-2014.txt; digest docs/rules/kunming.md).
 Ids K-A1, K-A2, K-A3, K-T1, K-T2 and K-X1 are ours: the digest describes those
 rules in prose without an id.
 """

@@ -1,8 +1,8 @@
 """Lincang's numbers, each row with its digest id and article.
 
 Source: 临沧市中小学教师全员培训管理办法（试行）, 附件2 of 临教发〔2017〕105号,
-dated 2017-08-28 (../shared/regulations/lincang-2017.txt; digest
-rules/lincang.md). Ids L-D1, L-N1, L-W1 and L-W2 are ours: the digest states
+dated 2017-08-28 (docs/regulations/lincang-2017.txt; digest
+docs/rules/lincang.md). Ids L-D1, L-N1, L-W1 and L-W2 are ours: the digest states
 those rules in prose (the date in force, the approval route) or not at all
 (kinds no article converts).
 """

@@ -1,7 +1,7 @@
 """Dongying (东营市): a child of ``shandong`` that states only its differences.
 
 Source: 东营市中小学教师继续教育学分管理办法, 2015-12-04, in force to 2020-12-03
-(../shared/regulations/shandong-2015-and-others.txt, 第五篇; digest rules/shandong.md).
+(docs/regulations/shandong-2015-and-others.txt, 第五篇; digest docs/rules/shandong.md).
 Dongying restates the province's rules in its own articles: those rows keep the
 province's ids, text and numbers and cite Dongying's article (``RESTATED``).
 Everything not answered here is answered by :mod:`xuefen_shandong.hooks`, registered

@@ -1,9 +1,9 @@
 """Shandong province's numbers, each row with its digest id and article.
 
 Source: 山东省中小学教师继续教育学分管理办法, 鲁教师发〔2015〕3号, in force
-2015-03-31 to 2020-03-30 (../shared/regulations/shandong-2015-and-others.txt,
+2015-03-31 to 2020-03-30 (docs/regulations/shandong-2015-and-others.txt,
 the fourth part, cited since the second copy drops 第 from its article numbers;
-digest rules/shandong.md). Ids S-D1 (dates in force) and S-A1 (approval) are
+digest docs/rules/shandong.md). Ids S-D1 (dates in force) and S-A1 (approval) are
 ours: the digest describes them in prose without an id.
 
 A city that restates the province's rules in its own articles (Dongying) cites

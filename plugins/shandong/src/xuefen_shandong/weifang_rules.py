@@ -2,7 +2,7 @@
 
 Source: 潍坊市中小学教师继续教育学分制管理规定(试行), no date, in force from
 publication (第三十条), the third part of
-../shared/regulations/shandong-2015-and-others.txt (digest rules/shandong.md).
+docs/regulations/shandong-2015-and-others.txt (digest docs/rules/shandong.md).
 For Weifang teachers it gives way to the province's rules (鲁教师发〔2015〕3号)
 on 2015-03-31. Ids W-T1 (that cut-over), W-A1 (approval) and W-X1 (kinds no
 article credits) are ours: the digest describes them in prose without an id.

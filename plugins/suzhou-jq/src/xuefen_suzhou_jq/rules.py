@@ -1,8 +1,8 @@
 """Suzhou District's numbers, each row with its digest id and article.
 
 Source: 肃州区 中小学教师继续教育学分管理办法（试行）, 肃州区教育局, dated
-2010-12-02: the first part of ../shared/regulations/shandong-2015-and-others.txt
-(digest rules/shandong.md, section "Suzhou District"). Jiuquan, Gansu: not part
+2010-12-02: the first part of docs/regulations/shandong-2015-and-others.txt
+(digest docs/rules/shandong.md, section "Suzhou District"). Jiuquan, Gansu: not part
 of Shandong, its own distribution, no parent.
 
 Ids SZ-D1 (the day in force), SZ-A1 (the registration route) and SZ-X1 (kinds

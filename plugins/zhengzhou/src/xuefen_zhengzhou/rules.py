@@ -2,7 +2,7 @@
 
 Source: 郑州市教育局关于贯彻落实省中小学幼儿园教师继续教育学时登记管理暂行意见的通知,
 郑教明电〔2017〕139号, 2017-03-22, implementing Henan's 教师[2016]724号
-(../shared/regulations/zhengzhou-2017.txt; digest rules/zhengzhou.md).
+(docs/regulations/zhengzhou-2017.txt; digest docs/rules/zhengzhou.md).
 
 The digest gives ids to the requirements (Z-R*), scope (Z-S1), conversions
 (Z-C*) and the transition (Z-T1, Z-T2). Ids Z-A1 … Z-A5 (approval routing, the
