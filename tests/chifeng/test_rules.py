@@ -1,6 +1,6 @@
 """One test (at least) per Chifeng rule id, each breaking if its number or condition changes.
 
-Digest: ../shared/rules/chifeng.md; text: ../shared/regulations/chifeng.txt.
+Digest: docs/rules/chifeng.md; text: docs/regulations/chifeng.txt.
 The workflow rules (the 25% quota C-Q1, the approval routes C-A1…C-A4) run
 through the real CLI against a real database in ``test_workflow.py``; the
 stages themselves are checked here too.

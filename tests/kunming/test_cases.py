@@ -1,7 +1,7 @@
 """Kunming acceptance cases through the real CLI (``xuefen evaluate CASE --json``).
 
 Each ``cases/*.json`` is a case (FORMATS.md §1) with an ``expect`` block computed
-by hand from rules/kunming.md, in the format of the shared worked examples
+by hand from docs/rules/kunming.md, in the format of the worked examples in tests/shared/examples
 (``entries``, ``refused``, ``zero_or_refused``, ``year_req``, ``cycle_req``,
 ``cycle_met``, ``certificate_eligible``) plus ``no_year_req``, ``warnings``,
 ``no_warnings`` and ``entry_year``. Every output is also checked against the

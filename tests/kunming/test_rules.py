@@ -1,6 +1,6 @@
 """One test (at least) per Kunming rule id, each breaking if its number or condition changes.
 
-Digest: ../shared/rules/kunming.md; text: ../shared/regulations/kunming-2014.txt.
+Digest: docs/rules/kunming.md; text: docs/regulations/kunming-2014.txt.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """One test (at least) per Lincang rule id, each breaking if its number or condition changes.
 
-Digest: ../shared/rules/lincang.md; text: ../shared/regulations/lincang-2017.txt.
+Digest: docs/rules/lincang.md; text: docs/regulations/lincang-2017.txt.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Dongying (东营市): one test (at least) per D- rule id, and inheritance from ``shandong``.
 
-Digest: ../shared/rules/shandong.md (Dongying); text: ../shared/regulations/shandong-2015-and-others.txt,
+Digest: docs/rules/shandong.md (Dongying); text: docs/regulations/shandong-2015-and-others.txt,
 fifth part (2015-12-04). Dongying states only its differences; everything else is the province's, cited with
 Dongying's own article where it restates the rule. D-D1 (dates in force) is ours.
 """

@@ -1,6 +1,6 @@
 """Shandong (山东省): one test (at least) per S- rule id, each breaking if its number or condition changes.
 
-Digest: ../shared/rules/shandong.md; text: ../shared/regulations/shandong-2015-and-others.txt, fourth part
+Digest: docs/rules/shandong.md; text: docs/regulations/shandong-2015-and-others.txt, fourth part
 (鲁教师发〔2015〕3号). Ids S-D1 (dates in force) and S-A1 (approval) are ours.
 """
 from __future__ import annotations

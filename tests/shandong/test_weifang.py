@@ -1,7 +1,7 @@
 """Weifang (潍坊市): one test (at least) per W- rule id, each breaking if its number or condition changes,
 and Weifang on both sides of its cut-over to the province's rules (2015-03-31, the day itself included).
 
-Digest: ../shared/rules/shandong.md (Weifang); text: ../shared/regulations/shandong-2015-and-others.txt,
+Digest: docs/rules/shandong.md (Weifang); text: docs/regulations/shandong-2015-and-others.txt,
 third part.
 """
 from __future__ import annotations

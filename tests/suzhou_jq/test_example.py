@@ -1,7 +1,7 @@
 """The worked Suzhou District case beside this file, checked by the project's own example checker.
 
 ``suzhou-jq-example.json`` is a case of FORMATS.md §1 with an ``expect`` block in the shape of
-../shared/examples (each amount worked out by hand from 第五条–第七条 of the text).
+the worked examples in tests/shared/examples (each amount worked out by hand from 第五条–第七条 of the text).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One test (at least) per Suzhou District (suzhou-jq) rule id, each breaking if its number or condition changes.
 
-Digest: ../shared/rules/shandong.md, section "Suzhou District"; text: the first part of
-../shared/regulations/shandong-2015-and-others.txt (肃州区, 2010-12-02).
+Digest: docs/rules/shandong.md, section "Suzhou District"; text: the first part of
+docs/regulations/shandong-2015-and-others.txt (肃州区, 2010-12-02).
 """
 from __future__ import annotations
 

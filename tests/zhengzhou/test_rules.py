@@ -1,4 +1,4 @@
-"""Zhengzhou: one or more tests per rule id of rules/zhengzhou.md, each breaking if its number or condition changes.
+"""Zhengzhou: one or more tests per rule id of docs/rules/zhengzhou.md, each breaking if its number or condition changes.
 
 Teachers and ids are invented.
 """
