@@ -63,7 +63,7 @@ def _date(rng: random.Random, year: int, first_month=3, last_month=10) -> str:
 
 
 def generate(seed: int, profile: Profile, *, teachers: int = 200, schools: int = 5) -> dict[str, Any]:
-    """Generate orgs, actors, teachers and activities (FORMATS.md §3 rows) for ``profile``.
+    """Generate orgs, actors, teachers and activities (docs/formats.md §3 rows) for ``profile``.
 
     :returns: the ``xuefen_demo_data`` dict: ``orgs``, ``actors``, ``teachers``,
         ``activities``, ``report_org`` and ``year``.
@@ -350,7 +350,7 @@ TABLE_ORDER = ("orgs", "actors", "teachers", "activities")
 
 
 def write_tables(data: dict, folder) -> dict[str, "Path"]:
-    """Write the data's tables as CSV files (FORMATS.md §3) in ``folder``; returns kind → path."""
+    """Write the data's tables as CSV files (docs/formats.md §3) in ``folder``; returns kind → path."""
     import csv
     from pathlib import Path
 

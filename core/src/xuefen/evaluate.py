@@ -22,7 +22,7 @@ ZERO = Decimal(0)
 
 @attrs.frozen
 class Case:
-    """One teacher to evaluate: FORMATS.md §1."""
+    """One teacher to evaluate: docs/formats.md §1."""
 
     region: str
     as_of: dt.date

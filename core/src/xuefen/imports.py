@@ -1,4 +1,4 @@
-"""Importing the tables of FORMATS.md §3 (orgs, actors, teachers, activities) into the database.
+"""Importing the tables of docs/formats.md §3 (orgs, actors, teachers, activities) into the database.
 
 All or nothing per file: every row is parsed with the field parsers of
 :mod:`xuefen.io.fields` and checked against the database (the school exists

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-# -- vocabulary the core owns (rules/README.md "Shared vocabulary") ----------
+# -- vocabulary the core owns (docs/rules/README.md "Shared vocabulary") ----------
 
 LEVELS = ("national", "provincial", "city", "county", "school")
 STAGES = ("kindergarten", "primary", "junior", "senior", "special", "vocational", "institution")
@@ -44,7 +44,7 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def dec_str(value: Decimal | None) -> str | None:
-    """A Decimal as the JSON string of FORMATS.md §2: exact, no exponent, no trailing zeros."""
+    """A Decimal as the JSON string of docs/formats.md §2: exact, no exponent, no trailing zeros."""
     if value is None:
         return None
     if value == value.to_integral_value():
@@ -67,7 +67,7 @@ class Leave:
 
 @attrs.frozen
 class Teacher:
-    """A teacher, as of an evaluation. Fields follow FORMATS.md §1 ``teacher``."""
+    """A teacher, as of an evaluation. Fields follow docs/formats.md §1 ``teacher``."""
 
     id: str  #: registry id (教师资格证号 or the region's id)
     stage: str  #: 学段, one of :data:`STAGES`
@@ -85,7 +85,7 @@ class Teacher:
 
 @attrs.frozen
 class Activity:
-    """One thing a teacher did, as recorded. Fields follow FORMATS.md §1 ``activity``.
+    """One thing a teacher did, as recorded. Fields follow docs/formats.md §1 ``activity``.
 
     ``project_id`` (a training's cohort), ``filed_on`` (when the claim was filed) and
     ``legacy`` (recorded under a repealed method) are additions to the format.
@@ -292,7 +292,7 @@ class Requirement:
 
 @attrs.frozen
 class RequirementResult:
-    """A requirement checked over one period (FORMATS.md §2)."""
+    """A requirement checked over one period (docs/formats.md §2)."""
 
     requirement: Requirement
     earned: Decimal
@@ -462,7 +462,7 @@ class RuleRow:
 
 @attrs.frozen
 class Evaluation:
-    """The result of evaluating one teacher (FORMATS.md §2)."""
+    """The result of evaluating one teacher (docs/formats.md §2)."""
 
     region: str
     as_of: dt.date

@@ -1,1 +1,1 @@
-"""Readers and writers for the public formats of FORMATS.md."""
+"""Readers and writers for the public formats of docs/formats.md."""

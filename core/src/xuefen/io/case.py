@@ -1,4 +1,4 @@
-"""Reading a teacher's case (FORMATS.md §1) with errors that name the record and the field."""
+"""Reading a teacher's case (docs/formats.md §1) with errors that name the record and the field."""
 from __future__ import annotations
 
 import json

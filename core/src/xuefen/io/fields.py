@@ -1,4 +1,4 @@
-"""The field contracts of FORMATS.md §1 and §3, in one table used by every reader.
+"""The field contracts of docs/formats.md §1 and §3, in one table used by every reader.
 
 A parser takes the raw value (from JSON, or a CSV/XLSX cell as text) and
 returns the typed value or raises ``ValueError`` with a short reason that the

@@ -1,4 +1,4 @@
-"""CSV and XLSX tables (FORMATS.md §3): reading rows with their line numbers, writing safe exports.
+"""CSV and XLSX tables (docs/formats.md §3): reading rows with their line numbers, writing safe exports.
 
 Reading gives ``(line, {field: text-or-cell-value})`` pairs: a header row of
 field names, then one record per row; blank rows are skipped; CSV must be

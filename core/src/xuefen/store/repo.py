@@ -107,7 +107,7 @@ def activity_as_row(teacher_id: str, a: model.Activity) -> dict:
 
 
 def activity_from_row(row) -> model.Activity:
-    """An ``activities`` row as an :class:`~xuefen.model.Activity` (fields parsed as FORMATS.md §1 says)."""
+    """An ``activities`` row as an :class:`~xuefen.model.Activity` (fields parsed as docs/formats.md §1 says)."""
     m = _m(row)
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
