@@ -1,14 +1,23 @@
 """Shared fixtures: a real database per test, and the real CLI.
 
-``db_url`` is a fresh SQLite file under ``tmp_path``; when
-``XUEFEN_TEST_DATABASE`` is ``postgresql`` the same tests run against the
-PostgreSQL server named by ``XUEFEN_TEST_POSTGRES_URL``, or a throwaway
-cluster ``tests/pg.py`` starts (one fresh database per test, dropped after it).
+``db_url`` is a fresh database for each test, on every backend the run covers:
+SQLite always, and PostgreSQL as well when ``XUEFEN_TEST_POSTGRES_URL`` names a
+server (what ``.ci/run`` does) or ``XUEFEN_TEST_DATABASES=sqlite,postgresql``
+asks for one (a throwaway cluster ``tests/pg.py`` starts). So only the tests
+that touch a database run twice, in one pytest session; their ids end in
+``[sqlite]`` or ``[postgresql]``.
+
+Each database is a copy of one template migrated once per session (a file copy
+on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL): migrating is tested by
+``tests/store``, not paid again by every test. ``empty_db_url`` is a database
+with no schema at all, for the tests of migrating and restoring.
 """
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,20 +31,66 @@ SHARED = ROOT / "tests" / "shared"
 XUEFEN = str(Path(sys.executable).with_name("xuefen"))
 
 
+def _backends() -> list[str]:
+    """The database backends this run covers (see the module docstring)."""
+    asked = os.environ.get("XUEFEN_TEST_DATABASES")
+    if asked:
+        return [b.strip() for b in asked.split(",") if b.strip()]
+    if os.environ.get("XUEFEN_TEST_DATABASE") == "postgresql":  # the older spelling: PostgreSQL only
+        return ["postgresql"]
+    return ["sqlite", "postgresql"] if os.environ.get("XUEFEN_TEST_POSTGRES_URL") else ["sqlite"]
+
+
+BACKENDS = _backends()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """``sqlite`` or ``postgresql``: the backend of this test's database."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite file migrated to the newest schema, once per session."""
+    from xuefen.store import open_engine
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    open_engine(f"sqlite:///{path}").dispose()
+    con = sqlite3.connect(path)  # fold the write-ahead log into the file, so one file copy is the database
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return path
+
+
 @pytest.fixture
-def db_url(tmp_path):
-    if os.environ.get("XUEFEN_TEST_DATABASE") == "postgresql":
+def db_url(backend, tmp_path, request):
+    """A fresh database at the newest schema, with no rows."""
+    if backend == "postgresql":
+        from tests.pg import drop_database, fresh_database, migrated_template
+        url = fresh_database(template=migrated_template())
+        yield url
+        drop_database(url)
+        return
+    path = tmp_path / "xuefen.db"
+    shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def empty_db_url(backend, tmp_path):
+    """A fresh database with no schema at all (for migrating and restoring)."""
+    if backend == "postgresql":
         from tests.pg import drop_database, fresh_database
         url = fresh_database()
         yield url
         drop_database(url)
         return
-    yield f"sqlite:///{tmp_path / 'xuefen.db'}"
+    yield f"sqlite:///{tmp_path / 'empty.db'}"
 
 
-@pytest.fixture
-def cli(db_url):
-    """Invoke the real ``xuefen`` command group in-process against ``db_url``: ``cli("queue", "--as", "a1")``."""
+def cli_for(db_url: str):
+    """The real ``xuefen`` command group, in-process against ``db_url``: ``run("queue", "--as", "a1")``."""
     from xuefen_cli.main import cli as group
 
     runner = CliRunner()
@@ -48,6 +103,18 @@ def cli(db_url):
 
     run.db_url = db_url
     return run
+
+
+@pytest.fixture
+def cli(db_url):
+    """Invoke the real ``xuefen`` command group in-process against ``db_url``: ``cli("queue", "--as", "a1")``."""
+    return cli_for(db_url)
+
+
+@pytest.fixture
+def empty_cli(empty_db_url):
+    """The same against a database with no schema yet (what ``xuefen init`` starts from)."""
+    return cli_for(empty_db_url)
 
 
 @pytest.fixture

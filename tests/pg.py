@@ -107,12 +107,38 @@ def _admin(sql: str) -> None:
             time.sleep(0.2)
 
 
-def fresh_database() -> str:
-    """Create an empty, uniquely named database; returns its SQLAlchemy URL (``postgresql+psycopg://``)."""
+def fresh_database(template: str = "template0") -> str:
+    """Create a uniquely named database (a copy of ``template``); returns its SQLAlchemy URL."""
     name = f"xuefen_t_{os.getpid()}_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\'')
+    return _url(name)
+
+
+def _url(name: str) -> str:
     u = make_url(server_url()).set(drivername="postgresql+psycopg", database=name)
     return u.render_as_string(hide_password=False)
+
+
+_template: str | None = None
+
+
+def migrated_template() -> str:
+    """The name of a database migrated to the newest schema, made once per test process.
+
+    Tests copy it with ``CREATE DATABASE … TEMPLATE`` (a file copy inside the server),
+    so no test pays for the migration; it is dropped when the process exits.
+    """
+    global _template
+    if _template is None:
+        from xuefen.store import open_engine
+
+        name = f"xuefen_tmpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _admin(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+        engine = open_engine(_url(name))
+        engine.dispose()
+        atexit.register(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _template = name
+    return _template
 
 
 def drop_database(url: str) -> None:

@@ -52,9 +52,9 @@ def loaded(cli, tmp_path):
     return cli
 
 
-def test_init_creates_then_reports_the_revision(cli):
-    assert "created, schema revision 0001" in cli("init", expect=0).output
-    assert "already at revision 0001" in cli("init", expect=0).output
+def test_init_creates_then_reports_the_revision(empty_cli):
+    assert "created, schema revision 0001" in empty_cli("init", expect=0).output
+    assert "already at revision 0001" in empty_cli("init", expect=0).output
 
 
 def test_import_csv_of_every_kind(loaded):

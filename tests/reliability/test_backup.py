@@ -25,15 +25,9 @@ def _csv(path, header, rows):
 
 
 @pytest.fixture
-def other_db_url(tmp_path):
+def other_db_url(empty_db_url):
     """A second empty database on the same backend as ``db_url``."""
-    if os.environ.get("XUEFEN_TEST_DATABASE") == "postgresql":
-        from tests.pg import drop_database, fresh_database
-        url = fresh_database()
-        yield url
-        drop_database(url)
-        return
-    yield f"sqlite:///{tmp_path / 'restored.db'}"
+    return empty_db_url
 
 
 def _populate(cli, tmp_path):
