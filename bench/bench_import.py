@@ -11,7 +11,7 @@ Strategies:
 * ``floor``: the bare insert described above.
 * ``import_activities``: ``xuefen.imports.import_file`` on the activities CSV (parse every
   field, check every reference, write activities and open a claim each, audit records).
-* ``approve_all``: every claim through both Kunming stages with ``workflow.approve_many``
+* ``approve_all``: every claim through both Kunming stages with ``actions.approve_many``
   (one transaction per action, entries posted at the final stage): the per-claim path
   a bureau's clerk drives, not a bulk path.
 
@@ -28,7 +28,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from xuefen import demo, imports, workflow
+from xuefen import demo, imports
+from xuefen.claims import actions, queues
 from xuefen.store import open_engine
 from xuefen.store.schema import claims
 
@@ -84,8 +85,8 @@ def main(n: int) -> None:
             done = 0
             for admin in admins:
                 with engine.begin() as conn:
-                    mine = [r.id for r in workflow.queue(conn, admin["id"])]
-                for out in workflow.approve_many(engine, mine, admin["id"], as_of=on):
+                    mine = [r.id for r in queues.queue(conn, admin["id"])]
+                for out in actions.approve_many(engine, mine, admin["id"], as_of=on):
                     done += 1
             return done
 

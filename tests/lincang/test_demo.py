@@ -1,11 +1,14 @@
 """Lincang's part of ``xuefen demo``: invented Lincang records, signed approvals, a falsified claim revoked."""
 from __future__ import annotations
 
+import pytest
+
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from xuefen import demo, regions, signatures
+from xuefen import demo, regions
+from xuefen.claims import signatures
 from xuefen.store import open_engine
 from xuefen.store.schema import entries, integrity
 
@@ -28,6 +31,7 @@ def test_hook_xuefen_demo_data_lincang_is_deterministic_and_every_rate_in_its_ra
             assert Decimal(x["credits"]) > 0
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_demo_registry_signs_recognises_and_revokes_one_as_falsified(db_url, tmp_path):
     from xuefen_lincang.demo import demo_data
     data = demo_data(2024, teachers=14)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from xuefen import audit, workflow
+from xuefen import audit, claims
 from xuefen.store import open_engine, schema as S
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def seed_teacher(conn, teacher_id: str, school: str = "S1", *, name: str = "é™ˆè
                      "data": data})
     audit.insert(conn, "setup", S.activities, rows)
     submitter = submit_as or f"sa-{school}"
-    return [workflow.open_claim(conn, submitter, teacher_id, aid, as_of=as_of) for aid, _ in activities]
+    return [claims.open_claim(conn, submitter, teacher_id, aid, as_of=as_of) for aid, _ in activities]
 
 
 def fresh_registry(db_url: str):

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from xuefen import audit, workflow
+from xuefen import audit, claims
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
 from xuefen.store import repo, schema as S
@@ -50,10 +50,10 @@ def _finish(proc, timeout=600):
 def test_two_processes_approving_the_same_claim_exactly_one_wins(db_url, tmp_path):
     engine = fresh_registry(db_url)
     with engine.begin() as conn:
-        claims = [seed_teacher(conn, f"T-{n}", activities=(("a1", 3),), as_of=AS_OF)[0] for n in range(RACES)]
-    for cid in claims:
-        workflow.approve(engine, cid, "sa-S1", as_of=AS_OF)  # now at county review, version 2
-    for n, cid in enumerate(claims):
+        claim_ids = [seed_teacher(conn, f"T-{n}", activities=(("a1", 3),), as_of=AS_OF)[0] for n in range(RACES)]
+    for cid in claim_ids:
+        claims.approve(engine, cid, "sa-S1", as_of=AS_OF)  # now at county review, version 2
+    for n, cid in enumerate(claim_ids):
         gate = tmp_path / f"go-{n}"
         procs = [_spawn("approve_once", db_url, cid, "ca-K1", 2, gate) for _ in range(2)]
         while len(list(tmp_path.glob(f"go-{n}.ready.*"))) < 2:
@@ -70,7 +70,7 @@ def test_two_processes_approving_the_same_claim_exactly_one_wins(db_url, tmp_pat
         with engine.connect() as conn:
             posted = entries_of(conn, cid)
             assert [e.hours for e in posted] == [Decimal("24")]  # one set of entries, not two
-            claim = workflow.claim_row(conn, cid)
+            claim = claims.claim_row(conn, cid)
             assert (claim.state, claim.version) == ("approved", 3)
     with engine.connect() as conn:
         assert total_hours(conn) == Decimal(24 * RACES)
@@ -115,7 +115,7 @@ def test_two_xuefen_approve_commands_at_once_one_wins_the_other_exits_4(db_url, 
     engine = fresh_registry(db_url)
     with engine.begin() as conn:
         [cid] = seed_teacher(conn, "T-cli", activities=(("a1", 2),), as_of=AS_OF)
-    workflow.approve(engine, cid, "sa-S1", as_of=AS_OF)
+    claims.approve(engine, cid, "sa-S1", as_of=AS_OF)
     cmd = [xuefen_exe, "--db", db_url, "approve", cid, "--as", "ca-K1", "--expect-version", "2",
            "--on", AS_OF.isoformat()]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -126,6 +126,6 @@ def test_two_xuefen_approve_commands_at_once_one_wins_the_other_exits_4(db_url, 
     assert f"error: claim {cid} was changed by someone else" in err and "Traceback" not in err
     with engine.connect() as conn:
         assert len(entries_of(conn, cid)) == 1
-        assert workflow.claim_row(conn, cid).state == "approved"
+        assert claims.claim_row(conn, cid).state == "approved"
         assert audit.verify(conn).intact
     engine.dispose()

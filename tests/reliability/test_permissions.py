@@ -4,7 +4,7 @@ province) × a teacher in a county school, in another county, and in a city-dire
 
 The expectation is written out by hand (``WHO``), not computed by the code under test: at each
 stage exactly one unit serves a school, and only that unit's admin of the stage's role may act,
-never on their own claim, never once revoked. Every cell runs the real ``workflow.act`` in a
+never on their own claim, never once revoked. Every cell runs the real ``claims.act`` in a
 savepoint that is rolled back, for each of approve, return and reject.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from xuefen import audit, workflow
+from xuefen import audit, claims
 from xuefen.errors import RefusedAction
 from xuefen.store import schema as S
 
@@ -54,13 +54,13 @@ def registry(db_url):
         audit.insert(conn, "setup", S.actors, EXTRA)
         for school, tid in TEACHERS.items():
             seed_teacher(conn, tid, school, name=f"测试{school}", activities=(("a1", 2),), as_of=AS_OF)
-            workflow.open_claim(conn, f"sa-{school}", tid, purpose="cycle", as_of=AS_OF)
+            claims.open_claim(conn, f"sa-{school}", tid, purpose="cycle", as_of=AS_OF)
     yield engine
     engine.dispose()
 
 
 def _claims(conn):
-    return [(r.id, r.teacher_id, workflow.flow_of(r)) for r in conn.execute(sa.select(S.claims))]
+    return [(r.id, r.teacher_id, claims.flow_of(r)) for r in conn.execute(sa.select(S.claims))]
 
 
 def test_permission_matrix_every_actor_every_stage_every_school(registry):
@@ -74,7 +74,7 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
             for stage in flow.stages:
                 outer = conn.begin()
                 # put the claim at this stage (recorded like any change, then rolled back)
-                row = workflow.claim_row(conn, claim_id)
+                row = claims.claim_row(conn, claim_id)
                 audit.update(conn, "setup", S.claims, {"id": claim_id}, {"state": stage.name,
                                                                          "version": row.version + 1})
                 for actor in actors:
@@ -85,7 +85,7 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
                         cells += 1
                         sp = conn.begin_nested()
                         try:
-                            workflow.act(conn, claim_id, action, actor, reason="测试", as_of=AS_OF)
+                            claims.act(conn, claim_id, action, actor, reason="测试", as_of=AS_OF)
                             got, why = True, ""
                         except RefusedAction as exc:
                             got, why = False, str(exc)
@@ -103,20 +103,20 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
 
 @pytest.mark.parametrize("own,teacher,legit", [(own, t, legit) for own, (t, legit) in OWN.items()])
 def test_an_admin_never_acts_on_their_own_claim_even_with_the_right_role_and_unit(registry, own, teacher, legit):
-    cid = workflow.claim_id_for(teacher, "a1", "activity")
+    cid = claims.claim_id_for(teacher, "a1", "activity")
     school = next(s for s, t in TEACHERS.items() if t == teacher)
     if legit.startswith("ca-"):
-        workflow.approve(registry, cid, f"sa-{school}", as_of=AS_OF)  # on to the county stage
+        claims.approve(registry, cid, f"sa-{school}", as_of=AS_OF)  # on to the county stage
     with registry.connect() as conn:
-        assert cid not in {r.id for r in workflow.queue(conn, own)}
-        assert cid in {r.id for r in workflow.queue(conn, legit)}
+        assert cid not in {r.id for r in claims.queue(conn, own)}
+        assert cid in {r.id for r in claims.queue(conn, legit)}
     with pytest.raises(RefusedAction, match="may not act on their own claim"):
-        workflow.approve(registry, cid, own, as_of=AS_OF)
-    workflow.approve(registry, cid, legit, as_of=AS_OF)  # the same role and unit, not the teacher: fine
+        claims.approve(registry, cid, own, as_of=AS_OF)
+    claims.approve(registry, cid, legit, as_of=AS_OF)  # the same role and unit, not the teacher: fine
 
 
 def test_a_revoked_actor_can_do_nothing(cli, registry, tmp_path):
-    cid = workflow.claim_id_for("T-S1", "a1", "activity")
+    cid = claims.claim_id_for("T-S1", "a1", "activity")
     for action, extra in (("approve", ()), ("return", ("--reason", "x")), ("reject", ("--reason", "x"))):
         r = cli(action, cid, "--as", "revoked-sa-S1", *extra, "--on", AS_OF.isoformat())
         assert r.exit_code == 3 and "revoked-sa-S1 is inactive" in r.output, r.output
@@ -131,10 +131,10 @@ def test_a_revoked_actor_can_do_nothing(cli, registry, tmp_path):
     r = cli("import", "teachers", csv, "--as", "revoked-sa-S1")
     assert r.exit_code == 2 and "not active" in r.output
     # revoking an approved claim is the last stage's, and a revoked county admin cannot do it either
-    workflow.approve(registry, cid, "sa-S1", as_of=AS_OF)
-    workflow.approve(registry, cid, "ca-K1", as_of=AS_OF)
+    claims.approve(registry, cid, "sa-S1", as_of=AS_OF)
+    claims.approve(registry, cid, "ca-K1", as_of=AS_OF)
     r = cli("revoke", cid, "--as", "revoked-ca-K1", "--reason", "x")
     assert r.exit_code == 3 and "inactive" in r.output
     with registry.connect() as conn:
-        assert workflow.claim_row(conn, cid).state == "approved"
+        assert claims.claim_row(conn, cid).state == "approved"
         assert not conn.execute(sa.select(S.audit_log.c.seq).where(S.audit_log.c.actor_id.like("revoked-%"))).first()

@@ -11,7 +11,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from xuefen import workflow
+from xuefen import claims
 
 from tests.reliability.helpers import fresh_registry, seed_teacher
 from tests.reliability.workers import AS_OF
@@ -40,8 +40,8 @@ def approved(db_url):
     with engine.begin() as conn:
         for n in (1, 2, 3):
             seed_teacher(conn, f"T-{n}", name=f"测试{n}", as_of=AS_OF)
-    workflow.approve(engine, CLAIM, "sa-S1", as_of=AS_OF)
-    out = workflow.approve(engine, CLAIM, "ca-K1", as_of=AS_OF)
+    claims.approve(engine, CLAIM, "sa-S1", as_of=AS_OF)
+    out = claims.approve(engine, CLAIM, "ca-K1", as_of=AS_OF)
     with engine.connect() as conn:
         entry = conn.execute(sa.text("SELECT id FROM entries")).scalar_one()
         seq = conn.execute(sa.text("SELECT seq FROM audit_log WHERE object_id = :c ORDER BY seq"),

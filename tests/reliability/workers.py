@@ -27,7 +27,7 @@ def _wait_for(path: Path) -> None:
 
 def approve_once(url: str, claim_id: str, actor: str, version: str, gate: str) -> None:
     """Approve ``claim_id`` at ``version`` as soon as ``gate`` exists (so two processes go at once)."""
-    from xuefen import workflow
+    from xuefen import claims
     from xuefen.errors import XuefenError
     from xuefen.store import open_engine
 
@@ -37,7 +37,7 @@ def approve_once(url: str, claim_id: str, actor: str, version: str, gate: str) -
     Path(f"{gate}.ready.{os.getpid()}").touch()
     _wait_for(Path(gate))
     try:
-        out = workflow.approve(engine, claim_id, actor, version=int(version), as_of=AS_OF)
+        out = claims.approve(engine, claim_id, actor, version=int(version), as_of=AS_OF)
         print(json.dumps({"ok": True, "after": out.after, "hours": [str(e.hours) for e in out.entries]}))
     except XuefenError as exc:
         print(json.dumps({"ok": False, "error": type(exc).__name__, "exit": exc.exit_code, "message": str(exc)}))
@@ -47,7 +47,7 @@ def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed:
     """Import ``teachers`` teachers with one activity each (CSV files through the real importer, one
     transaction per file, in ``BATCHES`` files), then approve everything any admin can, racing the
     other workers, until every worker has imported and no claim is left under review."""
-    from xuefen import imports, workflow
+    from xuefen import imports, claims
     from xuefen.errors import Conflict, NotFound, RefusedAction
     from xuefen.store import open_engine
 
@@ -78,12 +78,12 @@ def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed:
         pending = 0
         for actor in actors:
             with engine.connect() as conn:
-                waiting = [(r.id, r.version) for r in workflow.queue(conn, actor)]
+                waiting = [(r.id, r.version) for r in claims.queue(conn, actor)]
             rng.shuffle(waiting)
             pending += len(waiting)
             for claim_id, version in waiting:
                 try:
-                    out = workflow.approve(engine, claim_id, actor, version=version, as_of=AS_OF)
+                    out = claims.approve(engine, claim_id, actor, version=version, as_of=AS_OF)
                 except Conflict:
                     conflicts += 1
                     continue

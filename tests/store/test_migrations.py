@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from xuefen import audit, backup, workflow
+from xuefen import audit, backup, claims
 from xuefen.store import open_engine, schema as S
 from xuefen.store.engine import alembic_config, head_revision, schema_revision, upgrade
 
@@ -30,12 +30,12 @@ def registry_rows(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('src') / 'src.db'}"
     engine = fresh_registry(url)
     with engine.begin() as conn:
-        claims = {school: seed_teacher(conn, f"M-{n}", school, name=f"迁移{n}",
+        claim_ids = {school: seed_teacher(conn, f"M-{n}", school, name=f"迁移{n}",
                                        activities=(("a1", n + 1), ("a2", 1)), as_of=AS_OF)[0]
                   for n, school in enumerate(sorted(SERVERS))}
-    for school, cid in claims.items():  # the first activity of each approved at both stages
+    for school, cid in claim_ids.items():  # the first activity of each approved at both stages
         for actor in SERVERS[school]:
-            workflow.approve(engine, cid, actor, as_of=AS_OF)
+            claims.approve(engine, cid, actor, as_of=AS_OF)
     with engine.connect() as conn:
         assert audit.verify(conn).intact
         out: dict[str, list[dict]] = {}
@@ -47,7 +47,8 @@ def registry_rows(tmp_path_factory):
 
 
 @pytest.mark.parametrize("rev", REVISIONS)
-def test_a_populated_database_upgrades_to_head_without_loss(cli, registry_rows, rev):
+def test_a_populated_database_upgrades_to_head_without_loss(empty_cli, registry_rows, rev):
+    cli = empty_cli
     engine = open_engine(cli.db_url, migrate=False)
     upgrade(engine, rev)
     data = registry_rows

@@ -6,7 +6,8 @@ import pytest
 from xuefen.errors import RefusedAction
 from xuefen.model import Stage
 from xuefen.regions import runtime
-from xuefen.workflow import Flow, authority, stage_from_json, stage_to_json
+from xuefen.claims.authority import authority
+from xuefen.claims.flow import Flow, stage_from_json, stage_to_json
 
 STAGES = [Stage("school_review", "school_admin", "school", "K-A1", "第十四条", records_assessment=True),
           Stage("county_review", "county_admin", "county", "K-A1", "第十四条")]
@@ -57,6 +58,7 @@ class _Org:
         self.id, self.level = id, level
 
 
+@pytest.mark.rule("K-A1")
 def test_K_A1_county_stage_of_a_city_direct_school_is_served_by_the_city():
     county_stage = STAGES[1]
     direct = [_Org("SC", "school"), _Org("KM", "city"), _Org("YN", "province")]

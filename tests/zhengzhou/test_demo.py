@@ -1,9 +1,12 @@
 """Zhengzhou's part of ``xuefen demo``: deterministic invented data that shows both sides of the cutover."""
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
-from xuefen import certificates, demo, migrate, regions
+from xuefen import demo, migrate, regions
+from xuefen.claims import certificates
 from xuefen.store import open_engine
 
 
@@ -19,6 +22,7 @@ def test_hook_xuefen_demo_data_zhengzhou_is_deterministic_and_invented():
     assert any("previous_certificate_on" not in t for t in a["teachers"])  # new teachers (Z-R5)
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_demo_registry_runs_the_cutover_and_issues_certificates(db_url):
     from xuefen_zhengzhou.demo import demo_data
     data = demo_data(2024, teachers=40)

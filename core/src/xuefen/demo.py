@@ -221,12 +221,12 @@ REVIEW_ORDER = ("project_leader", "school_admin", "county_admin", "city_admin", 
 
 def signers(engine, actors: list[dict], keys_dir) -> dict:
     """A signing key for each reviewer when some claim has a stage approved by electronic signature
-    (:mod:`xuefen.signatures`): the public key into the database, the private key into ``keys_dir``."""
+    (:mod:`xuefen.claims.signatures`): the public key into the database, the private key into ``keys_dir``."""
     from pathlib import Path
 
     import sqlalchemy as sa
 
-    from xuefen import signatures
+    from xuefen.claims import signatures
     from xuefen.store.schema import claims
 
     with engine.begin() as conn:
@@ -262,7 +262,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
     if keys_dir is None:
         with tempfile.TemporaryDirectory(prefix="xuefen-demo-keys-") as tmp:
             return run(engine, data, seed, on=on, keys_dir=tmp)
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
     from xuefen.errors import RefusedAction
 
     rng = random.Random(seed * 7919 + 1)
@@ -276,38 +276,38 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
         moved = False
         for admin in admins:
             with engine.begin() as conn:
-                waiting = [(r.id, r.state) for r in workflow.queue(conn, admin["id"])]
+                waiting = [(r.id, r.state) for r in queues.queue(conn, admin["id"])]
             for cid, state in waiting:
                 moved = True
                 roll = rng.random()
                 try:
                     if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
-                        workflow.return_(engine, cid, admin["id"], rng.choice(RETURN_REASONS), as_of=on)
+                        actions.return_(engine, cid, admin["id"], rng.choice(RETURN_REASONS), as_of=on)
                         tally.add("returned", state)
                     elif admin["role"] != "school_admin" and roll < 0.012:
-                        workflow.reject(engine, cid, admin["id"], rng.choice(REJECT_REASONS), as_of=on)
+                        actions.reject(engine, cid, admin["id"], rng.choice(REJECT_REASONS), as_of=on)
                         tally.add("rejected", state)
                     else:
-                        out = workflow.approve(engine, cid, admin["id"], as_of=on, signature=keys.get(admin["id"]))
+                        out = actions.approve(engine, cid, admin["id"], as_of=on, signature=keys.get(admin["id"]))
                         tally.add("approved", state)
                         tally.entries += len(out.entries)
                 except RefusedAction as exc:
                     rule = _cited_rule(str(exc))
                     tally.add("refused", rule)
-                    workflow.return_(engine, cid, admin["id"], f"refused: {exc}", as_of=on)
+                    actions.return_(engine, cid, admin["id"], f"refused: {exc}", as_of=on)
                     tally.add("returned", state)
         # teachers fix what came back for a better scan (a grade over the cohort limit stays returned)
         with engine.begin() as conn:
             from xuefen.store.schema import claims
             import sqlalchemy as sa
             back = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.reason)
-                                     .where(claims.c.state == workflow.RETURNED).order_by(claims.c.id)))
+                                     .where(claims.c.state == actions.RETURNED).order_by(claims.c.id)))
         for row in back:
             if row.reason and row.reason.startswith("refused:"):
                 continue
             school_admin = next(a["id"] for a in admins if a["org_id"] == _school(data, row.teacher_id))
             with engine.begin() as conn:
-                workflow.act(conn, row.id, "resubmit", school_admin, as_of=on)
+                actions.act(conn, row.id, "resubmit", school_admin, as_of=on)
             tally.resubmitted += 1
             moved = True
         if not moved:
@@ -317,7 +317,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
         from xuefen.store.schema import claims
         import sqlalchemy as sa
         approved = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.stages)
-                                     .where(claims.c.state == workflow.APPROVED).order_by(claims.c.id)))
+                                     .where(claims.c.state == actions.APPROVED).order_by(claims.c.id)))
     if approved:
         victim = approved[rng.randrange(len(approved))]
         # the county's admin revokes, or where the region's last stage is another role's (Lincang: the
@@ -326,7 +326,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
         for reviewer in ([a for a in admins if a["role"] == "county_admin"][:1]
                          + [a for a in admins if a["role"] == last != "county_admin"]):
             try:
-                workflow.revoke(engine, victim.id, reviewer["id"],
+                actions.revoke(engine, victim.id, reviewer["id"],
                                 "completion certificate found forged on spot check", falsified=True, as_of=on)
                 tally.revoked += 1
                 break

@@ -219,7 +219,7 @@ def xuefen_certificate(teacher: Teacher, cycle: Cycle | None, evaluation: Evalua
     """Say whether a certificate is due, its title, issuer and validity.
 
     Called at the end of every evaluation (``kind`` None) and by ``xuefen
-    certificate issue`` (:mod:`xuefen.certificates`) with the kind asked for.
+    certificate issue`` (:mod:`xuefen.claims.certificates`) with the kind asked for.
     Stops at first non-None result.
 
     :param kind: the certificate asked for (e.g. ``cycle``, ``new_teacher``), or

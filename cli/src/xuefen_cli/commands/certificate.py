@@ -1,7 +1,7 @@
 """``xuefen certificate issue|show|list``: certificates the region's ``xuefen_certificate`` says are due.
 
 Region-neutral: the region decides eligibility, title, issuer, validity and
-whether issuing starts the next cycle; :mod:`xuefen.certificates` issues it
+whether issuing starts the next cycle; :mod:`xuefen.claims.certificates` issues it
 once per span with a serial number, through the audit log. A refused issue
 (not due, already issued, wrong actor) exits 3 and changes nothing.
 """
@@ -34,7 +34,7 @@ def certificate_group():
 @click.pass_context
 def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
     """Issue TEACHER's certificate, evaluated from approved claims as of --on (the issue date)."""
-    from xuefen import certificates
+    from xuefen.claims import certificates
     from xuefen.store import open_engine
 
     day = certificates.parse_day(on)
@@ -69,7 +69,7 @@ def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
 @click.pass_context
 def show_cmd(ctx, serial, on, as_json):
     """Show a certificate (by serial number or id) and whether it is valid on --on."""
-    from xuefen import certificates
+    from xuefen.claims import certificates
     from xuefen.store import open_engine
 
     day = certificates.parse_day(on) or dt.date.today()
@@ -90,7 +90,7 @@ def show_cmd(ctx, serial, on, as_json):
 @click.pass_context
 def list_cmd(ctx, teacher_id, org_id, kind, on, as_json):
     """List certificates issued, oldest first, with their validity on --on."""
-    from xuefen import certificates
+    from xuefen.claims import certificates
     from xuefen.store import open_engine
 
     day = certificates.parse_day(on) or dt.date.today()
@@ -122,7 +122,7 @@ def _show(cert: certificates.Certificate, day: dt.date) -> None:
 
 def show_demo_certificates(c, engine, data: dict, on: dt.date) -> list:
     """``xuefen demo``: issue the certificates due after the reviews, by the admins the region's route names."""
-    from xuefen import certificates
+    from xuefen.claims import certificates
 
     admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
                     key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))

@@ -24,7 +24,7 @@ from xuefen_cli.output import console, print_json
 def migrate_cmd(ctx, name, apply, actor, on, as_json):
     """Run the data migration NAME over every teacher of its region; without NAME, list the migrations."""
     from xuefen import migrate
-    from xuefen.certificates import parse_day
+    from xuefen.claims.certificates import parse_day
     from xuefen.store import open_engine
 
     if not name:

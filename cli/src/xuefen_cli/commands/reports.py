@@ -116,7 +116,7 @@ def status_cmd(ctx, teacher_id, as_of, as_json):
 
 
 def _claims(conn, teacher_id):
-    from xuefen.workflow import claims_of
+    from xuefen.claims.queues import claims_of
     return claims_of(conn, teacher_id)
 
 

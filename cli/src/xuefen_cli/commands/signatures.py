@@ -29,7 +29,7 @@ def keys_group():
 def keys_create_cmd(ctx, actor_id, path, replace, as_json):
     """Make ACTOR's key pair: the public key into the database, the private key into a file only its owner
     can read (mode 0600)."""
-    from xuefen import signatures
+    from xuefen.claims import signatures
     from xuefen.store import open_engine
 
     engine = open_engine(ctx.obj["db_url"])
@@ -53,7 +53,7 @@ def keys_create_cmd(ctx, actor_id, path, replace, as_json):
 @click.pass_context
 def keys_show_cmd(ctx, actor_id):
     """Print ACTOR's public key (PEM), so anyone can check their signatures."""
-    from xuefen import signatures
+    from xuefen.claims import signatures
     from xuefen.store import open_engine
 
     engine = open_engine(ctx.obj["db_url"])
@@ -76,7 +76,7 @@ def keys_show_cmd(ctx, actor_id):
 def verify_signatures_cmd(ctx, claim_ids, as_json):
     """Check every signed claim against its signers' public keys and the data the database holds now;
     exit 1 naming each claim whose data changed after signing (or whose signature is missing or altered)."""
-    from xuefen import signatures
+    from xuefen.claims import signatures
     from xuefen.store import open_engine
 
     engine = open_engine(ctx.obj["db_url"])

@@ -43,11 +43,11 @@ KEY = click.option("--key", "key_path", metavar="FILE", default=None,
 def _signer(key_path):
     if key_path is None:
         return None
-    from xuefen.signatures import Signer
+    from xuefen.claims.signatures import Signer
     return Signer.from_file(key_path)
 
 
-def _show(outcome: workflow.Outcome) -> None:
+def _show(outcome: actions.Outcome) -> None:
     c = console()
     c.print(f"{outcome.claim}: {outcome.before} → [bold]{outcome.after}[/] by {outcome.actor} "
             f"(version {outcome.version})")
@@ -65,9 +65,9 @@ def _show(outcome: workflow.Outcome) -> None:
 
 
 def _one(ctx, claim_id, action, actor, as_json, **kw):
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
 
-    outcome = workflow.run(_engine(ctx), claim_id, action, actor, **kw)
+    outcome = actions.run(_engine(ctx), claim_id, action, actor, **kw)
     if as_json:
         print_json(outcome.as_json())
     else:
@@ -84,7 +84,7 @@ def _one(ctx, claim_id, action, actor, as_json, **kw):
 @click.pass_context
 def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
     """Submit an activity (or with --cycle, the teacher's cycle) for review; resubmit a returned claim."""
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
     from xuefen.store.schema import claims
     import sqlalchemy as sa
 
@@ -98,16 +98,16 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
         if not cycle:
             q = q.where(claims.c.activity_id == activity)
         else:
-            q = q.where(claims.c.state == workflow.RETURNED)
+            q = q.where(claims.c.state == actions.RETURNED)
         existing = conn.execute(q).first()
-        if existing is not None and existing.state == workflow.RETURNED:
-            outcome = workflow.act(conn, existing.id, "resubmit", actor, as_of=day)
+        if existing is not None and existing.state == actions.RETURNED:
+            outcome = actions.act(conn, existing.id, "resubmit", actor, as_of=day)
             result = outcome.as_json()
         elif existing is not None:
             raise RefusedAction(f"claim {existing.id} already exists and is {existing.state}")
         else:
-            cid = workflow.open_claim(conn, actor, teacher, None if cycle else activity, purpose=purpose, as_of=day)
-            row = workflow.claim_row(conn, cid)
+            cid = actions.open_claim(conn, actor, teacher, None if cycle else activity, purpose=purpose, as_of=day)
+            row = actions.claim_row(conn, cid)
             result = {"claim": cid, "action": "submit", "actor": actor, "after": row.state, "version": row.version}
     if as_json:
         print_json(result)
@@ -121,10 +121,10 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
 @click.pass_context
 def queue_cmd(ctx, actor, as_json):
     """What waits for ACTOR: claims at a stage this actor serves, oldest first."""
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
 
     with _engine(ctx).begin() as conn:
-        rows = workflow.queue(conn, actor)
+        rows = queues.queue(conn, actor)
     items = [{"claim": r.id, "teacher": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school_id,
               "activity": r.activity_id, "purpose": r.purpose, "state": r.state, "version": r.version,
               "submitted": r.created_at.isoformat()} for r in rows]
@@ -155,14 +155,14 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_jso
     that is refused or in conflict is reported and the others go on; the exit
     code is then that of the first failure.
     """
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
 
     engine = _engine(ctx)
     signer = _signer(key_path)
     ids = list(claim_ids)
     if all_queued:
         with engine.begin() as conn:
-            ids += [r.id for r in workflow.queue(conn, actor) if r.id not in ids]
+            ids += [r.id for r in queues.queue(conn, actor) if r.id not in ids]
     if not ids:
         if all_queued:
             if as_json:
@@ -181,7 +181,7 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_jso
     day = _day(on)
     for cid in ids:
         try:
-            outcome = workflow.approve(engine, cid, actor, as_of=day, signature=signer)
+            outcome = actions.approve(engine, cid, actor, as_of=day, signature=signer)
             results.append(outcome.as_json())
             if not as_json:
                 _show(outcome)
@@ -241,10 +241,10 @@ def revoke_cmd(ctx, claim_id, actor, reason, falsified, version, on, as_json):
 @click.pass_context
 def claims_cmd(ctx, teacher_id, as_json):
     """A teacher's claims, their state, version and reason."""
-    from xuefen import workflow
+    from xuefen.claims import actions, queues
 
     with _engine(ctx).begin() as conn:
-        rows = workflow.claims_of(conn, teacher_id)
+        rows = queues.claims_of(conn, teacher_id)
         if not rows:
             from xuefen import registry
             registry.teacher(conn, teacher_id)  # NotFound when the teacher is unknown

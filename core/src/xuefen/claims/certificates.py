@@ -11,7 +11,7 @@ region:
 - a certificate is refused when the region says it is not due, or when one of
   the same kind was already issued for the same span (the certificate row's id
   is ``TEACHER:KIND:ONCE_FROM``, so even two concurrent issuers cannot both
-  succeed, and the cycle certification of :mod:`xuefen.workflow` writes the
+  succeed, and the cycle certification of :mod:`xuefen.claims.actions` writes the
   same id);
 - the row goes into ``certificates`` through the audit log with a serial
   number ``REGION-KIND-YEAR-NNNNNN`` (sequential per region, kind and year);
@@ -31,6 +31,7 @@ import attrs
 import sqlalchemy as sa
 
 from xuefen import audit, registry
+from xuefen.claims.authority import actor_row, is_own, refusal_for
 from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.model import CertificateSpec, Evaluation
 from xuefen.store import repo
@@ -172,21 +173,19 @@ def _already(conn, teacher_id: str, kind: str, once_from: dt.date | None) -> Cer
 
 
 def _check_actor(conn, actor_id: str, teacher_id: str, kind: str, region: str) -> None:
-    from xuefen import workflow
-
-    actor = workflow.actor_row(conn, actor_id)
+    actor = actor_row(conn, actor_id)
     teacher, _ = registry.teacher(conn, teacher_id)
     chain = registry.ancestors(conn, teacher.school_id)
     if not actor.active:
         raise RefusedAction(f"actor {actor.id} is inactive")
-    if workflow.is_own(actor, teacher_id):
+    if is_own(actor, teacher_id):
         raise RefusedAction(f"actor {actor.id} may not issue a certificate to themselves")
     if kind == MAIN_KIND:
         rt = repo.region_runtime(conn, region)
         stages = rt.hook.xuefen_approval_stages(activity=None, teacher=teacher, settings=rt.settings,
                                                 purpose="cycle")
         if stages:
-            why = workflow.refusal_for(actor, teacher_id, stages[-1], chain)
+            why = refusal_for(actor, teacher_id, stages[-1], chain)
             if why:
                 raise RefusedAction(f"certificate: {why}")
             return

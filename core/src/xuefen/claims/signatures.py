@@ -39,7 +39,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from xuefen import audit
+from xuefen import audit, registry
+from xuefen.claims.flow import REVOKED, Flow
+from xuefen.evaluate import convert_all
+from xuefen.store import repo
 from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.model import Stage, dec_str
 from xuefen.store.schema import actors, claims, entries, signatures, teachers, utcnow
@@ -202,9 +205,6 @@ def _converted(conn, claim, act, as_of: dt.date) -> tuple[str | None, str | None
     out; a region whose conversion of one activity depended on the others would
     need them here.
     """
-    from xuefen.evaluate import convert_all
-    from xuefen.store import repo
-
     rt = repo.region_runtime(conn, claim.region)
     row = conn.execute(sa.select(teachers).where(teachers.c.id == claim.teacher_id)).first()
     if row is None:
@@ -223,9 +223,6 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
     approved (its original lines: a revocation's reversals leave them as
     signed), and before that what the region's conversion gives as of ``as_of``.
     """
-    from xuefen import registry
-    from xuefen.store import repo
-
     act = registry.activity(conn, claim.teacher_id, claim.activity_id)
     posted = list(conn.execute(sa.select(entries.c.hours, entries.c.credits, entries.c.rule)
                                .where(entries.c.claim_id == claim.id, entries.c.reverses.is_(None))))
@@ -376,8 +373,6 @@ def _latest(rows: Iterable) -> dict:
 
 def _passed_signed_stages(claim) -> list[str]:
     """The signed stages a claim has been approved through (by its state)."""
-    from xuefen.workflow import REVOKED, Flow
-
     flow = Flow.of(claim.stages, claim.purpose)
     here = flow.index(flow.final if claim.state == REVOKED else claim.state)
     if here < 0:  # returned or rejected: how far it got is not known from the state

@@ -1,0 +1,352 @@
+"""Actions on claims: submit, approve, return, reject, revoke, resubmit — each in the caller's transaction.
+
+Each function checks the actor (:mod:`xuefen.claims.authority`) and the flow
+(:mod:`xuefen.claims.flow`), then writes the change, the ledger entries and the
+audit record in one transaction, with optimistic concurrency on the claim's
+``version``. Final approval posts the entries; a cycle review's final approval
+writes the region's certificate (:mod:`xuefen.claims.certificates`); a signed
+stage signs (:mod:`xuefen.claims.signatures`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable
+
+import attrs
+import sqlalchemy as sa
+
+from xuefen import audit, ledger, registry
+from xuefen.claims import certificates as certs
+from xuefen.claims import signatures
+from xuefen.claims.authority import actor_row, is_own, refusal_for
+from xuefen.claims.flow import ACTIONS, APPROVED, FINAL, REJECTED, RETURNED, REVOKED, Flow, stage_to_json
+from xuefen.errors import Conflict, NotFound, RefusedAction
+from xuefen.evaluate import convert_all
+from xuefen.model import Entry, Refusal, Stage, Warning
+from xuefen.regions import RegionRuntime
+from xuefen.store import repo
+from xuefen.store.schema import activities, certificates, claims, integrity, teachers, utcnow
+
+
+@attrs.frozen
+class Outcome:
+    """What one action did."""
+
+    claim: str
+    action: str
+    actor: str
+    before: str
+    after: str
+    version: int  #: the claim's version after the action
+    entries: tuple[Entry, ...] = ()  #: entries posted (final approval) or reversals posted (revoke)
+    refused: tuple[Refusal, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    certificate: str | None = None  #: id of the certificate row a cycle certification wrote
+
+    def as_json(self) -> dict:
+        d = {"claim": self.claim, "action": self.action, "actor": self.actor, "before": self.before,
+             "after": self.after, "version": self.version,
+             "entries": [e.as_json() for e in self.entries], "refused": [r.as_json() for r in self.refused],
+             "warnings": [w.as_json() for w in self.warnings]}
+        if self.certificate:
+            d["certificate"] = self.certificate
+        return d
+
+
+def claim_row(conn, claim_id: str, *, lock: bool = False):
+    """The claim's row; ``lock`` holds it (``FOR UPDATE`` on PostgreSQL) until the transaction ends.
+
+    An action locks the claim before anything else: two processes acting on one
+    claim then queue on its row, and the second sees the first's new version
+    (a :class:`Conflict`) instead of both posting entries and deadlocking on the
+    audit log. SQLite needs no lock: every transaction is ``BEGIN IMMEDIATE``.
+    """
+    q = sa.select(claims).where(claims.c.id == claim_id)
+    if lock and conn.dialect.name == "postgresql":
+        q = q.with_for_update()
+    row = conn.execute(q).first()
+    if row is None:
+        raise NotFound(f"claim {claim_id!r} not found")
+    return row
+
+
+def flow_of(row) -> Flow:
+    return Flow.of(row.stages, row.purpose)
+
+
+def _school_of(conn, teacher_id: str) -> str | None:
+    return conn.execute(sa.select(teachers.c.school_id).where(teachers.c.id == teacher_id)).scalar_one_or_none()
+
+
+def _conflict(claim_id: str, detail: str = "") -> Conflict:
+    return Conflict(f"claim {claim_id} was changed by someone else{detail}; look at it again and retry")
+
+
+def _move(conn, actor_id: str, claim, action: str, new_state: str, reason: str | None,
+          data: Any = None) -> int:
+    """Move the claim (optimistic on its version) and record before/after; returns the new version."""
+    values = {"state": new_state, "version": claim.version + 1, "updated_at": utcnow(), "reason": reason}
+    if data is not None:
+        values["data"] = data
+    new = audit.update(conn, actor_id, claims, {"id": claim.id}, values, expect={"version": claim.version},
+                       action=action)
+    if new is None:
+        raise _conflict(claim.id)
+    return new["version"]
+
+
+def _need_reason(action: str, reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise RefusedAction(f"{action}: a reason is required")
+    return reason.strip()
+
+
+# -- the cohort limit (a stage that records assessments) ---------------------------------------
+
+
+def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
+    """Refuse grading ``act`` excellent when the cohort's share of excellent would pass the region's limit.
+
+    The cohort is every activity claim of the region whose activity shares
+    ``project_id`` (rejected and revoked ones aside); excellent are those
+    already approved past ``stage`` plus this one.
+    """
+    limit = rt.hook.xuefen_cohort_limit(activity=act, settings=rt.settings)
+    if limit is None or act.project_id is None or act.assessment != limit.assessment:
+        return
+    q = (sa.select(claims.c.id, claims.c.state, claims.c.stages, claims.c.purpose, activities.c.data)
+         .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
+                                   activities.c.id == claims.c.activity_id))
+         .where(claims.c.region == claim.region, claims.c.purpose == "activity",
+                claims.c.state.not_in((REJECTED, REVOKED)),
+                activities.c.data["project_id"].as_string() == act.project_id))
+    size = excellent = 0
+    for row in conn.execute(q):
+        size += 1
+        if row.id == claim.id or (row.data or {}).get("assessment") != limit.assessment:
+            continue
+        f = Flow.of(row.stages, row.purpose)
+        if f.index(row.state) > f.index(stage.name) >= 0 or row.state == f.final:
+            excellent += 1
+    excellent += 1  # this one
+    if Decimal(excellent) > limit.share * size:
+        raise RefusedAction(
+            f"claim {claim.id}: {excellent} of {size} trainees of project {act.project_id} graded "
+            f"{limit.assessment} would exceed {limit.share * 100:.0f}% of the cohort ({limit.rule}, {limit.article})")
+
+
+# -- the actions -----------------------------------------------------------------------------
+
+
+def _activity_entries(conn, claim, rt: RegionRuntime, as_of: dt.date):
+    """Convert the claim's activity with the teacher's already-approved ones, as ``evaluate`` does."""
+    teacher, _ = registry.teacher(conn, claim.teacher_id)
+    act = registry.activity(conn, claim.teacher_id, claim.activity_id)
+    prior = [a for a in registry.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
+    cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
+    history = convert_all(rt, teacher, prior + [act], as_of=as_of, cycle=cycle)
+    mine = tuple(e for e in history.entries if e.activity == act.id)
+    refused = tuple(r for r in history.refused if r.activity == act.id)
+    warnings = tuple(w for w in history.warnings if w.activity in (act.id, None))
+    return mine, refused, warnings
+
+
+def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, as_of: dt.date) -> str:
+    ev = registry.evaluate_teacher(conn, claim.teacher_id, as_of)
+    if ev.cycle is None:
+        raise RefusedAction(f"claim {claim.id}: teacher {claim.teacher_id} has no cycle under {claim.region}'s rules")
+    if not ev.cycle_met:
+        short = "; ".join(f"{r.rule} ({r.requirement.article}): {r.counted} of {r.threshold} {r.requirement.unit}"
+                          for r in ev.cycle_results if not r.met and r.requirement.severity == "requirement")
+        raise RefusedAction(f"claim {claim.id}: the cycle {ev.cycle.start} – {ev.cycle.end} is not met: {short}")
+    stage_names = [s.name for s in Flow.of(claim.stages, "cycle").stages]
+    try:
+        d = certs.decide(conn, claim.teacher_id, on=as_of)
+    except RefusedAction:
+        d = None  # the region issues no certificate: the cycle's certification is recorded all the same
+    if d is not None:
+        # the region's certificate rule decides (a veto or a missing assessment can stop a met cycle)
+        if d.issued is not None:
+            raise RefusedAction(f"claim {claim.id}: certificate {d.issued.serial} was already issued on "
+                                f"{d.issued.issued_on} for this cycle ({d.spec.rule}, {d.spec.article})")
+        if not d.spec.eligible:
+            raise RefusedAction(f"claim {claim.id}: no certificate: {d.spec.reason} ({d.spec.rule}, {d.spec.article})")
+        return certs.write(conn, d, actor_id, action="certify", data={"claim": claim.id, "stages": stage_names}).id
+    cert = ev.certificate
+    cid = f"{claim.teacher_id}:cycle:{ev.cycle.start.isoformat()}"
+    row = {"id": cid, "serial": f"{claim.region}-{cid}", "teacher_id": claim.teacher_id, "region": claim.region,
+           "kind": "cycle", "title": cert.title if cert else None, "issuer": cert.issuer if cert else None,
+           "cycle_start": ev.cycle.start, "cycle_end": ev.cycle.end, "issued_on": as_of,
+           "valid_until": cert.valid_until if cert else None, "rule": cert.rule if cert else stage.rule,
+           "article": cert.article if cert else stage.article,
+           "data": {"claim": claim.id, "stages": [s.name for s in Flow.of(claim.stages, "cycle").stages]}}
+    audit.insert(conn, actor_id, certificates, [row], action="certify")
+    return cid
+
+
+def _post(conn, actor_id: str, claim, found: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    posted = ledger.post(conn, claim.id, claim.teacher_id, found, actor_id=actor_id)
+    return tuple(attrs.evolve(p.entry) for p in posted)
+
+
+def _reverse(conn, actor_id: str, claim, reason: str) -> tuple[Entry, ...]:
+    return tuple(p.entry for p in ledger.reverse(conn, claim.id, actor_id=actor_id, reason=reason))
+
+
+def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None = None,
+        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False,
+        signature=None) -> Outcome:
+    """Take ``action`` on a claim as ``actor_id`` inside the caller's transaction (``conn``).
+
+    :param action: ``approve``, ``return``, ``reject``, ``revoke`` or ``resubmit``.
+    :param version: the claim version the actor looked at; another one means someone
+        else changed it first (:class:`Conflict`).
+    :param as_of: the day of the action (default today): conversions and cycle checks run as of it.
+    :param signature: the approver's :class:`xuefen.signatures.Signer`, needed to approve a stage the
+        region marks ``signed`` (the approval then signs the claim's data, :mod:`xuefen.signatures`).
+    :raises RefusedAction: the actor may not take this action on this claim now.
+    :raises Conflict: the claim changed since ``version`` was read.
+    """
+    if action not in ACTIONS:
+        raise RefusedAction(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+    as_of = as_of or dt.date.today()
+    claim = claim_row(conn, claim_id, lock=True)
+    if version is not None and claim.version != version:
+        raise _conflict(claim.id, f" (it is at version {claim.version}, not {version})")
+    actor = actor_row(conn, actor_id)
+    flow = flow_of(claim)
+    new_state = flow.next_state(claim.state, action)
+    chain = registry.ancestors(conn, _school_of(conn, claim.teacher_id))
+    entries: tuple = ()
+    refused: tuple = ()
+    warnings: tuple = ()
+    certificate = None
+    data = None
+    if action == "resubmit":
+        if not actor.active:
+            raise RefusedAction(f"actor {actor.id} is inactive")
+        if not is_own(actor, claim.teacher_id):
+            why = refusal_for(actor, claim.teacher_id, flow.stages[0], chain)
+            if why:
+                raise RefusedAction(f"claim {claim.id}: only the teacher or a reviewer of its first stage may "
+                                    f"resubmit it ({why})")
+    else:
+        stage = flow.stage(claim.state) if action != "revoke" else flow.stages[-1]
+        why = refusal_for(actor, claim.teacher_id, stage, chain)
+        if why:
+            raise RefusedAction(f"claim {claim.id}: {why}")
+    if action in ("return", "reject", "revoke"):
+        reason = _need_reason(action, reason)
+    if action == "approve":
+        stage = flow.stage(claim.state)
+        rt = repo.region_runtime(conn, claim.region)
+        if stage.records_assessment and claim.purpose == "activity":
+            cohort_check(conn, claim, registry.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
+        if stage.signed or any(s.signed for s in flow.stages):
+            signatures.on_approve(conn, claim, flow, stage, actor, signature, as_of, new_state == flow.final)
+        if new_state == flow.final:
+            if claim.purpose == "activity":
+                found, refused, warnings = _activity_entries(conn, claim, rt, as_of)
+                entries = _post(conn, actor.id, claim, found)
+            else:
+                certificate = _certify_cycle(conn, actor.id, claim, rt, stage, as_of)
+    if action == "revoke":
+        if claim.purpose == "activity":
+            entries = _reverse(conn, actor.id, claim, reason)
+        if falsified:
+            stage = flow.stages[-1]
+            rule, article = repo.region_runtime(conn, claim.region).region.integrity_rule or (stage.rule,
+                                                                                              stage.article)
+            audit.insert(conn, actor.id, integrity, [{
+                "id": f"{claim.id}:falsified", "teacher_id": claim.teacher_id, "claim_id": claim.id,
+                "rule": rule, "article": article, "reason": reason, "recorded_at": utcnow()}],
+                action="falsified")
+            reason = f"falsified: {reason}"
+    new_version = _move(conn, actor.id, claim, action, new_state, reason, data)
+    return Outcome(claim=claim.id, action=action, actor=actor.id, before=claim.state, after=new_state,
+                   version=new_version, entries=entries, refused=refused, warnings=warnings,
+                   certificate=certificate)
+
+
+def run(engine, claim_id: str, action: str, actor_id: str, **kw) -> Outcome:
+    """:func:`act` in its own transaction: the state change, entries and audit record commit together."""
+    with engine.begin() as conn:
+        return act(conn, claim_id, action, actor_id, **kw)
+
+
+def approve(engine, claim_id: str, actor_id: str, **kw) -> Outcome:
+    return run(engine, claim_id, "approve", actor_id, **kw)
+
+
+def return_(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "return", actor_id, reason=reason, **kw)
+
+
+def reject(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "reject", actor_id, reason=reason, **kw)
+
+
+def revoke(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "revoke", actor_id, reason=reason, **kw)
+
+
+def approve_many(engine, claim_ids: Iterable[str], actor_id: str, **kw) -> list[Outcome | Exception]:
+    """Approve each claim in its own transaction; a refusal or conflict stops only that claim."""
+    out: list = []
+    for cid in claim_ids:
+        try:
+            out.append(approve(engine, cid, actor_id, **kw))
+        except (RefusedAction, Conflict, NotFound) as exc:
+            out.append(exc)
+    return out
+
+
+# -- creating claims and reading queues ------------------------------------------------------
+
+
+def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str, start: dt.date | None = None) -> str:
+    """The claim id of an activity (the importer's), or of a teacher's cycle starting on ``start``."""
+    if purpose == "cycle":
+        return f"cycle:{teacher_id}:{start.isoformat() if start else 'current'}"
+    return repo.claim_id_for(teacher_id, activity_id)
+
+
+def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = None, *,
+               purpose: str = "activity", as_of: dt.date | None = None) -> str:
+    """Submit an activity (or the teacher's cycle, ``purpose="cycle"``) for review: a claim in the first stage.
+
+    The stages come from the region's ``xuefen_approval_stages`` and are kept on the
+    claim, so a later change of the region's routing leaves running claims as they are.
+    """
+    as_of = as_of or dt.date.today()
+    teacher, region = registry.teacher(conn, teacher_id)
+    rt = repo.region_runtime(conn, region)
+    act_value = registry.activity(conn, teacher_id, activity_id) if purpose == "activity" else None
+    stages = rt.hook.xuefen_approval_stages(activity=act_value, teacher=teacher, settings=rt.settings,
+                                            purpose=purpose)
+    flow = Flow.of(stages, purpose)
+    data = None
+    start = None
+    if purpose == "cycle":
+        cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
+        if cycle is None:
+            raise RefusedAction(f"teacher {teacher_id} has no cycle under {region}'s rules")
+        start = cycle.start
+        data = {"cycle_start": cycle.start.isoformat(), "cycle_end": cycle.end.isoformat()}
+    cid = claim_id_for(teacher_id, activity_id, purpose, start)
+    if conn.execute(sa.select(claims.c.id).where(claims.c.id == cid)).first() is not None:
+        raise RefusedAction(f"claim {cid} already exists")
+    actor = actor_row(conn, actor_id)
+    if not actor.active:
+        raise RefusedAction(f"actor {actor.id} is inactive")
+    if not is_own(actor, teacher_id):
+        why = refusal_for(actor, teacher_id, flow.stages[0], registry.ancestors(conn, teacher.school_id))
+        if why:
+            raise RefusedAction(f"only the teacher or a reviewer of the first stage may submit: {why}")
+    now = utcnow()
+    audit.insert(conn, actor.id, claims, [{
+        "id": cid, "teacher_id": teacher_id, "activity_id": activity_id, "region": region, "purpose": purpose,
+        "stages": [stage_to_json(s) for s in flow.stages], "state": flow.first, "version": 1, "reason": None,
+        "data": data, "created_at": now, "updated_at": now}], action="submit")
+    return cid
