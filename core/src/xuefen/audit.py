@@ -38,7 +38,7 @@ import attrs
 import sqlalchemy as sa
 
 from xuefen.errors import Conflict
-from xuefen.model import dec_str
+from xuefen.model import dec_str, jsonable  # noqa: F401  (jsonable: part of audit's API)
 from xuefen.store import schema
 from xuefen.store.schema import Amount, UTCDateTime, audit_log, utcnow
 
@@ -60,29 +60,6 @@ OBJECT_TYPES: dict[str, str] = {
 
 
 # -- canonical form ------------------------------------------------------------
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as plain JSON values: Decimal → decimal string, date → ISO, datetime → UTC ISO."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, Decimal):
-        return dec_str(value)
-    if isinstance(value, float):
-        return dec_str(Decimal(repr(value)))
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
-    if attrs.has(type(value)):
-        return jsonable(attrs.asdict(value, recurse=False))
-    raise TypeError(f"{type(value).__name__} cannot be recorded in the audit log")
 
 
 def canonical(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import attrs
 
-from xuefen.model import (Activity, Cycle, Entry, Evaluation, Period, Refusal, Requirement,
+from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, Period, Refusal, Requirement,
                           RequirementResult, Teacher, Warning, dec_str)
 from xuefen.regions import RegionRuntime, runtime
 
@@ -29,21 +29,6 @@ class Case:
     teacher: Teacher
     activities: tuple[Activity, ...] = attrs.field(converter=tuple)
     settings: dict = attrs.field(factory=dict, hash=False)
-
-
-@attrs.define
-class History:
-    """What a converter may look at: all the teacher's activities, and the entries so far."""
-
-    activities: tuple[Activity, ...]
-    entries: list[Entry] = attrs.field(factory=list)
-    refused: list[Refusal] = attrs.field(factory=list)
-    warnings: list[Warning] = attrs.field(factory=list)
-    as_of: dt.date | None = None
-    cycle: Cycle | None = None
-
-    def entries_of_kind(self, *buckets: str) -> list[Entry]:
-        return [e for e in self.entries if all(b in e.buckets for b in buckets)]
 
 
 def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activity], *,

@@ -18,10 +18,8 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
-    from xuefen.evaluate import History
-    from xuefen.migrate import Migration
-    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Evaluation, Period,
-                              Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
+    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Evaluation, History, Migration,
+                              Period, Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
                               Transition)
 
 hookspec = pluggy.HookspecMarker("xuefen")
@@ -265,7 +263,7 @@ def xuefen_migrations() -> list[Migration]:
     teachers concerned, ``--apply`` recording them in the audit log). All
     implementations answer.
 
-    :returns: a list of :class:`xuefen.migrate.Migration` (a name unique across
+    :returns: a list of :class:`xuefen.model.Migration` (a name unique across
         regions, e.g. ``zhengzhou-cutover``; the region whose teachers it runs
         over; its rule and article; ``decide(teacher, evaluation, settings)``
         giving each teacher's :class:`~xuefen.model.Transition` decisions), or

@@ -23,7 +23,7 @@ from typing import Callable
 import attrs
 import sqlalchemy as sa
 
-from xuefen import audit
+from xuefen import audit, registry
 from xuefen.errors import InputError
 from xuefen.io import fields as F
 from xuefen.io.tables import Table, read_table
@@ -164,7 +164,7 @@ class _Importer:
 
     def _runtime(self, region: str):
         if region not in self._runtimes:
-            self._runtimes[region] = repo.region_runtime(self.conn, region) if region in installed() else None
+            self._runtimes[region] = registry.region_runtime(self.conn, region) if region in installed() else None
         return self._runtimes[region]
 
     def _unknown_region(self, region) -> str:

@@ -18,37 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
 from xuefen import audit, registry, regions
 from xuefen.errors import InputError
-from xuefen.model import Transition
-from xuefen.store import repo
+from xuefen.model import Migration, Transition
 from xuefen.store.schema import audit_log, orgs, teachers
 
 #: teachers evaluated per batch
 BATCH = 500
 #: actor recorded when none is named
 DEFAULT_ACTOR = "xuefen-migrate"
-
-
-@attrs.frozen
-class Migration:
-    """A named migration of one region (what ``xuefen_migrations`` returns)."""
-
-    name: str  #: e.g. ``zhengzhou-cutover``
-    region: str  #: the region whose teachers it runs over
-    rule: str
-    article: str
-    doc: str  #: one paragraph: what it decides and what applying records
-    #: ``decide(teacher, evaluation, settings) -> list[Transition]`` (empty: the teacher is not concerned)
-    decide: Callable[..., list[Transition]] = attrs.field(eq=False, repr=False)
-    field: str | None = None  #: region-declared teacher field ``--apply`` writes the first decision to
-    #: (rule, decision) pairs listed apart for people to handle by hand (e.g. Z-T2 ``manual_handling``)
-    manual: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen
@@ -135,7 +118,7 @@ def run(conn, name: str, *, as_of: dt.date | None = None, apply: bool = False,
         rows += list(conn.execute(sa.select(teachers.c.id, teachers.c.school_id, teachers.c.data)
                                   .where(teachers.c.school_id.in_(units[i:i + BATCH]))))
     rows.sort(key=lambda r: r.id)
-    rt = repo.region_runtime(conn, m.region)
+    rt = registry.region_runtime(conn, m.region)
     before = _recorded(conn, m.name)
     decided: list[Decided] = []
     for i in range(0, len(rows), BATCH):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, Mapping
 
 import attrs
 
@@ -509,3 +509,61 @@ class Evaluation:
             "warnings": [w.as_json() for w in self.warnings],
             "flags": [f.as_json() for f in self.flags],
         }
+
+
+@attrs.define
+class History:
+    """What a converter may look at: all the teacher's activities, and the entries so far."""
+
+    activities: tuple[Activity, ...]
+    entries: list[Entry] = attrs.field(factory=list)
+    refused: list[Refusal] = attrs.field(factory=list)
+    warnings: list[Warning] = attrs.field(factory=list)
+    as_of: dt.date | None = None
+    cycle: Cycle | None = None
+
+    def entries_of_kind(self, *buckets: str) -> list[Entry]:
+        return [e for e in self.entries if all(b in e.buckets for b in buckets)]
+
+
+@attrs.frozen
+class Migration:
+    """A named migration of one region (what ``xuefen_migrations`` returns)."""
+
+    name: str  #: e.g. ``zhengzhou-cutover``
+    region: str  #: the region whose teachers it runs over
+    rule: str
+    article: str
+    doc: str  #: one paragraph: what it decides and what applying records
+    #: ``decide(teacher, evaluation, settings) -> list[Transition]`` (empty: the teacher is not concerned)
+    decide: Callable[..., list[Transition]] = attrs.field(eq=False, repr=False)
+    field: str | None = None  #: region-declared teacher field ``--apply`` writes the first decision to
+    #: (rule, decision) pairs listed apart for people to handle by hand (e.g. Z-T2 ``manual_handling``)
+    manual: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+
+
+
+# -- plain JSON values (what the audit log, backups and JSON columns hold) ----------------
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON values: Decimal → decimal string, date → ISO, datetime → UTC ISO."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return dec_str(value)
+    if isinstance(value, float):
+        return dec_str(Decimal(repr(value)))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if attrs.has(type(value)):
+        return jsonable(attrs.asdict(value, recurse=False))
+    raise TypeError(f"{type(value).__name__} cannot be recorded in the audit log")

@@ -76,13 +76,14 @@ def _requirements_table(title: str, results) -> Table:
 def status_cmd(ctx, teacher_id, as_of, as_json):
     """A teacher's progress towards each requirement, from their approved claims."""
     from xuefen import registry
+    from xuefen.store import repo
     from xuefen.store import open_engine
 
     day = _date(as_of, "--as-of")
     with open_engine(ctx.obj["db_url"]).begin() as conn:
-        teacher, region = registry.teacher(conn, teacher_id)
+        teacher, region = repo.teacher(conn, teacher_id)
         ev = registry.evaluate_teacher(conn, teacher_id, day)
-        school = registry.org(conn, teacher.school_id) if teacher.school_id else None
+        school = repo.org(conn, teacher.school_id) if teacher.school_id else None
         pending = [c for c in _claims(conn, teacher_id) if c.state not in ("approved", "certified")]
     if as_json:
         print_json(ev.as_json())
@@ -207,13 +208,13 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
     with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
     from xuefen import registry
-    from xuefen.regions import runtime
+    from xuefen.store import repo
 
-    unit = registry.org(conn, org_id)
-    rows = registry.teachers_under(conn, org_id)
+    unit = repo.org(conn, org_id)
+    rows = repo.teachers_under(conn, org_id)
     as_of = dt.date(year, 12, 31)
     evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of)
-    units = {o.id: o for o in registry.descendants(conn, org_id)}
+    units = {o.id: o for o in repo.descendants(conn, org_id)}
     by_school: dict[str, list] = defaultdict(list)
     teachers = []
     for row, ev in zip(rows, evs):
@@ -241,7 +242,7 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
     for sid in sorted(by_school):
         evals = by_school[sid]
         region = evals[0].region
-        rt = runtime(region, registry.region_settings(conn, region))
+        rt = registry.region_runtime(conn, region)
         flags = rt.hook.xuefen_org_flags(org_id=sid, year=year, evaluations=evals, settings=rt.settings) or []
         mine = [t for t in teachers if t["school"] == sid]
         required = [t for t in mine if t["requirements"]]

@@ -65,7 +65,7 @@ def _show(outcome: actions.Outcome) -> None:
 
 
 def _one(ctx, claim_id, action, actor, as_json, **kw):
-    from xuefen.claims import actions, queues
+    from xuefen.claims import actions
 
     outcome = actions.run(_engine(ctx), claim_id, action, actor, **kw)
     if as_json:
@@ -84,7 +84,7 @@ def _one(ctx, claim_id, action, actor, as_json, **kw):
 @click.pass_context
 def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
     """Submit an activity (or with --cycle, the teacher's cycle) for review; resubmit a returned claim."""
-    from xuefen.claims import actions, queues
+    from xuefen.claims import actions
     from xuefen.store.schema import claims
     import sqlalchemy as sa
 
@@ -121,7 +121,7 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
 @click.pass_context
 def queue_cmd(ctx, actor, as_json):
     """What waits for ACTOR: claims at a stage this actor serves, oldest first."""
-    from xuefen.claims import actions, queues
+    from xuefen.claims import queues
 
     with _engine(ctx).begin() as conn:
         rows = queues.queue(conn, actor)
@@ -241,13 +241,13 @@ def revoke_cmd(ctx, claim_id, actor, reason, falsified, version, on, as_json):
 @click.pass_context
 def claims_cmd(ctx, teacher_id, as_json):
     """A teacher's claims, their state, version and reason."""
-    from xuefen.claims import actions, queues
+    from xuefen.claims import queues
 
     with _engine(ctx).begin() as conn:
         rows = queues.claims_of(conn, teacher_id)
         if not rows:
-            from xuefen import registry
-            registry.teacher(conn, teacher_id)  # NotFound when the teacher is unknown
+            from xuefen.store import repo
+            repo.teacher(conn, teacher_id)  # NotFound when the teacher is unknown
     items = [{"claim": r.id, "activity": r.activity_id, "purpose": r.purpose, "state": r.state,
               "version": r.version, "reason": r.reason, "stages": [s["name"] for s in r.stages],
               "updated": r.updated_at.isoformat()} for r in rows]

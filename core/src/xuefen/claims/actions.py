@@ -141,9 +141,9 @@ def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
 
 def _activity_entries(conn, claim, rt: RegionRuntime, as_of: dt.date):
     """Convert the claim's activity with the teacher's already-approved ones, as ``evaluate`` does."""
-    teacher, _ = registry.teacher(conn, claim.teacher_id)
-    act = registry.activity(conn, claim.teacher_id, claim.activity_id)
-    prior = [a for a in registry.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
+    teacher, _ = repo.teacher(conn, claim.teacher_id)
+    act = repo.activity(conn, claim.teacher_id, claim.activity_id)
+    prior = [a for a in repo.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
     cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
     history = convert_all(rt, teacher, prior + [act], as_of=as_of, cycle=cycle)
     mine = tuple(e for e in history.entries if e.activity == act.id)
@@ -217,7 +217,7 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
     actor = actor_row(conn, actor_id)
     flow = flow_of(claim)
     new_state = flow.next_state(claim.state, action)
-    chain = registry.ancestors(conn, _school_of(conn, claim.teacher_id))
+    chain = repo.ancestors(conn, _school_of(conn, claim.teacher_id))
     entries: tuple = ()
     refused: tuple = ()
     warnings: tuple = ()
@@ -240,9 +240,9 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
         reason = _need_reason(action, reason)
     if action == "approve":
         stage = flow.stage(claim.state)
-        rt = repo.region_runtime(conn, claim.region)
+        rt = registry.region_runtime(conn, claim.region)
         if stage.records_assessment and claim.purpose == "activity":
-            cohort_check(conn, claim, registry.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
+            cohort_check(conn, claim, repo.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
         if stage.signed or any(s.signed for s in flow.stages):
             signatures.on_approve(conn, claim, flow, stage, actor, signature, as_of, new_state == flow.final)
         if new_state == flow.final:
@@ -256,7 +256,7 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
             entries = _reverse(conn, actor.id, claim, reason)
         if falsified:
             stage = flow.stages[-1]
-            rule, article = repo.region_runtime(conn, claim.region).region.integrity_rule or (stage.rule,
+            rule, article = registry.region_runtime(conn, claim.region).region.integrity_rule or (stage.rule,
                                                                                               stage.article)
             audit.insert(conn, actor.id, integrity, [{
                 "id": f"{claim.id}:falsified", "teacher_id": claim.teacher_id, "claim_id": claim.id,
@@ -320,9 +320,9 @@ def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = N
     claim, so a later change of the region's routing leaves running claims as they are.
     """
     as_of = as_of or dt.date.today()
-    teacher, region = registry.teacher(conn, teacher_id)
-    rt = repo.region_runtime(conn, region)
-    act_value = registry.activity(conn, teacher_id, activity_id) if purpose == "activity" else None
+    teacher, region = repo.teacher(conn, teacher_id)
+    rt = registry.region_runtime(conn, region)
+    act_value = repo.activity(conn, teacher_id, activity_id) if purpose == "activity" else None
     stages = rt.hook.xuefen_approval_stages(activity=act_value, teacher=teacher, settings=rt.settings,
                                             purpose=purpose)
     flow = Flow.of(stages, purpose)
@@ -341,7 +341,7 @@ def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = N
     if not actor.active:
         raise RefusedAction(f"actor {actor.id} is inactive")
     if not is_own(actor, teacher_id):
-        why = refusal_for(actor, teacher_id, flow.stages[0], registry.ancestors(conn, teacher.school_id))
+        why = refusal_for(actor, teacher_id, flow.stages[0], repo.ancestors(conn, teacher.school_id))
         if why:
             raise RefusedAction(f"only the teacher or a reviewer of the first stage may submit: {why}")
     now = utcnow()

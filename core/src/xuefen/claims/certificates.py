@@ -113,7 +113,7 @@ def list_(conn, *, teacher_id: str | None = None, org_id: str | None = None, kin
     if region is not None:
         q = q.where(certificates.c.region == region)
     if org_id is not None:
-        ids = [r.id for r in registry.teachers_under(conn, org_id)]
+        ids = [r.id for r in repo.teachers_under(conn, org_id)]
         if not ids:
             return []
         q = q.where(certificates.c.teacher_id.in_(ids))
@@ -146,8 +146,8 @@ class Decision:
 def decide(conn, teacher_id: str, *, kind: str | None = None, on: dt.date | None = None) -> Decision:
     """Evaluate the teacher as of ``on`` and ask the region about the certificate of ``kind``."""
     on = on or dt.date.today()
-    teacher, region = registry.teacher(conn, teacher_id)
-    rt = repo.region_runtime(conn, region)
+    teacher, region = repo.teacher(conn, teacher_id)
+    rt = registry.region_runtime(conn, region)
     ev = registry.evaluate_teacher(conn, teacher_id, on)
     spec = rt.hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=rt.settings,
                                       kind=kind)
@@ -174,14 +174,14 @@ def _already(conn, teacher_id: str, kind: str, once_from: dt.date | None) -> Cer
 
 def _check_actor(conn, actor_id: str, teacher_id: str, kind: str, region: str) -> None:
     actor = actor_row(conn, actor_id)
-    teacher, _ = registry.teacher(conn, teacher_id)
-    chain = registry.ancestors(conn, teacher.school_id)
+    teacher, _ = repo.teacher(conn, teacher_id)
+    chain = repo.ancestors(conn, teacher.school_id)
     if not actor.active:
         raise RefusedAction(f"actor {actor.id} is inactive")
     if is_own(actor, teacher_id):
         raise RefusedAction(f"actor {actor.id} may not issue a certificate to themselves")
     if kind == MAIN_KIND:
-        rt = repo.region_runtime(conn, region)
+        rt = registry.region_runtime(conn, region)
         stages = rt.hook.xuefen_approval_stages(activity=None, teacher=teacher, settings=rt.settings,
                                                 purpose="cycle")
         if stages:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from xuefen import registry
+from xuefen.store import repo
 from xuefen.claims.authority import actor_row, may_serve
 from xuefen.claims.flow import APPROVED, CERTIFIED, REJECTED, RETURNED, REVOKED, Flow
 from xuefen.store.schema import claims, teachers
@@ -14,7 +14,7 @@ def queue(conn, actor_id: str) -> list:
     actor = actor_row(conn, actor_id)
     if not actor.active:
         return []
-    units = registry.descendants(conn, actor.org_id)
+    units = repo.descendants(conn, actor.org_id)
     schools = [u.id for u in units if u.level == "school"]
     out = []
     chains: dict[str, list] = {}
@@ -29,7 +29,7 @@ def queue(conn, actor_id: str) -> list:
             if stage is None:
                 continue
             if row.school_id not in chains:
-                chains[row.school_id] = registry.ancestors(conn, row.school_id)
+                chains[row.school_id] = repo.ancestors(conn, row.school_id)
             if may_serve(actor, row.teacher_id, stage, chains[row.school_id]):
                 out.append(row)
     return out

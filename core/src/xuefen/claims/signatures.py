@@ -205,7 +205,7 @@ def _converted(conn, claim, act, as_of: dt.date) -> tuple[str | None, str | None
     out; a region whose conversion of one activity depended on the others would
     need them here.
     """
-    rt = repo.region_runtime(conn, claim.region)
+    rt = registry.region_runtime(conn, claim.region)
     row = conn.execute(sa.select(teachers).where(teachers.c.id == claim.teacher_id)).first()
     if row is None:
         raise NotFound(f"teacher {claim.teacher_id!r} not found")
@@ -223,7 +223,7 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
     approved (its original lines: a revocation's reversals leave them as
     signed), and before that what the region's conversion gives as of ``as_of``.
     """
-    act = registry.activity(conn, claim.teacher_id, claim.activity_id)
+    act = repo.activity(conn, claim.teacher_id, claim.activity_id)
     posted = list(conn.execute(sa.select(entries.c.hours, entries.c.credits, entries.c.rule)
                                .where(entries.c.claim_id == claim.id, entries.c.reverses.is_(None))))
     if posted:

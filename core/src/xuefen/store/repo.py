@@ -9,16 +9,16 @@ Writes that must appear in the audit log go through :func:`xuefen.audit.insert`
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any, Iterable
 
 import attrs
 import sqlalchemy as sa
 
 from xuefen import model
-from xuefen.audit import jsonable
-from xuefen.errors import NotFound
+from xuefen.errors import InputError, NotFound
 from xuefen.io import fields as F
-from xuefen.store.schema import activities, actors, claims, orgs, teachers
+from xuefen.store.schema import activities, actors, claims, integrity, orgs, settings, teachers
 
 # -- org units and actors ------------------------------------------------------
 
@@ -77,7 +77,7 @@ def teacher_as_row(t: model.Teacher) -> dict:
             "normal_school_graduate": bool(t.normal_school_graduate),
             "leave": [{"from": lv.start.isoformat(), "to": lv.end.isoformat(), "kind": lv.kind} for lv in t.leave]
             or None,
-            "data": jsonable(t.extra) or None}
+            "data": model.jsonable(t.extra) or None}
 
 
 def teacher_from_row(row) -> model.Teacher:
@@ -96,8 +96,8 @@ _ACTIVITY_ATTRS = [a.name for a in attrs.fields(model.Activity) if a.name != "ex
 
 def activity_data(a: model.Activity) -> dict:
     """Every field of an activity that has a value, as JSON (amounts as decimal strings), extras alongside."""
-    data = {name: jsonable(getattr(a, name)) for name in _ACTIVITY_ATTRS if getattr(a, name) is not None}
-    data.update(jsonable(a.extra))
+    data = {name: model.jsonable(getattr(a, name)) for name in _ACTIVITY_ATTRS if getattr(a, name) is not None}
+    data.update(model.jsonable(a.extra))
     return data
 
 
@@ -165,7 +165,7 @@ class Claim:
         return {"id": self.id, "teacher_id": self.teacher_id, "activity_id": self.activity_id,
                 "region": self.region, "purpose": self.purpose,
                 "stages": [stage_as_json(s) for s in self.stages], "state": self.state, "version": self.version,
-                "reason": self.reason, "data": jsonable(self.data) or None, "created_at": self.created_at,
+                "reason": self.reason, "data": model.jsonable(self.data) or None, "created_at": self.created_at,
                 "updated_at": self.updated_at}
 
 
@@ -257,12 +257,122 @@ __all__ = ["Actor", "Claim", "Org", "activities_of", "activity_as_row", "activit
 
 def region_settings(conn, region: str) -> dict:
     """The settings a database holds for a region (``settings`` table): name → value."""
-    from xuefen.store.schema import settings
     q = sa.select(settings.c.name, settings.c.value).where(settings.c.region == region)
     return {r.name: r.value for r in conn.execute(q)}
 
 
-def region_runtime(conn, region: str):
-    """:func:`xuefen.regions.runtime` for ``region`` with the settings stored in the database."""
-    from xuefen.regions import runtime
-    return runtime(region, region_settings(conn, region))
+#: the claim states whose activity counts
+COUNTED_STATES = ("approved",)
+
+
+# -- the org tree and a teacher's records (rows; the reads the claims, reports and evaluations share) --------------------------------------------------------------------
+
+
+def org(conn, org_id: str):
+    row = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+    if row is None:
+        raise NotFound(f"org unit {org_id!r} not found")
+    return row
+
+
+def ancestors(conn, org_id: str | None) -> list:
+    """The unit and every unit above it, nearest first (walking ``parent_id``)."""
+    out, seen = [], set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        row = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+        if row is None:
+            break
+        out.append(row)
+        org_id = row.parent_id
+    return out
+
+
+def descendants(conn, org_id: str) -> list:
+    """The unit and every unit below it (breadth first)."""
+    children: dict = defaultdict(list)
+    by_id = {}
+    for row in conn.execute(sa.select(orgs)):
+        by_id[row.id] = row
+        children[row.parent_id].append(row)
+    if org_id not in by_id:
+        raise NotFound(f"org unit {org_id!r} not found")
+    out, queue, seen = [], [by_id[org_id]], set()
+    while queue:
+        row = queue.pop(0)
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        out.append(row)
+        queue += sorted(children.get(row.id, ()), key=lambda r: r.id)
+    return out
+
+
+def region_of_school(conn, school_id: str | None) -> str:
+    for row in ancestors(conn, school_id):
+        return row.region
+    raise InputError(f"school {school_id!r}: not an org unit, so the teacher's region is unknown")
+
+
+def teacher(conn, teacher_id: str) -> tuple[model.Teacher, str]:
+    """The teacher and their region code."""
+    row = conn.execute(sa.select(teachers).where(teachers.c.id == teacher_id)).first()
+    if row is None:
+        raise NotFound(f"teacher {teacher_id!r} not found")
+    return teacher_from_row(row), region_of_school(conn, row.school_id)
+
+
+def activity(conn, teacher_id: str, activity_id: str) -> model.Activity:
+    """One activity of a teacher (NotFound when there is none)."""
+    row = conn.execute(sa.select(activities).where(activities.c.teacher_id == teacher_id,
+                                                   activities.c.id == activity_id)).first()
+    if row is None:
+        raise NotFound(f"activity {activity_id!r} of teacher {teacher_id!r} not found")
+    return activity_from_row(row)
+
+
+def approved_activities(conn, teacher_ids: Iterable[str]) -> dict[str, list[model.Activity]]:
+    """The activities of each teacher's approved claims."""
+    ids = list(teacher_ids)
+    out: dict[str, list[model.Activity]] = {t: [] for t in ids}
+    q = (sa.select(activities)
+         .join(claims, sa.and_(claims.c.teacher_id == activities.c.teacher_id,
+                               claims.c.activity_id == activities.c.id))
+         .where(claims.c.purpose == "activity", claims.c.state.in_(COUNTED_STATES)))
+    for chunk in chunks(ids, 500):
+        for row in conn.execute(q.where(activities.c.teacher_id.in_(chunk))):
+            out[row.teacher_id].append(activity_from_row(row))
+    return out
+
+
+def chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def integrity_records(conn, teacher_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """Each teacher's integrity-file records (``xuefen revoke --falsified``), oldest first, as JSON values.
+
+    :func:`cases` hands them to the region as ``Teacher.extra["integrity"]``: a
+    region whose text keeps an integrity file (Lincang's L-F1) flags them.
+    """
+    ids = list(teacher_ids)
+    out: dict[str, list[dict]] = {}
+    q = sa.select(integrity).order_by(integrity.c.recorded_at, integrity.c.id)
+    for chunk in chunks(ids, 500):
+        for r in conn.execute(q.where(integrity.c.teacher_id.in_(chunk))):
+            activity = conn.execute(sa.select(claims.c.activity_id).where(claims.c.id == r.claim_id)
+                                    ).scalar_one_or_none() if r.claim_id else None
+            out.setdefault(r.teacher_id, []).append({
+                "id": r.id, "claim": r.claim_id, "activity": activity, "rule": r.rule, "article": r.article,
+                "reason": r.reason, "recorded_at": r.recorded_at.isoformat()})
+    return out
+
+
+def teachers_under(conn, org_id: str) -> list:
+    """Every teacher row whose school is the unit or below it, by id."""
+    units = [r.id for r in descendants(conn, org_id)]
+    out = []
+    for chunk in chunks(units, 500):
+        out += list(conn.execute(sa.select(teachers).where(teachers.c.school_id.in_(chunk))))
+    return sorted(out, key=lambda r: r.id)
