@@ -57,6 +57,7 @@ def cohort(project, n, excellent, *, level="county", start=1):
 # -- C-A1: the authority imports a training's hours and scores; the system converts them ----------------------
 
 
+@pytest.mark.rule("C-A1")
 def test_C_A1_authority_bulk_import_of_hours_and_scores_then_recognition_converts(cli, tmp_path):
     ids, rows = cohort("P1", 4, 1)
     load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
@@ -74,6 +75,7 @@ def test_C_A1_authority_bulk_import_of_hours_and_scores_then_recognition_convert
     assert (r1["unit"], r1["counted"], r1["required"], r1["met"]) == ("credits", "30", "50", False)
 
 
+@pytest.mark.rule("C-A1")
 def test_C_A1_city_course_is_recognised_by_the_city(cli, tmp_path):
     load(cli, tmp_path, [teacher_row("T1")], [activity_row("T1", "c1", level="city", delivery="centralized",
                                                              hours=16, assessment="pass")], as_actor="cy")
@@ -82,6 +84,7 @@ def test_C_A1_city_course_is_recognised_by_the_city(cli, tmp_path):
     assert out["after"] == "approved" and out["entries"][0]["credits"] == "16"
 
 
+@pytest.mark.rule("C-S1")
 def test_C_S1_vocational_teacher_gets_a_clear_refusal_at_recognition(cli, tmp_path):
     load(cli, tmp_path, [teacher_row("TV", "S2", stage="vocational")],
          [activity_row("TV", "v1", level="county", delivery="centralized", hours=16)], as_actor="ca")
@@ -97,6 +100,7 @@ def test_C_S1_vocational_teacher_gets_a_clear_refusal_at_recognition(cli, tmp_pa
 # -- C-A2: electives entered by the school, confirmed by the county ------------------------------------------
 
 
+@pytest.mark.rule("C-A2")
 def test_C_A2_school_enters_the_county_confirms_seven_hours_are_three_and_a_half(cli, tmp_path):
     load(cli, tmp_path, [teacher_row("T1")],
          [activity_row("T1", "sb", "school_based", level="school", hours=7, module="专业知识")], as_actor="sa1")
@@ -113,6 +117,7 @@ def test_C_A2_school_enters_the_county_confirms_seven_hours_are_three_and_a_half
     assert [e["credits"] for e in st["entries"]] == ["3.5"]
 
 
+@pytest.mark.rule("C-A2")
 def test_C_A2_city_direct_school_elective_is_confirmed_by_the_city(cli, tmp_path):
     load(cli, tmp_path, [teacher_row("TC", "SC")],
          [activity_row("TC", "sb", "school_based", level="school", hours=10)], as_actor="sac")
@@ -121,6 +126,7 @@ def test_C_A2_city_direct_school_elective_is_confirmed_by_the_city(cli, tmp_path
     assert out["after"] == "approved" and out["entries"][0]["credits"] == "5"
 
 
+@pytest.mark.rule("C-A3")
 def test_C_A3_assigned_work_is_entered_and_confirmed_by_the_assigning_authority(cli, tmp_path):
     load(cli, tmp_path, [teacher_row("T1")],
          [activity_row("T1", "st", "volunteer_teaching", level="county", hours=9, assigned_by="county")],
@@ -148,6 +154,7 @@ def test_chifeng_import_declared_fields_only_bad_value_names_line_and_field(cli,
 # -- C-Q1: the 25% excellent quota, refused at the stage that records assessments ---------------------------------
 
 
+@pytest.mark.rule("C-Q1")
 def test_C_Q1_exactly_a_quarter_excellent_is_allowed(cli, tmp_path):
     ids, rows = cohort("P8", 8, 2)
     load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
@@ -155,6 +162,7 @@ def test_C_Q1_exactly_a_quarter_excellent_is_allowed(cli, tmp_path):
         assert out_json(approve(cli, cid(t, "P8"), "ca"))["after"] == "approved"
 
 
+@pytest.mark.rule("C-Q1")
 def test_C_Q1_one_over_a_quarter_is_refused_citing_the_rule(cli, tmp_path):
     ids, rows = cohort("P4", 4, 2)
     load(cli, tmp_path, [teacher_row(t) for t in ids], rows, as_actor="ca")
@@ -167,6 +175,7 @@ def test_C_Q1_one_over_a_quarter_is_refused_citing_the_rule(cli, tmp_path):
     assert out_json(approve(cli, cid(ids[2], "P4"), "ca"))["after"] == "approved"
 
 
+@pytest.mark.rule("C-Q1")
 def test_C_Q1_elective_quota_checked_where_the_school_records_it(cli, tmp_path):
     ids = ["E1", "E2", "E3", "E4"]
     rows = [activity_row(t, "sb", "school_based", level="school", hours=10, project_id="SB-1",
@@ -239,6 +248,7 @@ def test_chifeng_year_end_to_end_status_and_report_by_level_and_dimension(cli, t
     assert "--by" in res.output
 
 
+@pytest.mark.rule("C-A4")
 def test_C_A4_cycle_declared_by_the_school_verified_by_the_county_then_certified(cli, tmp_path):
     rows = [activity_row("T1", a["id"], a["kind"], a["date"],
                          **{k: v for k, v in a.items() if k not in ("id", "kind", "date")}) for a in full_cycle()]
@@ -262,6 +272,7 @@ def test_C_A4_cycle_declared_by_the_school_verified_by_the_county_then_certified
 
 
 @pytest.mark.parametrize("actor", ["pa"])
+@pytest.mark.rule("C-A1")
 def test_C_A1_national_course_is_recognised_at_the_province(cli, tmp_path, actor):
     load(cli, tmp_path, [teacher_row("T1")],
          [activity_row("T1", "n1", level="national", delivery="centralized", hours=24)], as_actor=actor)
@@ -269,6 +280,7 @@ def test_C_A1_national_course_is_recognised_at_the_province(cli, tmp_path, actor
     assert out_json(approve(cli, cid("T1", "n1"), actor))["entries"][0]["credits"] == "24"
 
 
+@pytest.mark.rule("C-V1")
 def test_C_V1_a_vetoed_teacher_is_not_certified_through_the_cycle_claim(cli, tmp_path):
     """Met credits, but a failed training: the cycle claim's last approval is refused and nothing is issued."""
     rows = [activity_row("T1", a["id"], a["kind"], a["date"],

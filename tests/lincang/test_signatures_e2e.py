@@ -69,6 +69,7 @@ def _recognise(cli, claim_id, first="pl"):
     return out_json(cli("approve", claim_id, "--as", "pa", *ON, "--json", expect=0))
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_keys_create_writes_an_owner_only_private_key_and_stores_the_public_key(registry, tmp_path):
     cli = registry
     mode = stat.S_IMODE(os.stat(cli.keys["pl"]).st_mode)
@@ -93,6 +94,7 @@ def test_L_W1_default_key_path_is_the_keys_dir(cli, tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(out["path"]).st_mode) == 0o600
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_signed_stages_need_the_signers_own_key_and_province_recognition_posts(registry):
     cli = registry
     k = cli.keys
@@ -121,6 +123,7 @@ def test_L_W1_signed_stages_need_the_signers_own_key_and_province_recognition_po
     assert r4["counted"] == "43.2"
 
 
+@pytest.mark.rule("L-W2")
 def test_L_W2_school_based_the_principal_signs(registry):
     cli = registry
     out = _recognise(cli, SCHOOL_CLAIM, first="sa")
@@ -139,6 +142,7 @@ def _tamper_activity(cli, activity_id, **changes):
 
 @pytest.mark.parametrize("changes,field", [({"score": "95"}, "grade"), ({"rate": "1.5"}, "rate"),
                                            ({"days": "6"}, "record"), ({"module": "knowledge"}, "record")])
+@pytest.mark.rule("L-W1")
 def test_L_W1_a_signature_fails_after_one_field_changes(registry, changes, field):
     cli = registry
     _recognise(cli, CLAIM)
@@ -152,6 +156,7 @@ def test_L_W1_a_signature_fails_after_one_field_changes(registry, changes, field
 
 
 @pytest.mark.parametrize("column,value,old", [("credits", "99", "43.2"), ("hours", "36", "30")])
+@pytest.mark.rule("L-W1")
 def test_L_W1_hours_or_credits_changed_in_the_ledger_are_named(registry, column, value, old):
     from xuefen.store.schema import entries
     cli = registry
@@ -165,6 +170,7 @@ def test_L_W1_hours_or_credits_changed_in_the_ledger_are_named(registry, column,
     assert all(p["fields"] == [column] and old in p["detail"] and value in p["detail"] for p in v["problems"])
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_data_changed_between_signing_and_recognition_is_refused(registry):
     cli = registry
     k = cli.keys
@@ -175,6 +181,7 @@ def test_L_W1_data_changed_between_signing_and_recognition_is_refused(registry):
     assert r.exit_code == 3 and "changed after signing" in r.output and _state(cli, CLAIM) == "authority_signed"
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_an_altered_or_deleted_signature_is_named(registry):
     from xuefen.store.schema import signatures
     cli = registry
@@ -191,6 +198,7 @@ def test_L_W1_an_altered_or_deleted_signature_is_named(registry):
         ("entered", "bad_signature"), ("leader_signed", "unsigned")]
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_a_replaced_key_keeps_old_signatures_verifiable(registry, tmp_path):
     cli = registry
     _recognise(cli, CLAIM)
@@ -201,6 +209,7 @@ def test_L_W1_a_replaced_key_keeps_old_signatures_verifiable(registry, tmp_path)
     assert r.exit_code == 3  # the principal's stage: a project leader's key is not the principal's
 
 
+@pytest.mark.rule("L-F1")
 def test_L_F1_revoked_as_falsified_voids_credits_and_enters_the_integrity_file(registry):
     from xuefen.store.schema import integrity
     cli = registry
@@ -228,6 +237,7 @@ def test_L_F1_revoked_as_falsified_voids_credits_and_enters_the_integrity_file(r
     cli("audit", "verify", expect=0)
 
 
+@pytest.mark.rule("L-W1")
 def test_L_X1_signed_data_names_the_teacher_by_registry_id_only(registry):
     from xuefen.store.schema import signatures
     cli = registry
@@ -240,6 +250,7 @@ def test_L_X1_signed_data_names_the_teacher_by_registry_id_only(registry):
         assert (p["hours"], p["grade"], p["rate"], p["credits"]) == ("30", "85", "1.2", "43.2")
 
 
+@pytest.mark.rule("L-W1")
 def test_L_W1_batch_approval_signs_each_claim_and_a_bad_key_file_is_an_input_error(registry, tmp_path):
     cli = registry
     bad = tmp_path / "bad.pem"

@@ -36,6 +36,7 @@ def test_dongying_is_a_child_of_shandong_answering_after_it():
     assert names == ["xuefen.defaults", "region:shandong", "region:dongying"]
 
 
+@pytest.mark.rule("D-C1")
 def test_D_C1_changes_doubling_and_S_C2_is_still_inherited():
     acts = [act("v", "volunteer_teaching", level="county", hours=10),
             act("d", "degree_study", "2017-06-01", program_id="P", degree_level="master")]
@@ -51,6 +52,7 @@ def test_D_C1_changes_doubling_and_S_C2_is_still_inherited():
     assert refusal(again, "d2")["rule"] == "S-C2"  # never twice, inherited
 
 
+@pytest.mark.rule("D-C1")
 def test_D_C1_pairing_help_and_sending_teaching_need_a_county_or_above_organiser():
     ev = dy([act("m", "mentoring", level="city", hours=6), act("s", "mentoring", level="school", hours=6),
              act("n", "volunteer_teaching", level="county")])
@@ -59,6 +61,7 @@ def test_D_C1_pairing_help_and_sending_teaching_need_a_county_or_above_organiser
     assert refusal(ev, "n")["rule"] == "D-C1"  # no hours
 
 
+@pytest.mark.rule("D-C2")
 def test_D_C2_a_certificate_with_hours_and_credits_counts_the_credits():
     a = county("c", hours=40, credits=20)
     e = entry(dy([a]), "c")
@@ -67,6 +70,7 @@ def test_D_C2_a_certificate_with_hours_and_credits_counts_the_credits():
     assert entry(dy([county("h", hours=40)]), "h")["rule"] == "S-C1"  # hours only: inherited S-C1
 
 
+@pytest.mark.rule("D-S1")
 def test_D_S1_public_subject_training_registers_in_dongying():
     a = act("p", public_subject=True, approved_by_authority=False, hours=6, assessment="pass")
     e = entry(dy([a]), "p")
@@ -75,6 +79,7 @@ def test_D_S1_public_subject_training_registers_in_dongying():
     assert refusal(case([a]), "p")["rule"] == "S-C6"
 
 
+@pytest.mark.rule("S-R2", "D-C1")
 def test_D_S1_S_R2_move_into_dongying_is_evaluated_under_dongying_from_the_move_date():
     acts = [act("before", "volunteer_teaching", "2016-05-10", level="county", hours=10),
             act("after", "volunteer_teaching", "2017-05-10", level="county", hours=10),
@@ -88,6 +93,8 @@ def test_D_S1_S_R2_move_into_dongying_is_evaluated_under_dongying_from_the_move_
     on_the_day = dy([act("day", "volunteer_teaching", "2017-01-01", level="county", hours=10)],
                     moved_on="2017-01-01")
     assert entry(on_the_day, "day")["rule"] == "D-C1"
+    from_outside = dy(acts, moved_on="2017-01-01", previous_region="kunming")  # valid across Shandong only
+    assert refusal(from_outside, "before")["rule"] == "S-R2" and entry(from_outside, "after")["rule"] == "D-C1"
 
 
 def test_inherited_caps_S_C5_at_and_over_120_in_dongying():
@@ -109,6 +116,7 @@ def test_dongying_restates_the_province_minimums_in_its_own_articles():
 # -- D-R1 rotation ----------------------------------------------------------------------
 
 
+@pytest.mark.rule("D-R1")
 def test_D_R1_rotation_teacher_registered_by_the_school_of_her_personnel_relation(cli, tmp_path):
     load_registry(cli, tmp_path, region="dongying", teacher_extra={"rotation_school_id": "S2"})
     cid = json.loads(cli("claims", "--teacher", "T-SD-1", "--json", expect=0).stdout)[0]["claim"]
@@ -131,6 +139,7 @@ def test_D_R1_rotation_teacher_registered_by_the_school_of_her_personnel_relatio
 LEAVE_2016 = [{"from": "2016-02-01", "to": "2016-08-31", "kind": "maternity"}]
 
 
+@pytest.mark.rule("D-L1")
 def test_D_L1_leave_shortfall_made_up_in_the_next_year():
     acts = [county("a", "2016-05-10", hours=20), county("b", "2017-05-10", hours=76)]
     ev = dy(acts, as_of="2017-12-31", leave=LEAVE_2016)
@@ -145,6 +154,7 @@ def test_D_L1_leave_shortfall_made_up_in_the_next_year():
     assert year_req(case(late, as_of="2018-12-31", leave=LEAVE_2016), 2016, "S-R1")["met"] is True
 
 
+@pytest.mark.rule("D-L1")
 def test_D_L1_two_consecutive_years_short_made_up_within_the_cycle_or_the_cycle_is_incomplete():
     leave = [{"from": "2016-02-01", "to": "2017-08-31", "kind": "sick"}]
     acts = [county("a", "2016-05-10", hours=40), county("b", "2017-05-10", hours=40),
@@ -168,6 +178,7 @@ def test_D_L1_two_consecutive_years_short_made_up_within_the_cycle_or_the_cycle_
 # -- D-P1 publication -------------------------------------------------------------------
 
 
+@pytest.mark.rule("D-P1")
 def test_D_P1_the_school_publishes_every_teachers_annual_credits():
     rt = runtime("dongying")
     evs = [evaluate(parse_case({"region": "dongying", "as_of": "2017-12-31",
@@ -180,6 +191,7 @@ def test_D_P1_the_school_publishes_every_teachers_annual_credits():
     assert prov.hook.xuefen_org_flags(org_id="S1", year=2017, evaluations=evs, settings=prov.settings) == []
 
 
+@pytest.mark.rule("D-P1")
 def test_D_P1_the_county_report_carries_each_schools_publication_list(cli, tmp_path):
     load_registry(cli, tmp_path, region="dongying")
     cli("approve", "--all-queued", "--as", "sa1", "--on", "2017-06-01", expect=0)
@@ -201,6 +213,7 @@ OLD = [act("o1", "training", "2011-05-01", credits=30, legacy=True),
        act("o3", "training", "2012-06-30", credits=5)]
 
 
+@pytest.mark.rule("D-T1")
 def test_D_T1_old_certificate_credits_before_2012_07_01_stay_valid():
     ev = dy(OLD, as_of="2016-12-31")
     e = entry(ev, "o1")
@@ -215,6 +228,7 @@ def test_D_T1_old_certificate_credits_before_2012_07_01_stay_valid():
     assert "old_certificate_not_counted" in {t["decision"] for t in off["transitions"]}
 
 
+@pytest.mark.rule("D-T1")
 def test_D_T1_old_rules_are_the_provinces_rules_in_force_on_the_date():
     ev = dy(OLD, as_of="2016-12-31")
     w2 = entry(ev, "w2")  # 2015-05-01: the province's 2015 rules, citing the province
@@ -231,6 +245,7 @@ def test_D_T1_old_rules_are_the_provinces_rules_in_force_on_the_date():
         dy(OLD, settings={"old_rules": "whatever"})
 
 
+@pytest.mark.rule("D-D1")
 def test_D_D1_in_force_to_2020_12_03_past_the_province():
     acts = [county("a", "2020-06-01", hours=50), county("b", "2020-12-03", hours=5),
             county("c", "2020-12-04", hours=5)]
@@ -242,9 +257,12 @@ def test_D_D1_in_force_to_2020_12_03_past_the_province():
     assert refusal(prov, "a")["rule"] == "S-D1"
 
 
+@pytest.mark.rule("S-R2")
 def test_D_S1_a_bad_moved_on_names_the_teacher_and_field():
     with pytest.raises(InputError, match="teacher 'T-SD-TEST': moved_on"):
         dy([county("a")], moved_on="2017-13-01")
+    ev = dy([county("a", "2016-05-10")], moved_on="2017-01-01", previous_region="kunming")  # a good one is read
+    assert refusal(ev, "a")["rule"] == "S-R2"
 
 
 # -- xuefen rules: inheritance made visible ---------------------------------------------------

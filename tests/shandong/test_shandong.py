@@ -23,6 +23,7 @@ from tests.shandong.helpers import (act, amount, case, county, cycle_req, entry,
 # -- requirements -----------------------------------------------------------------
 
 
+@pytest.mark.rule("S-R1")
 def test_S_R1_every_year_at_least_48_credits():
     ev = case([county("a", hours=48)])
     r = year_req(ev, 2017, "S-R1")
@@ -33,6 +34,7 @@ def test_S_R1_every_year_at_least_48_credits():
     assert year_req(hired, 2017, "S-R1")["met"] is True
 
 
+@pytest.mark.rule("S-R1")
 def test_S_R1_cycle_of_five_years_at_least_360_credits():
     acts = full_cycle(2016, 72)
     acts[-1]["date"] = "2020-03-01"  # the rules expire on 2020-03-30
@@ -45,6 +47,7 @@ def test_S_R1_cycle_of_five_years_at_least_360_credits():
     assert cycle_req(case(acts, as_of="2020-12-31"), "S-R1")["met"] is False
 
 
+@pytest.mark.rule("S-R2")
 def test_S_R2_a_teacher_moving_between_shandong_cities_keeps_credits():
     # earned in Dongying (volunteer teaching counts double there, D-C1) before moving to a province-rules city
     acts = [act("v", "volunteer_teaching", "2016-05-10", level="county", hours=10), county("c", hours=40)]
@@ -56,21 +59,28 @@ def test_S_R2_a_teacher_moving_between_shandong_cities_keeps_credits():
     ev = case([act("v2", "volunteer_teaching", "2017-05-10", level="county", hours=10)],
               moved_on="2017-01-01", previous_region="dongying")
     assert refusal(ev, "v2")["rule"] == "S-C6"
+    # the province's cities only: what was earned outside Shandong stays there
+    assert refusal(case(acts, moved_on="2017-01-01", previous_region="kunming"), "v")["rule"] == "S-R2"
 
 
+@pytest.mark.rule("S-R2")
 def test_S_R2_credits_are_valid_across_shandong_only():
     ev = case([county("k", "2016-05-10", hours=10)], moved_on="2017-01-01", previous_region="kunming")
     r = refusal(ev, "k")
     assert r["rule"] == "S-R2" and "across Shandong only" in r["reason"]
 
 
+@pytest.mark.rule("S-R2")
 def test_S_R2_unknown_previous_region_is_a_clear_error():
     with pytest.raises(InputError, match="previous_region: unknown region 'atlantis'"):
         case([county("k", "2016-05-10")], moved_on="2017-01-01", previous_region="atlantis")
     with pytest.raises(InputError, match="moved_on"):
         case([county("k", "2016-05-10")], moved_on="yesterday")
+    ev = case([county("k", "2016-05-10")], moved_on="2017-01-01", previous_region="kunming")  # a known one
+    assert refusal(ev, "k")["rule"] == "S-R2"
 
 
+@pytest.mark.rule("S-R3")
 def test_S_R3_240_all_staff_and_60_face_to_face_a_warning_never_a_failure():
     ev = case([county("a", hours=48, delivery="online")])
     low = cycle_req(ev, "S-R3", "all-staff")
@@ -90,6 +100,7 @@ def test_S_R3_240_all_staff_and_60_face_to_face_a_warning_never_a_failure():
     assert [r["rule"] for r in ev["cycle"]["requirements"] if not r["met"] and "severity" not in r] == ["S-R1"]
 
 
+@pytest.mark.rule("S-R4")
 def test_S_R4_public_subjects_over_a_third_is_a_warning_and_nothing_is_cut():
     at = case([county("p", hours=30, public_subject=True), county("o", hours=60)])
     r = cycle_req(at, "S-R4")
@@ -103,6 +114,7 @@ def test_S_R4_public_subjects_over_a_third_is_a_warning_and_nothing_is_cut():
     assert year_req(over, 2017, "S-R1")["counted"] == "91"
 
 
+@pytest.mark.rule("S-R5")
 def test_S_R5_class_teachers_need_30_hours_of_class_teacher_training():
     acts = [act("ct", "class_teacher_training", level="county", hours=30, assessment="pass")]
     ev = case(acts, class_teacher=True)
@@ -114,6 +126,7 @@ def test_S_R5_class_teachers_need_30_hours_of_class_teacher_training():
     assert cycle_req(case(acts), "S-R5") is None  # not a class teacher
 
 
+@pytest.mark.rule("S-R6")
 def test_S_R6_credits_short_make_the_certificate_not_eligible():
     acts = full_cycle(2016, 72)
     acts[-1]["date"] = "2020-03-01"
@@ -129,6 +142,7 @@ def test_S_R6_credits_short_make_the_certificate_not_eligible():
 # -- conversion ---------------------------------------------------------------------
 
 
+@pytest.mark.rule("S-C1")
 def test_S_C1_one_hour_is_one_credit_unless_the_project_states_a_rate():
     ev = case([county("a", hours=40), county("b", hours=10, rate="0.5"),
                act("c", level="provincial", credits=12, assessment="pass")])
@@ -137,12 +151,14 @@ def test_S_C1_one_hour_is_one_credit_unless_the_project_states_a_rate():
     assert amount(ev, "c") == D(12)
 
 
+@pytest.mark.rule("S-C1")
 def test_S_C1_training_not_passed_or_without_hours_earns_nothing():
     ev = case([county("f", assessment="fail"), act("n", level="county", assessment="pass")])
     assert refusal(ev, "f")["rule"] == "S-C1"
     assert "hours required" in refusal(ev, "n")["reason"]
 
 
+@pytest.mark.rule("S-C2")
 def test_S_C2_degree_study_72_per_academic_year_never_twice():
     acts = [act("d1", "degree_study", "2017-03-10", program_id="P", degree_level="master"),
             act("d2", "degree_study", "2017-06-20", program_id="P", degree_level="master"),
@@ -158,6 +174,7 @@ def test_S_C2_degree_study_72_per_academic_year_never_twice():
     assert refusal(other, "d2")["rule"] == "S-C2"
 
 
+@pytest.mark.rule("S-C2")
 def test_S_C2_degree_study_needs_passing_grades_and_the_national_series():
     ev = case([act("f", "degree_study", assessment="fail"), act("n", "degree_study", national_series=False),
                act("c", "degree_study", compensatory=True)])
@@ -166,6 +183,7 @@ def test_S_C2_degree_study_needs_passing_grades_and_the_national_series():
     assert refusal(ev, "n")["rule"] == "S-C6"
 
 
+@pytest.mark.rule("S-C3")
 def test_S_C3_probation_training_of_120_hours_earns_72_once():
     ev = case([act("p", "new_teacher_training", "2017-03-01", level="county", hours=120, assessment="pass"),
                act("q", "new_teacher_training", "2017-09-01", level="county", hours=120, assessment="pass")],
@@ -176,6 +194,7 @@ def test_S_C3_probation_training_of_120_hours_earns_72_once():
     assert refusal(short, "p")["rule"] == "S-C3"
 
 
+@pytest.mark.rule("S-C4")
 def test_S_C4_lecturers_in_county_or_above_training_earn_twice_the_hours():
     ev = case([act("l", "trainer", level="county", hours=6, role="lecturer"),
                act("s", "trainer", level="school", hours=6, role="lecturer"),
@@ -186,6 +205,7 @@ def test_S_C4_lecturers_in_county_or_above_training_earn_twice_the_hours():
     assert refusal(ev, "m")["rule"] == "S-C6"  # 师徒结对 mentoring is not S-C4
 
 
+@pytest.mark.rule("S-C5")
 def test_S_C5_school_based_and_self_study_capped_at_120_per_cycle():
     at = case([school("a", credits=100), school("b", "2017-07-01", credits=20), county("c", hours=48)])
     cap = cycle_req(at, "S-C5")
@@ -198,6 +218,7 @@ def test_S_C5_school_based_and_self_study_capped_at_120_per_cycle():
     assert amount(over, "b") == D(30)  # the entry keeps what it earned
 
 
+@pytest.mark.rule("S-C5")
 def test_S_C5_the_school_rate_defaults_to_one_credit_per_hour_a_named_setting():
     ev = case([school("a", hours=10)])
     assert (entry(ev, "a")["credits"], entry(ev, "a")["rule"]) == ("10", "S-C5")
@@ -205,6 +226,7 @@ def test_S_C5_the_school_rate_defaults_to_one_credit_per_hour_a_named_setting():
     assert runtime("shandong").setting_specs["school_based_rate"].rule == "S-C5"
 
 
+@pytest.mark.rule("S-C6")
 def test_S_C6_other_kinds_refused_unless_school_recognised_self_study():
     ev = case([act("r", "research", hours=10), act("p", "publication", school_recognised=True, credits=4),
                act("u", "training", hours=10, approved_by_authority=False)])
@@ -215,14 +237,17 @@ def test_S_C6_other_kinds_refused_unless_school_recognised_self_study():
     assert refusal(ev, "u")["rule"] == "S-C6"
 
 
+@pytest.mark.rule("S-C6")
 def test_S_C6_a_bad_flag_value_names_the_activity_and_field():
     with pytest.raises(InputError, match="activity 'p': school_recognised"):
         case([act("p", "publication", school_recognised="perhaps")])
+    assert refusal(case([act("p", "publication", school_recognised=False)]), "p")["rule"] == "S-C6"
 
 
 # -- leave, falsification, dates, approval -------------------------------------------
 
 
+@pytest.mark.rule("S-L1")
 def test_S_L1_leave_shortfall_made_up_later_in_the_cycle():
     acts = [county("a", "2016-05-10", hours=20), county("b", "2017-05-10", hours=60),
             county("c", "2018-05-10", hours=64)]
@@ -237,6 +262,7 @@ def test_S_L1_leave_shortfall_made_up_later_in_the_cycle():
     assert warnings(ev, "S-L1")
 
 
+@pytest.mark.rule("S-L1")
 def test_S_L1_make_up_period_is_a_named_setting():
     acts = [county("a", "2016-05-10", hours=20), county("b", "2017-05-10", hours=48),
             county("c", "2018-05-10", hours=76)]
@@ -248,6 +274,7 @@ def test_S_L1_make_up_period_is_a_named_setting():
         case(acts, settings={"leave_makeup": "forever"})
 
 
+@pytest.mark.rule("S-F1")
 def test_S_F1_falsified_credits_are_cancelled():
     ev = case([county("a", hours=40, falsified=True), county("b", hours=8)])
     r = refusal(ev, "a")
@@ -256,6 +283,7 @@ def test_S_F1_falsified_credits_are_cancelled():
     assert [f["kind"] for f in ev["flags"] if f["rule"] == "S-F1"] == ["integrity"]
 
 
+@pytest.mark.rule("S-D1")
 def test_S_D1_in_force_2015_03_31_to_2020_03_30_outside_refused_with_the_reason():
     acts = [county("before", "2015-03-30"), county("first", "2015-03-31"), county("last", "2020-03-30"),
             county("after", "2020-03-31")]
@@ -267,6 +295,7 @@ def test_S_D1_in_force_2015_03_31_to_2020_03_30_outside_refused_with_the_reason(
         assert "2015-03-31 to 2020-03-30" in r["reason"]
 
 
+@pytest.mark.rule("S-A1")
 def test_S_A1_approval_teacher_then_school_computes_then_authority_recognises():
     rt = runtime("shandong")
     stages = rt.hook.xuefen_approval_stages(activity=None, teacher=None, settings=rt.settings, purpose="activity")
@@ -275,6 +304,7 @@ def test_S_A1_approval_teacher_then_school_computes_then_authority_recognises():
     assert stages[0].records_assessment is True
 
 
+@pytest.mark.rule("S-A1")
 def test_S_A1_a_claim_goes_school_then_authority_through_the_cli(cli, tmp_path):
     load_registry(cli, tmp_path, region="shandong")
     claims = json.loads(cli("claims", "--teacher", "T-SD-1", "--json", expect=0).stdout)

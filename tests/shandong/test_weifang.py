@@ -6,6 +6,7 @@ third part.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal as D
 
@@ -58,6 +59,11 @@ def year_req(ev, year, rule):
     return None
 
 
+def scheme_on(day, settings=None):
+    """The rule set a Weifang activity of ``day`` is converted under: Weifang's own (W-T1) or the province's."""
+    return runtime("weifang", settings).region.ruleset_on(dt.date.fromisoformat(day))
+
+
 def full_cycle(extra=()):
     """10 required + 26 elective credits in the 2010-2014 cycle."""
     return [required("req", 10), county("ele", 260), *extra]
@@ -66,6 +72,7 @@ def full_cycle(extra=()):
 # -- W-R: the cycle and its two kinds ---------------------------------------------------------------
 
 
+@pytest.mark.rule("W-R1")
 def test_W_R1_five_year_cycle_of_36_credits_10_required_and_26_elective():
     ev = case(full_cycle())
     assert (ev["cycle"]["start"], ev["cycle"]["end"], ev["cycle"]["rule"]) == ("2010-01-01", "2014-12-31", "W-R1")
@@ -76,6 +83,7 @@ def test_W_R1_five_year_cycle_of_36_credits_10_required_and_26_elective():
     assert ev["certificate"]["eligible"] is False and ev["cycle"]["met"] is False
 
 
+@pytest.mark.rule("W-R1")
 def test_W_R1_neither_kind_makes_up_for_the_other():
     ev = case([required("req", 20), county("ele", 160)])  # 20 + 16 = 36, but elective short
     assert ev["cycle"]["met"] is False
@@ -85,6 +93,7 @@ def test_W_R1_neither_kind_makes_up_for_the_other():
     assert ev["certificate"]["eligible"] is False
 
 
+@pytest.mark.rule("W-R1")
 def test_W_R1_without_cycle_start_cycles_count_back_from_the_cutover():
     ev = case([county("a", 10, "2012-01-05")], as_of="2013-06-01", cycle_start=None)
     assert (ev["cycle"]["start"], ev["cycle"]["end"], ev["cycle"]["rule"]) == ("2010-03-31", "2015-03-30", "W-T1")
@@ -92,6 +101,7 @@ def test_W_R1_without_cycle_start_cycles_count_back_from_the_cutover():
     assert (ev["cycle"]["start"], ev["cycle"]["end"]) == ("2005-03-31", "2010-03-30")
 
 
+@pytest.mark.rule("W-R2")
 def test_W_R2_required_at_least_10_a_cycle():
     r = cycle_req(case(full_cycle()), "W-R2")
     assert (r["required"], r["counted"], r["met"], r["article"]) == ("10", "10", True, "第九条")
@@ -99,6 +109,7 @@ def test_W_R2_required_at_least_10_a_cycle():
     assert cycle_req(ev, "W-R2")["met"] is False
 
 
+@pytest.mark.rule("W-R3")
 def test_W_R3_elective_at_least_26_a_cycle():
     r = cycle_req(case(full_cycle()), "W-R3")
     assert (r["required"], r["counted"], r["met"]) == ("26", "26", True)
@@ -113,6 +124,7 @@ def _probation_case(total, req, normal, after=0, **kw):
     return case(acts, hired_on="2010-09-01", normal_school_graduate=normal, **kw)
 
 
+@pytest.mark.rule("W-R4")
 def test_W_R4_probation_normal_school_graduate_12_of_which_6_required():
     ev = _probation_case(12, 6, True)
     total = cycle_req(ev, "W-R4", "probation (normal-school graduate)")
@@ -126,6 +138,7 @@ def test_W_R4_probation_normal_school_graduate_12_of_which_6_required():
     assert ev["certificate"]["eligible"] is False
 
 
+@pytest.mark.rule("W-R4")
 def test_W_R4_probation_others_18_of_which_9_required():
     ev = _probation_case(18, 9, False)
     total = cycle_req(ev, "W-R4", "probation (non-normal-school graduate)")
@@ -136,6 +149,7 @@ def test_W_R4_probation_others_18_of_which_9_required():
     assert cycle_req(_probation_case(12, 6, False), "W-R4", "probation (non-normal-school graduate)")["met"] is False
 
 
+@pytest.mark.rule("W-R4")
 def test_W_R4_probation_length_is_the_setting_probation_months():
     acts = [required("r", 9, "2011-06-01"), county("e", 90, "2011-10-01")]  # 2011-10-01: 13 months after hiring
     ev = case(acts, hired_on="2010-09-01")
@@ -145,6 +159,7 @@ def test_W_R4_probation_length_is_the_setting_probation_months():
     assert cycle_req(case(acts), "W-R4") is None  # hired before the cycle: no probation in it
 
 
+@pytest.mark.rule("W-R4")
 def test_W_R4_probation_credits_count_in_the_cycle_unless_the_setting_says_not():
     acts = [required("p", 10, "2011-03-01"), county("e", 260, "2011-06-01")]
     ev = case(acts, hired_on="2010-09-01")
@@ -157,6 +172,7 @@ def test_W_R4_probation_credits_count_in_the_cycle_unless_the_setting_says_not()
 # -- W-C: conversions and caps --------------------------------------------------------------------
 
 
+@pytest.mark.rule("W-C1")
 def test_W_C1_required_course_earns_the_credits_the_city_bureau_sets():
     ev = case([required("r", "3.5"), act("none", level="city", mandatory=True, hours=30)])
     e = entry(ev, "r")
@@ -165,6 +181,7 @@ def test_W_C1_required_course_earns_the_credits_the_city_bureau_sets():
     assert refusal(ev, "none")["rule"] == "W-C1"
 
 
+@pytest.mark.rule("W-C2")
 def test_W_C2_county_or_above_centralized_training_10_hours_1_credit():
     ev = case([county("c", 25), act("n", level="national", hours=40, delivery="centralized"),
                act("r", level="city", hours=20, rate="0.2"), act("x", hours=30),
@@ -177,6 +194,7 @@ def test_W_C2_county_or_above_centralized_training_10_hours_1_credit():
     assert "elective" in entry(ev, "c")["buckets"]
 
 
+@pytest.mark.rule("W-C3")
 def test_W_C3_lectures_point_one_per_hour_at_most_2_in_the_cycle():
     lec = lambda id, h, level="county": act(id, level=level, module="lecture", hours=h)  # noqa: E731
     ev = case(full_cycle([lec("l1", 12), lec("l2", 8, "city")]))
@@ -191,11 +209,13 @@ def test_W_C3_lectures_point_one_per_hour_at_most_2_in_the_cycle():
 
 
 @pytest.mark.parametrize("level,amount", [("county", 5), ("city", 8), ("provincial", 10), ("national", 12)])
+@pytest.mark.rule("W-C4")
 def test_W_C4_backbone_training_by_level(level, amount):
     ev = case([act("b", level=level, module="backbone", assessment="pass")])
     assert (entry(ev, "b")["rule"], credits(ev, "b")) == ("W-C4", amount)
 
 
+@pytest.mark.rule("W-C4")
 def test_W_C4_backbone_only_the_highest_level_once():
     bb = lambda id, level, date: act(id, date=date, level=level, module="backbone", assessment="pass")  # noqa: E731
     ev = case([bb("b1", "county", "2011-05-01"), bb("b2", "city", "2012-05-01"), bb("b3", "county", "2013-05-01")])
@@ -207,6 +227,7 @@ def test_W_C4_backbone_only_the_highest_level_once():
     assert refusal(case([act("nc", level="city", module="backbone")]), "nc")["rule"] == "W-C4"  # no certificate
 
 
+@pytest.mark.rule("W-C5")
 def test_W_C5_normal_school_degree_above_the_qualifying_one_15():
     def deg(id, **kw):
         return act(id, "degree_study", **{"national_series": True, "graduated": True, "normal_school": True,
@@ -222,6 +243,7 @@ def test_W_C5_normal_school_degree_above_the_qualifying_one_15():
     assert refusal(ev, "d2")["rule"] == "W-C5"
 
 
+@pytest.mark.rule("W-C6")
 def test_W_C6_senior_teacher_postgraduate_course_12():
     pg = act("pg", level="city", module="postgraduate_course", assessment="pass")
     ev = case([pg], stage="senior")
@@ -229,6 +251,7 @@ def test_W_C6_senior_teacher_postgraduate_course_12():
     assert refusal(case([pg], stage="junior"), "pg")["rule"] == "W-C6"
 
 
+@pytest.mark.rule("W-C7")
 def test_W_C7_research_member_by_level_at_most_6():
     res = lambda id, level: act(id, "research", level=level, assessment="pass", role="member")  # noqa: E731
     ev = case([res("a", "county"), res("b", "city"), res("c", "provincial")])
@@ -243,6 +266,7 @@ def test_W_C7_research_member_by_level_at_most_6():
     assert refusal(case([res("s", "school")]), "s")["rule"] == "W-C7"
 
 
+@pytest.mark.rule("W-C8")
 def test_W_C8_teaching_research_attend_per_hour_give_by_level_at_most_6():
     ev = case([act("att", "open_class", level="county", hours=15),
                act("g1", "open_class", level="county", role="lecturer"),
@@ -257,6 +281,7 @@ def test_W_C8_teaching_research_attend_per_hour_give_by_level_at_most_6():
     assert (cap["earned"], cap["counted"]) == ("6", "6")
 
 
+@pytest.mark.rule("W-C9")
 def test_W_C9_mentoring_stated_credits_at_most_4():
     men = lambda id, c: act(id, "mentoring", level="county", role="mentor", credits=c)  # noqa: E731
     ev = case([men("m1", 2), men("m2", 2)])
@@ -267,6 +292,7 @@ def test_W_C9_mentoring_stated_credits_at_most_4():
     assert refusal(case([act("m", "mentoring", role="mentor")]), "m")["rule"] == "W-C9"
 
 
+@pytest.mark.rule("W-C10")
 def test_W_C10_textbooks_school_3_local_6_national_10_at_most_10():
     tb = lambda id, level: act(id, "publication", level=level, module="textbook")  # noqa: E731
     ev = case([tb("s", "school"), tb("c", "city"), tb("p", "provincial")])
@@ -277,6 +303,7 @@ def test_W_C10_textbooks_school_3_local_6_national_10_at_most_10():
     assert (credits(ev, "n"), cycle_req(ev, "W-C10")["counted"]) == (10, "10")
 
 
+@pytest.mark.rule("W-C11")
 def test_W_C11_papers_by_level_at_most_4_and_a_monograph_5():
     pa = lambda id, level: act(id, "publication", level=level)  # noqa: E731
     ev = case([pa("c", "county"), pa("m", "city"), pa("p", "provincial"), pa("n", "national")])
@@ -291,6 +318,7 @@ def test_W_C11_papers_by_level_at_most_4_and_a_monograph_5():
     assert refusal(case([pa("s", "school")]), "s")["rule"] == "W-C11"
 
 
+@pytest.mark.rule("W-C12")
 def test_W_C12_other_approved_education_credits_set_by_the_approving_authority():
     ev = case([act("o", "other", level="county", credits=2), act("s", "school_based", level="school", credits=3),
                act("x", "school_based", level="school", hours=20)])
@@ -298,6 +326,7 @@ def test_W_C12_other_approved_education_credits_set_by_the_approving_authority()
     assert refusal(ev, "x")["rule"] == "W-C12"
 
 
+@pytest.mark.rule("W-C13")
 def test_W_C13_school_organised_at_most_16_in_the_cycle():
     sch = lambda id, c, date="2012-05-01": act(id, "school_based", date, level="school", credits=c)  # noqa: E731
     ev = case([sch("s1", 10), sch("s2", 6, "2013-05-01")])
@@ -312,6 +341,7 @@ def test_W_C13_school_organised_at_most_16_in_the_cycle():
 # -- W-Z: no credit, and what is owed -----------------------------------------------------------------
 
 
+@pytest.mark.rule("W-Z1")
 def test_W_Z1_without_the_approval_procedure_no_credit():
     ev = case([county("u", 100, approved_by_authority=False)])
     r = refusal(ev, "u")
@@ -319,6 +349,7 @@ def test_W_Z1_without_the_approval_procedure_no_credit():
     assert ev["entries"] == []
 
 
+@pytest.mark.rule("W-Z2")
 def test_W_Z2_failed_or_absent_over_a_quarter_no_credit():
     ev = case([act("f", level="county", hours=50, assessment="fail"), county("a", 50, attendance_shortfall=True),
                county("ok", 50)])
@@ -326,6 +357,7 @@ def test_W_Z2_failed_or_absent_over_a_quarter_no_credit():
     assert credits(ev, "ok") == 5
 
 
+@pytest.mark.rule("W-Z3")
 def test_W_Z3_absent_without_leave_owes_10_more_elective_credits():
     ev = case(full_cycle([county("skip", 40, absent_without_leave=True)]))
     assert refusal(ev, "skip")["rule"] == "W-Z3"
@@ -340,6 +372,7 @@ def test_W_Z3_absent_without_leave_owes_10_more_elective_credits():
 # -- W-V1: one-vote veto ------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("W-V1")
 def test_W_V1_short_at_the_cycles_end_bars_the_next_cycles_first_two_years():
     ev = case([required("req", 10), county("ele", 250)])
     veto = [f for f in ev["flags"] if f["rule"] == "W-V1"]
@@ -359,6 +392,7 @@ def _evaluations(passing, failing):
     return rt, [ok] * passing + [short] * failing
 
 
+@pytest.mark.rule("W-V1")
 def test_W_V1_school_under_98_percent_passing_is_flagged():
     rt, evs = _evaluations(49, 1)  # 98%: not flagged
     assert rt.hook.xuefen_org_flags(org_id="S1", year=2014, evaluations=evs, settings=rt.settings) == []
@@ -370,6 +404,7 @@ def test_W_V1_school_under_98_percent_passing_is_flagged():
 # -- W-T1: the cut-over to the province's rules --------------------------------------------------------
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_weifang_is_a_child_of_shandong_with_dated_rule_sets():
     assert [rp.code for rp in chain("weifang")] == ["shandong", "weifang"]
     region = runtime("weifang").region
@@ -378,12 +413,14 @@ def test_W_T1_weifang_is_a_child_of_shandong_with_dated_rule_sets():
     assert (str(province.start), province.delegate) == ("2015-03-31", "shandong")
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_both_sides_of_2015_03_31():
     acts = [county("before", 40, "2015-03-30"), county("on", 40, "2015-03-31"), county("after", 40, "2015-04-01")]
     ev = case(acts, as_of="2015-12-31", cycle_start="2011-01-01")
     assert (entry(ev, "before")["rule"], credits(ev, "before")) == ("W-C2", 4)  # 10 hours = 1 credit
     assert (entry(ev, "on")["rule"], credits(ev, "on")) == ("S-C1", 40)  # 1 hour = 1 credit, the day itself
     assert (entry(ev, "after")["rule"], credits(ev, "after")) == ("S-C1", 40)
+    assert scheme_on("2015-03-30").rule == "W-T1" and scheme_on("2015-03-31").delegate == "shandong"
     # a period ending after the cut-over is checked by the province's rules, Weifang's credits counting
     assert year_req(ev, 2015, "S-R1")["counted"] == "84"
     assert cycle_req(ev, "S-R1")["required"] == "360" and cycle_req(ev, "W-R3") is None
@@ -393,13 +430,16 @@ def test_W_T1_both_sides_of_2015_03_31():
     assert cycle_req(ev, "W-R3")["counted"] == "4" and ev["certificate"]["rule"] == "W-R1"
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_province_rules_refuse_what_weifang_credited():
     ev = case([act("pap", "publication", "2015-03-30", level="city"), act("pap2", "publication", "2015-03-31",
                                                                          level="city")], as_of="2015-12-31")
     assert entry(ev, "pap")["rule"] == "W-C11"
     assert refusal(ev, "pap2")["rule"] == "S-C6"
+    assert scheme_on("2015-03-30").rule == "W-T1" and scheme_on("2015-03-31").rule != "W-T1"
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_weifang_caps_still_hold_in_a_period_the_province_checks():
     lec = [act(f"l{i}", date=f"2014-0{i}-01", level="county", module="lecture", hours=10) for i in range(1, 4)]
     ev = case(lec, as_of="2016-06-30", cycle_start="2012-01-01")
@@ -408,16 +448,21 @@ def test_W_T1_weifang_caps_still_hold_in_a_period_the_province_checks():
     ev = case(lec, as_of="2016-06-30", cycle_start="2012-01-01",
               settings={"weifang_credits_in_province_periods": False})
     assert cycle_req(ev, "S-R1")["counted"] == "0"
+    assert runtime("weifang").setting_specs["weifang_credits_in_province_periods"].rule == "W-T1"
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_cutover_is_the_setting_weifang_cutover():
     acts = [county("a", 40, "2015-06-01")]
     ev = case(acts, as_of="2015-12-31", settings={"weifang_cutover": "2016-01-01"})
     assert (entry(ev, "a")["rule"], credits(ev, "a")) == ("W-C2", 4)
+    assert scheme_on("2015-12-31", {"weifang_cutover": "2016-01-01"}).rule == "W-T1"
+    assert scheme_on("2016-01-01", {"weifang_cutover": "2016-01-01"}).delegate == "shandong"
     with pytest.raises(InputError, match="weifang_cutover"):
         case(acts, settings={"weifang_cutover": "31.03.2015"})
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_after_the_provinces_rules_end_refused_naming_the_rule_sets():
     ev = case([county("late", 40, "2020-03-31")], as_of="2020-12-31", cycle_start="2016-01-01")
     r = refusal(ev, "late")
@@ -428,17 +473,20 @@ def test_W_T1_after_the_provinces_rules_end_refused_naming_the_rule_sets():
     assert ev["cycle"]["rule"] not in ("W-R1", "W-T1") and ev["cycle"]["start"] <= "2021-06-30" <= ev["cycle"]["end"]
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_rules_show_weifang_rows_and_the_inherited_province_rows():
     from xuefen.rules import rule_rows
 
     rows = {r["id"]: r for r in rule_rows("weifang")}
     assert rows["W-C4"]["region"] == "weifang" and rows["S-C1"]["region"] == "shandong"
     assert str(rows["W-T1"]["values"]["cutover"]) == "2015-03-31"
+    assert str(scheme_on("2015-03-30").end) == "2015-03-30"  # the row's date is the one the rule sets use
 
 
 # -- W-A1 approval, W-X1 kinds ---------------------------------------------------------------------------
 
 
+@pytest.mark.rule("W-A1")
 def test_W_A1_required_to_the_city_elective_to_the_county_the_province_after_the_cutover():
     from xuefen.model import Activity, Teacher
 
@@ -459,6 +507,7 @@ def test_W_A1_required_to_the_city_elective_to_the_county_the_province_after_the
     assert province and all(s.rule != "W-A1" for s in province)
 
 
+@pytest.mark.rule("W-X1")
 def test_W_X1_kinds_no_article_credits_are_refused():
     ev = case([act("c", "competition", level="city"), act("t", "trainer", level="county", hours=10)])
     assert refusal(ev, "c")["rule"] == "W-X1" and refusal(ev, "t")["rule"] == "W-X1"
@@ -467,6 +516,7 @@ def test_W_X1_kinds_no_article_credits_are_refused():
 # -- the real CLI --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_evaluate_through_the_real_cli(tmp_path, cli):
     data = {"region": "weifang", "as_of": "2015-12-31", "teacher": {**TEACHER, "cycle_start": "2011-01-01"},
             "activities": [county("w", 40, "2015-03-30"), county("s", 40, "2015-03-31"),
@@ -479,14 +529,20 @@ def test_W_T1_evaluate_through_the_real_cli(tmp_path, cli):
     assert refusal(ev, "bad")["rule"] == "W-Z1"
     p = run_exe("evaluate", path, "--json")
     assert p.returncode == 0 and json.loads(p.stdout)["entries"] == ev["entries"]
+    rows = {r["id"]: r for r in json.loads(cli("rules", "weifang", "--json", expect=0).output)}
+    assert rows["W-T1"]["values"]["cutover"] == "2015-03-31"  # the day "s" is the first under S-C1
 
 
+@pytest.mark.rule("W-Z3")
 def test_W_Z3_bad_flag_value_is_a_clear_error_through_the_cli(tmp_path):
     data = {"region": "weifang", "as_of": "2014-12-31", "teacher": TEACHER,
             "activities": [county("x", 10, absent_without_leave="perhaps")]}
     p = run_exe("evaluate", write_case(tmp_path, data), "--json")
     assert p.returncode == 2 and "absent_without_leave" in p.stderr and "'x'" in p.stderr
     assert "Traceback" not in p.stderr
+    data["activities"][0]["absent_without_leave"] = True
+    p = run_exe("evaluate", write_case(tmp_path, data), "--json")
+    assert p.returncode == 0 and refusal(json.loads(p.stdout), "x")["rule"] == "W-Z3"
 
 
 # -- the workflow through the real CLI: Weifang's own approval, then the province's -----------------------
@@ -505,6 +561,7 @@ WF_ACTORS = [
 ]
 
 
+@pytest.mark.rule("W-A1")
 def test_W_A1_import_approve_and_status_through_the_real_cli(cli, tmp_path):
     from tests.workflow.helpers import write_csv
 
@@ -536,6 +593,7 @@ def test_W_A1_import_approve_and_status_through_the_real_cli(cli, tmp_path):
     assert cycle_req(ev, "S-R1")["required"] == "360" and ev["certificate"]["rule"] != "W-R1"
 
 
+@pytest.mark.rule("W-T1")
 def test_W_T1_a_move_between_weifang_and_dongying_keeps_the_credits():
     """S-R2 across the cut-over: each activity before the move is evaluated as its region did on its date."""
     teacher = {"id": "T-MOVE", "stage": "primary", "cycle_start": "2016-01-01", "moved_on": "2016-06-01",
@@ -551,3 +609,4 @@ def test_W_T1_a_move_between_weifang_and_dongying_keeps_the_credits():
     back = {**teacher, "previous_region": "dongying", "cycle_start": "2011-01-01"}
     ev = case([county("d", 40, "2016-01-10"), county("w", 40, "2016-07-01")], as_of="2016-12-31", **back)
     assert "moved_from_dongying" in entry(ev, "d")["buckets"] and credits(ev, "w") == 40
+    assert scheme_on("2015-03-30").rule == "W-T1"  # what "old" was earned under

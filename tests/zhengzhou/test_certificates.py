@@ -38,6 +38,7 @@ def issue(cli, tid, actor, on, *more, expect=0):
     return json.loads(r.stdout) if expect == 0 else r
 
 
+@pytest.mark.rule("Z-R1")
 def test_Z_R1_certificate_issued_once_360_hours_are_counted_with_a_serial(done):
     cert = issue(done, "ZT1", "zd", "2020-06-01")
     assert cert["serial"] == "ZHENGZHOU-CYCLE-2020-000001"
@@ -50,6 +51,7 @@ def test_Z_R1_certificate_issued_once_360_hours_are_counted_with_a_serial(done):
     assert [r.object_id for r in audit_records(done, "issue_certificate")] == [cert["id"], second["id"]]
 
 
+@pytest.mark.rule("Z-R4")
 def test_Z_R4_certificate_is_issued_once_never_twice_for_one_cycle(done):
     from xuefen.store.schema import certificates
     issue(done, "ZT1", "zd", "2020-06-01")
@@ -60,6 +62,7 @@ def test_Z_R4_certificate_is_issued_once_never_twice_for_one_cycle(done):
     assert count(done, certificates) == 1
 
 
+@pytest.mark.rule("Z-R4")
 def test_Z_R4_issuing_starts_the_next_cycle_from_the_issue_date(done):
     issue(done, "ZT1", "zd", "2020-06-01")
     row = teacher_row(done, "ZT1")
@@ -72,6 +75,7 @@ def test_Z_R4_issuing_starts_the_next_cycle_from_the_issue_date(done):
 
 @pytest.mark.parametrize("issued,last", [("2020-06-01", "2025-05-31"), ("2020-02-29", "2025-02-28"),
                                          ("2020-01-01", "2024-12-31")])
+@pytest.mark.rule("Z-R4")
 def test_Z_R4_valid_5_years_from_issue_edges(done, issued, last):
     cert = issue(done, "ZT1", "zd", issued)
     assert cert["valid_until"] == last
@@ -82,6 +86,7 @@ def test_Z_R4_valid_5_years_from_issue_edges(done, issued, last):
     assert status == {before: "not_yet_issued", issued: "valid", last: "valid", day_after: "expired"}
 
 
+@pytest.mark.rule("Z-R1")
 def test_Z_R1_short_teacher_gets_no_certificate_and_nothing_changes(done):
     from xuefen.store.schema import audit_log, certificates
     n = count(done, audit_log)
@@ -116,6 +121,7 @@ def test_certificate_dry_run_and_list(done):
     assert "not a date" in done("certificate", "show", "x", "--on", "2020-13-01", expect=2).output
 
 
+@pytest.mark.rule("Z-R5")
 def test_Z_R5_new_teacher_certificate_after_120_hours_passed(cli, tmp_path):
     t = teacher("ZN1", hired_on="2018-09-01")
     acts = [activity("ZN1", "ZN1-n1", "new_teacher_training", "2018-11-01", level="county", hours=60,
@@ -149,6 +155,7 @@ def paper(cli, tmp_path):
     return cli
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_paper_path_certificate_is_issued_by_the_zhengzhou_bureau(paper):
     assert "needs a city_admin" in issue(paper, "ZP1", "zd", "2018-06-01", expect=3).output
     cert = issue(paper, "ZP1", "zc", "2018-06-01")
@@ -158,6 +165,7 @@ def test_Z_T1_paper_path_certificate_is_issued_by_the_zhengzhou_bureau(paper):
     assert teacher_row(paper, "ZP1").previous_certificate_on == d(2018, 6, 1)
 
 
+@pytest.mark.rule("Z-T2")
 def test_Z_T2_no_paper_path_certificate_after_2018_12_31(paper):
     from xuefen.store.schema import certificates
     r = issue(paper, "ZP1", "zc", "2019-01-01", expect=3)
@@ -166,6 +174,7 @@ def test_Z_T2_no_paper_path_certificate_after_2018_12_31(paper):
     assert issue(paper, "ZP1", "zc", "2018-12-31")["rule"] == "Z-T1"  # the deadline day itself still issues
 
 
+@pytest.mark.rule("Z-R4")
 def test_Z_R4_report_shows_each_teachers_own_cycle(done):
     """Zhengzhou has no yearly minimum (Z-R3 is advice): the report shows each teacher's own cycle."""
     rep = json.loads(done("report", "--org", "ZD", "--year", "2019", "--json", expect=0).stdout)

@@ -57,6 +57,7 @@ def decisions(result, rule="Z-T1"):
             for d in result["decided"] if any(x["rule"] == rule for x in d["decisions"])}
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_migration_both_sides_of_260_and_of_360_senior(registry):
     r = migrate(registry, "--on", "2019-03-01")
     assert decisions(r) == {"P259": "system_path", "P2595": "system_path", "P260": "paper_path",
@@ -70,11 +71,13 @@ def test_Z_T1_migration_both_sides_of_260_and_of_360_senior(registry):
     assert counts[("Z-T1", "complete")] == 1
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_migration_counts_hours_of_2016_12_31_itself_and_not_of_2017_01_01(registry):
     r = migrate(registry, "--on", "2017-06-30")
     assert (decisions(r)["D1231"], decisions(r)["D0101"]) == ("paper_path", "system_path")
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_senior_at_360_setting_changes_the_migration(registry, tmp_path):
     from xuefen import audit
     from xuefen.store.schema import settings
@@ -84,6 +87,7 @@ def test_Z_T1_senior_at_360_setting_changes_the_migration(registry, tmp_path):
     assert decisions(migrate(registry, "--on", "2019-03-01"))["S360"] == "system_path"
 
 
+@pytest.mark.rule("Z-T2")
 def test_Z_T2_after_2018_12_31_paper_path_teachers_still_short_are_listed_for_manual_handling(registry):
     after = migrate(registry, "--on", "2019-01-01")
     t2 = decisions(after, "Z-T2")
@@ -98,6 +102,7 @@ def test_Z_T2_after_2018_12_31_paper_path_teachers_still_short_are_listed_for_ma
     assert "3 teacher(s) for manual handling" in text and "dry run" in text
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_dry_run_changes_nothing_and_apply_records_each_decision_once(registry):
     from xuefen.store.schema import audit_log
     with engine(registry).begin() as conn:
@@ -120,6 +125,7 @@ def test_Z_T1_dry_run_changes_nothing_and_apply_records_each_decision_once(regis
     assert registry("audit", "verify", expect=0).exit_code == 0
 
 
+@pytest.mark.rule("Z-T1")
 def test_Z_T1_applied_paper_path_routes_new_claims_on_paper(registry, tmp_path):
     from xuefen.store.schema import claims
     migrate(registry, "--on", "2019-03-01", "--apply")
