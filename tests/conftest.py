@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: the shared worked examples and their checker, copied into the repository (tests/shared/README.md)
 SHARED = ROOT / "tests" / "shared"
 XUEFEN = str(Path(sys.executable).with_name("xuefen"))
+#: the test registries' first administrator (``xuefen init --admin admin``)
+ADMIN = "admin"
+#: extra arguments of ``xuefen import KIND`` in tests: imported actors get their keys in the test's key folder
+KEYS_FOR = {"orgs": (), "actors": ("--create-keys",), "teachers": (), "activities": ()}
 
 
 def _backends() -> list[str]:
@@ -89,11 +93,26 @@ def empty_db_url(backend, tmp_path):
     yield f"sqlite:///{tmp_path / 'empty.db'}"
 
 
-def cli_for(db_url: str):
-    """The real ``xuefen`` command group, in-process against ``db_url``: ``run("queue", "--as", "a1")``."""
+def cli_for(db_url: str, keys_dir: Path, *, bootstrap: bool = True):
+    """The real ``xuefen`` command group, in-process against ``db_url``: ``run("queue", "--as", "a1")``.
+
+    Keys live in ``keys_dir`` (``$XUEFEN_KEYS_DIR``); the registry's first administrator ``admin`` is
+    made with ``xuefen init --admin admin`` (unless ``bootstrap`` is false) and acts when no ``--as``
+    is given (``$XUEFEN_ACTOR``). Actors imported with ``import actors --create-keys`` get their keys there.
+    """
     from xuefen_cli.main import cli as group
 
-    runner = CliRunner()
+    env = {"XUEFEN_ACTOR": ADMIN, "XUEFEN_KEY": None, "XUEFEN_KEY_PASSPHRASE": None}  # $XUEFEN_KEYS_DIR: keys_dir
+    runner = CliRunner(env=env)
+    if bootstrap:  # the first administrator with its test key (tests/keys.py), its key file in keys_dir
+        from tests import keys
+        from xuefen.store import open_engine
+        engine = open_engine(db_url)
+        with engine.begin() as conn:
+            from xuefen.actors import has_admin
+            if not has_admin(conn):
+                keys.bootstrap(conn)
+        engine.dispose()
 
     def run(*args, input=None, expect=None):
         result = runner.invoke(group, ["--db", db_url, *map(str, args)], input=input, catch_exceptions=False)
@@ -101,20 +120,40 @@ def cli_for(db_url: str):
             assert result.exit_code == expect, result.output
         return result
 
-    run.db_url = db_url
+    def signer(actor_id: str):
+        """The key ``actor_id`` has in ``keys_dir``, for a test that acts through the library (an actor with
+        no key there gets its unregistered test key, which every action refuses)."""
+        from tests import keys
+        from xuefen.keys import Signer, safe_name
+        path = keys_dir / f"{safe_name(actor_id)}.pem"
+        return Signer.load(actor_id, path) if path.exists() else keys.signer(actor_id)
+
+    run.db_url, run.keys_dir, run.env, run.signer = db_url, keys_dir, env, signer
     return run
 
 
+@pytest.fixture(autouse=True)
+def keys_dir(tmp_path, monkeypatch) -> Path:
+    """A private key folder for the test's actors (mode 0700), ``$XUEFEN_KEYS_DIR`` for the whole test:
+    no test reads or writes the keys of the person running the suite."""
+    folder = tmp_path / "keys"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    monkeypatch.setenv("XUEFEN_KEYS_DIR", str(folder))
+    for name in ("XUEFEN_KEY", "XUEFEN_ACTOR", "XUEFEN_KEY_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
 @pytest.fixture
-def cli(db_url):
+def cli(db_url, keys_dir):
     """Invoke the real ``xuefen`` command group in-process against ``db_url``: ``cli("queue", "--as", "a1")``."""
-    return cli_for(db_url)
+    return cli_for(db_url, keys_dir)
 
 
 @pytest.fixture
-def empty_cli(empty_db_url):
+def empty_cli(empty_db_url, keys_dir):
     """The same against a database with no schema yet (what ``xuefen init`` starts from)."""
-    return cli_for(empty_db_url)
+    return cli_for(empty_db_url, keys_dir, bootstrap=False)
 
 
 @pytest.fixture
@@ -129,5 +168,10 @@ def write_case(tmp_path, case: dict, name="case.json") -> Path:
     return p
 
 
-def run_exe(*args, **kw):
-    return subprocess.run([XUEFEN, *map(str, args)], capture_output=True, text=True, **kw)
+def run_exe(*args, env: dict | None = None, **kw):
+    """The installed ``xuefen`` in a real subprocess; ``env`` (e.g. ``cli.env``) on top of this process's."""
+    full = {**os.environ, **{k: v for k, v in (env or {}).items() if v is not None}}
+    for k, v in (env or {}).items():
+        if v is None:
+            full.pop(k, None)
+    return subprocess.run([XUEFEN, *map(str, args)], capture_output=True, text=True, env=full, **kw)

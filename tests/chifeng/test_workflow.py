@@ -15,6 +15,7 @@ import pytest
 
 from tests.chifeng.helpers import ACTORS, ORGS, activity_row, full_cycle, teacher_row
 from tests.workflow.helpers import claim, counts, write_csv
+from tests.conftest import KEYS_FOR
 
 ON = "2020-12-20"
 
@@ -29,7 +30,7 @@ def cid(tid, aid):
 
 def load(cli, tmp_path, teachers, activities=(), *, as_actor=None, name="activities"):
     for kind, rows in (("orgs", ORGS), ("actors", ACTORS), ("teachers", teachers)):
-        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), *KEYS_FOR[kind], expect=0)
     if activities:
         import_activities(cli, tmp_path, activities, as_actor=as_actor, name=name)
 

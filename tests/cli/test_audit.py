@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from xuefen import ledger
+from xuefen import audit, ledger
 from xuefen.model import Entry
 from xuefen.store import open_engine, repo
 
@@ -22,10 +22,9 @@ def posted(cli, tmp_path):
     for kind, text in (("orgs", ORGS), ("teachers", TEACHERS), ("activities", ACTIVITIES)):
         cli("import", kind, _write(tmp_path, f"{kind}.csv", text), expect=0)
     eng = open_engine(cli.db_url)
-    with eng.begin() as conn:
+    with eng.begin() as conn, audit.acting(conn, cli.signer("admin"), "post"):
         [p] = ledger.post(conn, repo.claim_id_for("t2", "a1"), "t2",
-                          [Entry("a1", 2021, dt.date(2021, 5, 6), "K-C3", "第五条", hours=Decimal("7.5"))],
-                          actor_id="cty1")
+                          [Entry("a1", 2021, dt.date(2021, 5, 6), "K-C3", "第五条", hours=Decimal("7.5"))])
     eng.dispose()
     return p.id
 
@@ -40,15 +39,17 @@ def _sql(db_url, statement, **params):
 
 def test_verify_intact(cli, posted):
     r = cli("audit", "verify", expect=0)
-    assert r.output.strip() == "chain intact, 14 records"
-    assert json.loads(cli("audit", "verify", "--json", expect=0).output) == {"intact": True, "records": 14,
-                                                                             "broken": None}
+    # 4 records of the first administrator (its row, its key, the key on its row, the pseudonym key), then
+    # 3 orgs, 2 teachers, 3 activities and their 3 claims, and 1 entry: each import and the posting a signed action
+    assert r.output.strip() == "chain intact, 18 records, 5 signed actions"
+    assert json.loads(cli("audit", "verify", "--json", expect=0).output) == {
+        "intact": True, "records": 18, "actions": 5, "broken": None, "problems": [], "counts": {}, "checkpoints": 0}
 
 
 def test_verify_names_an_entry_whose_hours_were_updated_in_sql(cli, posted):
     _sql(cli.db_url, "UPDATE entries SET hours = hours * 2 WHERE id = :id", id=posted)
     r = cli("audit", "verify", expect=1)
-    assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 14" in r.output
+    assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 18" in r.output
 
 
 def test_verify_names_a_claim_deleted_in_sql(cli, posted):
@@ -82,10 +83,10 @@ def test_verify_names_an_audit_record_deleted_in_sql(cli, posted):
 
 def test_log_shows_the_newest_records_with_actor_and_change(cli, posted):
     recs = json.loads(cli("audit", "log", "--limit", "3", "--json", expect=0).output)
-    assert [r["seq"] for r in recs] == [14, 13, 12]
-    assert recs[0]["actor_id"] == "cty1" and recs[0]["action"] == "post" and recs[0]["after"]["hours"] == "7.5"
+    assert [r["seq"] for r in recs] == [18, 17, 16]
+    assert recs[0]["actor_id"] == "admin" and recs[0]["action"] == "post" and recs[0]["after"]["hours"] == "7.5"
     text = cli("audit", "log", "--limit", "1", expect=0).output
-    assert "cty1" in text and "post" in text
+    assert "admin" in text and "post" in text
     only = json.loads(cli("audit", "log", "--object", f"entry:{posted}", "--json", expect=0).output)
     assert [r["object_id"] for r in only] == [posted]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from xuefen import demo, regions
+from xuefen import audit, demo, regions
 from xuefen.claims import signatures
 from xuefen.store import open_engine
 from xuefen.store.schema import entries, integrity
@@ -45,5 +45,8 @@ def test_L_W1_demo_registry_signs_recognises_and_revokes_one_as_falsified(db_url
         posted = list(conn.execute(sa.select(entries.c.hours, entries.c.credits).where(entries.c.reverses.is_(None))))
         assert any(r.hours and r.credits for r in posted)  # an entry carries both units
         assert [r.rule for r in conn.execute(sa.select(integrity))] == ["L-F1"]
-    assert len(list((tmp_path / "keys").glob("*.pem"))) == len([a for a in data["actors"]
-                                                              if a["role"] != "teacher"])
+    # a key for every invented actor, and one for the demo registry's administrator who registered them
+    assert sorted(p.stem for p in (tmp_path / "keys").glob("*.pem")) == sorted(
+        [a["id"] for a in data["actors"]] + [demo.ADMIN])
+    with engine.begin() as conn:
+        assert audit.verify(conn).intact

@@ -46,13 +46,9 @@ def _engine(cli):
 
 @pytest.fixture
 def registry(cli, tmp_path):
+    """The Lincang registry; ``import actors --create-keys`` gave every actor its key in the test's key folder."""
     load(cli, tmp_path, TEACHERS, _acts(), orgs=ORGS, actors=ACTORS)
-    keys = {}
-    for who in ("pl", "ca", "sa"):
-        keys[who] = tmp_path / "keys" / f"{who}.pem"
-        out = out_json(cli("keys", "create", "--actor", who, "--out", keys[who], "--json", expect=0))
-        assert out["path"] == str(keys[who]) and len(out["fingerprint"]) == 64
-    cli.keys = keys
+    cli.keys = {who: cli.keys_dir / f"{who}.pem" for who in ("pl", "ca", "pa", "sa")}
     return cli
 
 
@@ -69,27 +65,27 @@ def _recognise(cli, claim_id, first="pl"):
     return out_json(cli("approve", claim_id, "--as", "pa", *ON, "--json", expect=0))
 
 
-@pytest.mark.rule("L-W1")
-def test_L_W1_keys_create_writes_an_owner_only_private_key_and_stores_the_public_key(registry, tmp_path):
+def test_keys_create_writes_an_owner_only_private_key_and_stores_the_public_key(registry, tmp_path):
     cli = registry
     mode = stat.S_IMODE(os.stat(cli.keys["pl"]).st_mode)
     assert mode == 0o600
     assert b"PRIVATE KEY" in cli.keys["pl"].read_bytes()
     shown = cli("keys", "show", "--actor", "pl", expect=0).stdout
     assert "BEGIN PUBLIC KEY" in shown and "PRIVATE" not in shown
-    # a second key is refused unless replaced; an existing file is never overwritten
-    r = cli("keys", "create", "--actor", "pl", "--out", tmp_path / "other.pem")
-    assert r.exit_code == 3 and "--replace" in r.output and not (tmp_path / "other.pem").exists()
-    r = cli("keys", "create", "--actor", "ca", "--out", cli.keys["pl"], "--replace")
+    # a new key, registered by the administrator, replaces pl's; an existing file is never overwritten
+    out = out_json(cli("keys", "create", "--actor", "pl", "--out", tmp_path / "other.pem", "--json", expect=0))
+    assert out["path"] == str(tmp_path / "other.pem") and len(out["fingerprint"]) == 64 and out["by"] == "admin"
+    assert cli("keys", "show", "--actor", "pl", expect=0).stdout.startswith(f"# fingerprint {out['fingerprint']}")
+    r = cli("keys", "create", "--actor", "ca", "--out", cli.keys["pl"])
     assert r.exit_code == 2 and "already exists" in r.output
     r = cli("keys", "create", "--actor", "nobody", "--out", tmp_path / "n.pem")
-    assert r.exit_code == 2 and "nobody" in r.output
+    assert r.exit_code == 3 and "nobody" in r.output and not (tmp_path / "n.pem").exists()
 
 
-def test_L_W1_default_key_path_is_the_keys_dir(cli, tmp_path, monkeypatch):
+def test_keys_create_writes_into_the_keys_dir_by_default(cli, tmp_path, monkeypatch):
     load(cli, tmp_path, [], [], orgs=ORGS, actors=ACTORS)
     monkeypatch.setenv("XUEFEN_KEYS_DIR", str(tmp_path / "kd"))
-    out = out_json(cli("keys", "create", "--actor", "pl", "--json", expect=0))
+    out = out_json(cli("keys", "create", "--actor", "pl", "--key", cli.keys_dir / "admin.pem", "--json", expect=0))
     assert out["path"] == str(tmp_path / "kd" / "pl.pem")
     assert stat.S_IMODE(os.stat(out["path"]).st_mode) == 0o600
 
@@ -98,16 +94,14 @@ def test_L_W1_default_key_path_is_the_keys_dir(cli, tmp_path, monkeypatch):
 def test_L_W1_signed_stages_need_the_signers_own_key_and_province_recognition_posts(registry):
     cli = registry
     k = cli.keys
-    r = cli("approve", CLAIM, "--as", "pl", *ON)
-    assert r.exit_code == 3 and "--key" in r.output and "L-W1" in r.output and "第十五条" in r.output
     r = cli("approve", CLAIM, "--as", "pl", "--key", k["ca"], *ON)
-    assert r.exit_code == 3 and "not pl's registered key" in r.output
+    assert r.exit_code == 3 and "is ca's, not pl's" in r.output
     assert _state(cli, CLAIM) == "entered"
     r = cli("approve", CLAIM, "--as", "pl", "--key", cli.keys["pl"].parent / "missing.pem", *ON)
     assert r.exit_code == 2 and "missing.pem" in r.output
     cli("approve", CLAIM, "--as", "pl", "--key", k["pl"], *ON, expect=0)
     assert _state(cli, CLAIM) == "leader_signed"
-    r = cli("approve", CLAIM, "--as", "ca", *ON)
+    r = cli("approve", CLAIM, "--as", "ca", "--key", k["pl"], *ON)
     assert r.exit_code == 3 and _state(cli, CLAIM) == "leader_signed"
     cli("approve", CLAIM, "--as", "ca", "--key", k["ca"], *ON, expect=0)
     assert _state(cli, CLAIM) == "authority_signed"
@@ -203,8 +197,11 @@ def test_L_W1_a_replaced_key_keeps_old_signatures_verifiable(registry, tmp_path)
     cli = registry
     _recognise(cli, CLAIM)
     new = tmp_path / "pl-2.pem"
-    cli("keys", "create", "--actor", "pl", "--out", new, "--replace", expect=0)
+    cli("keys", "create", "--actor", "pl", "--out", new, expect=0)
     cli("verify-signatures", expect=0)
+    cli("audit", "verify", expect=0)
+    r = cli("approve", SCHOOL_CLAIM, "--as", "pl", "--key", cli.keys["pl"], *ON)
+    assert r.exit_code == 3 and "was replaced" in r.output  # the old key signs nothing new
     r = cli("approve", SCHOOL_CLAIM, "--as", "sa", "--key", cli.keys["pl"], *ON)
     assert r.exit_code == 3  # the principal's stage: a project leader's key is not the principal's
 
@@ -255,6 +252,9 @@ def test_L_W1_batch_approval_signs_each_claim_and_a_bad_key_file_is_an_input_err
     cli = registry
     bad = tmp_path / "bad.pem"
     bad.write_text("not a key\n", encoding="utf-8")
+    r = cli("approve", "--all-queued", "--as", "ca", "--key", bad, *ON)  # readable by others: refused first
+    assert r.exit_code == 3 and "bad.pem" in r.output and "too open" in r.output
+    bad.chmod(0o600)
     r = cli("approve", "--all-queued", "--as", "ca", "--key", bad, *ON)
     assert r.exit_code == 2 and "bad.pem" in r.output and "private key" in r.output
     cli("approve", CLAIM, "--as", "pl", "--key", cli.keys["pl"], *ON, expect=0)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests import keys
 from xuefen import audit, claims
 from xuefen.store import open_engine, schema as S
 
@@ -54,19 +55,32 @@ ACTIVITY = {"kind": "training", "level": "city", "assessment": "pass"}
 
 
 def seed_orgs(conn) -> None:
-    audit.insert(conn, "setup", S.orgs, [o for o in ORGS if o["parent_id"] is None])
-    done = {o["id"] for o in ORGS if o["parent_id"] is None}
-    while len(done) < len(ORGS):
-        ready = [o for o in ORGS if o["id"] not in done and o["parent_id"] in done]
-        audit.insert(conn, "setup", S.orgs, ready)
-        done |= {o["id"] for o in ready}
-    audit.insert(conn, "setup", S.actors, ACTORS)
+    """The registry's first administrator, the org tree and the actors, each actor with its test key."""
+    from xuefen.actors import has_admin
+    if not has_admin(conn):
+        keys.bootstrap(conn)
+    with audit.acting(conn, keys.signer(keys.ADMIN), "import_orgs"):
+        audit.insert(conn, keys.ADMIN, S.orgs, [o for o in ORGS if o["parent_id"] is None])
+        done = {o["id"] for o in ORGS if o["parent_id"] is None}
+        while len(done) < len(ORGS):
+            ready = [o for o in ORGS if o["id"] not in done and o["parent_id"] in done]
+            audit.insert(conn, keys.ADMIN, S.orgs, ready)
+            done |= {o["id"] for o in ready}
+        audit.insert(conn, keys.ADMIN, S.actors, ACTORS)
+    keys.give_keys(conn, [a["id"] for a in ACTORS])
 
 
 def seed_teacher(conn, teacher_id: str, school: str = "S1", *, name: str = "陈老师", activities=(("a1", 3),),
                  submit_as: str | None = None, as_of=dt.date(2020, 6, 30)) -> list[str]:
     """A teacher, their activities (``(id, days)``) and a claim for each; returns the claim ids."""
-    audit.insert(conn, "setup", S.teachers, [{"id": teacher_id, "name": name, "school_id": school,
+    with audit.acting(conn, keys.signer(keys.ADMIN), "import_teachers"):
+        _seed_teacher_rows(conn, teacher_id, school, name, activities)
+    submitter = submit_as or f"sa-{school}"
+    return [claims.open_claim(conn, keys.signer(submitter), teacher_id, aid, as_of=as_of) for aid, _ in activities]
+
+
+def _seed_teacher_rows(conn, teacher_id, school, name, activities) -> None:
+    audit.insert(conn, keys.ADMIN, S.teachers, [{"id": teacher_id, "name": name, "school_id": school,
                                               "stage": "primary", "hired_on": dt.date(2005, 9, 1),
                                               "cycle_start": dt.date(2020, 2, 1)}])
     rows = []
@@ -74,9 +88,7 @@ def seed_teacher(conn, teacher_id: str, school: str = "S1", *, name: str = "陈�
         data = {"id": aid, "date": "2020-04-18", "days": str(days), **ACTIVITY}
         rows.append({"teacher_id": teacher_id, "id": aid, "kind": data["kind"], "date": dt.date(2020, 4, 18),
                      "data": data})
-    audit.insert(conn, "setup", S.activities, rows)
-    submitter = submit_as or f"sa-{school}"
-    return [claims.open_claim(conn, submitter, teacher_id, aid, as_of=as_of) for aid, _ in activities]
+    audit.insert(conn, keys.ADMIN, S.activities, rows)
 
 
 def fresh_registry(db_url: str):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
+from tests import keys
 from xuefen import audit, imports
 from xuefen.errors import InputError
 from xuefen.io import tables
@@ -52,8 +53,8 @@ row_dicts = st.fixed_dictionaries({c: st.one_of(st.just(GOOD[c]), evil_text) for
 @pytest.fixture
 def engine(db_url):
     eng = fresh_registry(db_url)
-    with eng.begin() as conn:
-        audit.insert(conn, "setup", S.teachers, [{"id": t, "name": f"测试{t}", "school_id": "S1", "stage": "primary",
+    with eng.begin() as conn, audit.acting(conn, keys.signer(keys.ADMIN), "import_teachers"):
+        audit.insert(conn, keys.ADMIN, S.teachers, [{"id": t, "name": f"测试{t}", "school_id": "S1", "stage": "primary",
                                                   "cycle_start": dt.date(2020, 2, 1)} for t in ("T1", "T2")])
     yield eng
     eng.dispose()
@@ -69,7 +70,7 @@ def _import_all_or_nothing(engine, path, n_lines: int | None = None):
     """Import ``path``; check all-or-nothing and that every problem names the file and a line."""
     before = _counts(engine)
     try:
-        result = imports.import_file(engine, "activities", path)
+        result = imports.import_file(engine, "activities", path, signer=keys.signer(keys.ADMIN))
     except InputError as exc:
         assert _counts(engine) == before, "a failed import wrote something"
         assert exc.problems
@@ -160,7 +161,7 @@ def test_a_gbk_file_is_told_to_be_saved_as_utf8_and_nothing_is_imported(engine, 
     path.write_bytes(raw)
     before = _counts(engine)
     with pytest.raises(InputError) as info:
-        imports.import_file(engine, kind, path)
+        imports.import_file(engine, kind, path, signer=keys.signer(keys.ADMIN))
     [problem] = info.value.problems
     assert problem.startswith(f"{path}:{bad_line}: the file is not UTF-8") and "GBK" in problem
     assert "save it as UTF-8" in problem
@@ -183,7 +184,7 @@ def test_the_import_command_never_shows_a_traceback(db_url, engine, tmp_path_fac
         path.write_text("\n".join([",".join(COLUMNS)] + [",".join(csv_quote(r[c]) for c in COLUMNS) for r in rows]),
                         encoding="utf-8")
     before = _counts(engine)
-    result = CliRunner().invoke(group, ["--db", db_url, "import", "activities", str(path)])
+    result = CliRunner().invoke(group, ["--db", db_url, "import", "activities", str(path), "--as", keys.ADMIN])
     assert result.exit_code in (0, 2), (result.exit_code, result.output, result.exception)
     assert "Traceback" not in result.output
     if result.exit_code == 2:

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from tests import keys
 from xuefen import audit, claims
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
@@ -52,7 +53,7 @@ def test_two_processes_approving_the_same_claim_exactly_one_wins(db_url, tmp_pat
     with engine.begin() as conn:
         claim_ids = [seed_teacher(conn, f"T-{n}", activities=(("a1", 3),), as_of=AS_OF)[0] for n in range(RACES)]
     for cid in claim_ids:
-        claims.approve(engine, cid, "sa-S1", as_of=AS_OF)  # now at county review, version 2
+        claims.approve(engine, cid, keys.signer("sa-S1"), as_of=AS_OF)  # now at county review, version 2
     for n, cid in enumerate(claim_ids):
         gate = tmp_path / f"go-{n}"
         procs = [_spawn("approve_once", db_url, cid, "ca-K1", 2, gate) for _ in range(2)]
@@ -115,7 +116,7 @@ def test_two_xuefen_approve_commands_at_once_one_wins_the_other_exits_4(db_url, 
     engine = fresh_registry(db_url)
     with engine.begin() as conn:
         [cid] = seed_teacher(conn, "T-cli", activities=(("a1", 2),), as_of=AS_OF)
-    claims.approve(engine, cid, "sa-S1", as_of=AS_OF)
+    claims.approve(engine, cid, keys.signer("sa-S1"), as_of=AS_OF)
     cmd = [xuefen_exe, "--db", db_url, "approve", cid, "--as", "ca-K1", "--expect-version", "2",
            "--on", AS_OF.isoformat()]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]

@@ -14,6 +14,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from tests import keys
 from xuefen import audit, claims
 from xuefen.errors import RefusedAction
 from xuefen.store import schema as S
@@ -51,10 +52,12 @@ def expected(actor_id: str, school: str, level: str) -> bool:
 def registry(db_url):
     engine = fresh_registry(db_url)
     with engine.begin() as conn:
-        audit.insert(conn, "setup", S.actors, EXTRA)
+        with audit.acting(conn, keys.signer(keys.ADMIN), "import_actors"):
+            audit.insert(conn, keys.ADMIN, S.actors, EXTRA)
+        keys.give_keys(conn, [a["id"] for a in EXTRA])
         for school, tid in TEACHERS.items():
             seed_teacher(conn, tid, school, name=f"测试{school}", activities=(("a1", 2),), as_of=AS_OF)
-            claims.open_claim(conn, f"sa-{school}", tid, purpose="cycle", as_of=AS_OF)
+            claims.open_claim(conn, keys.signer(f"sa-{school}"), tid, purpose="cycle", as_of=AS_OF)
     yield engine
     engine.dispose()
 
@@ -75,8 +78,9 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
                 outer = conn.begin()
                 # put the claim at this stage (recorded like any change, then rolled back)
                 row = claims.claim_row(conn, claim_id)
-                audit.update(conn, "setup", S.claims, {"id": claim_id}, {"state": stage.name,
-                                                                         "version": row.version + 1})
+                with audit.acting(conn, keys.signer(keys.ADMIN), "test_setup"):
+                    audit.update(conn, keys.ADMIN, S.claims, {"id": claim_id}, {"state": stage.name,
+                                                                              "version": row.version + 1})
                 for actor in actors:
                     want = expected(actor, school_of[teacher], stage.level)
                     for action in ACTIONS:
@@ -85,7 +89,7 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
                         cells += 1
                         sp = conn.begin_nested()
                         try:
-                            claims.act(conn, claim_id, action, actor, reason="测试", as_of=AS_OF)
+                            claims.act(conn, claim_id, action, keys.signer(actor), reason="测试", as_of=AS_OF)
                             got, why = True, ""
                         except RefusedAction as exc:
                             got, why = False, str(exc)
@@ -106,13 +110,13 @@ def test_an_admin_never_acts_on_their_own_claim_even_with_the_right_role_and_uni
     cid = claims.claim_id_for(teacher, "a1", "activity")
     school = next(s for s, t in TEACHERS.items() if t == teacher)
     if legit.startswith("ca-"):
-        claims.approve(registry, cid, f"sa-{school}", as_of=AS_OF)  # on to the county stage
+        claims.approve(registry, cid, keys.signer(f"sa-{school}"), as_of=AS_OF)  # on to the county stage
     with registry.connect() as conn:
         assert cid not in {r.id for r in claims.queue(conn, own)}
         assert cid in {r.id for r in claims.queue(conn, legit)}
     with pytest.raises(RefusedAction, match="may not act on their own claim"):
-        claims.approve(registry, cid, own, as_of=AS_OF)
-    claims.approve(registry, cid, legit, as_of=AS_OF)  # the same role and unit, not the teacher: fine
+        claims.approve(registry, cid, keys.signer(own), as_of=AS_OF)
+    claims.approve(registry, cid, keys.signer(legit), as_of=AS_OF)  # the same role and unit, not the teacher: fine
 
 
 def test_a_revoked_actor_can_do_nothing(cli, registry, tmp_path):
@@ -121,18 +125,18 @@ def test_a_revoked_actor_can_do_nothing(cli, registry, tmp_path):
         r = cli(action, cid, "--as", "revoked-sa-S1", *extra, "--on", AS_OF.isoformat())
         assert r.exit_code == 3 and "revoked-sa-S1 is inactive" in r.output, r.output
     assert json.loads(cli("queue", "--as", "revoked-ca-K1", "--json", expect=0).output) == []
-    with registry.begin() as conn:
-        audit.insert(conn, "setup", S.teachers, [{"id": "T-no-claim", "name": "测试", "school_id": "S1",
-                                                  "stage": "primary", "cycle_start": AS_OF.replace(month=2, day=1)}])
+    with registry.begin() as conn, audit.acting(conn, keys.signer(keys.ADMIN), "import_teachers"):
+        audit.insert(conn, keys.ADMIN, S.teachers, [{"id": "T-no-claim", "name": "测试", "school_id": "S1",
+                                                     "stage": "primary", "cycle_start": AS_OF.replace(month=2, day=1)}])
     r = cli("submit", "T-no-claim", "--cycle", "--as", "revoked-sa-S1", "--on", AS_OF.isoformat())
     assert r.exit_code == 3 and "inactive" in r.output, r.output
     csv = tmp_path / "t.csv"
     csv.write_text("id,name,stage,school_id\nT-new,新老师,primary,S1\n", encoding="utf-8")
     r = cli("import", "teachers", csv, "--as", "revoked-sa-S1")
-    assert r.exit_code == 2 and "not active" in r.output
+    assert r.exit_code == 3 and "revoked-sa-S1 is inactive" in r.output
     # revoking an approved claim is the last stage's, and a revoked county admin cannot do it either
-    claims.approve(registry, cid, "sa-S1", as_of=AS_OF)
-    claims.approve(registry, cid, "ca-K1", as_of=AS_OF)
+    claims.approve(registry, cid, keys.signer("sa-S1"), as_of=AS_OF)
+    claims.approve(registry, cid, keys.signer("ca-K1"), as_of=AS_OF)
     r = cli("revoke", cid, "--as", "revoked-ca-K1", "--reason", "x")
     assert r.exit_code == 3 and "inactive" in r.output
     with registry.connect() as conn:

@@ -39,7 +39,7 @@ def _registry(cli, tmp_path, teachers):
                                [(o["id"], o["name"], o["level"], o["parent_id"] or "", o["region"]) for o in ORGS]),
         expect=0)
     cli("import", "actors", _csv(tmp_path / "ac.csv", "id,name,role,org_id",
-                                 [(a["id"], a["name"], a["role"], a["org_id"]) for a in ACTORS]), expect=0)
+                                 [(a["id"], a["name"], a["role"], a["org_id"]) for a in ACTORS]), "--create-keys", expect=0)
     cli("import", "teachers", _csv(tmp_path / "t.csv", "id,name,stage,school_id,hired_on,cycle_start",
                                    [(t, n, "primary", s, "2005-09-01", "2020-02-01") for t, n, s in teachers]),
         expect=0)

@@ -27,6 +27,7 @@ def _wait_for(path: Path) -> None:
 
 def approve_once(url: str, claim_id: str, actor: str, version: str, gate: str) -> None:
     """Approve ``claim_id`` at ``version`` as soon as ``gate`` exists (so two processes go at once)."""
+    from tests import keys
     from xuefen import claims
     from xuefen.errors import XuefenError
     from xuefen.store import open_engine
@@ -37,7 +38,7 @@ def approve_once(url: str, claim_id: str, actor: str, version: str, gate: str) -
     Path(f"{gate}.ready.{os.getpid()}").touch()
     _wait_for(Path(gate))
     try:
-        out = claims.approve(engine, claim_id, actor, version=int(version), as_of=AS_OF)
+        out = claims.approve(engine, claim_id, keys.signer(actor), version=int(version), as_of=AS_OF)
         print(json.dumps({"ok": True, "after": out.after, "hours": [str(e.hours) for e in out.entries]}))
     except XuefenError as exc:
         print(json.dumps({"ok": False, "error": type(exc).__name__, "exit": exc.exit_code, "message": str(exc)}))
@@ -47,6 +48,7 @@ def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed:
     """Import ``teachers`` teachers with one activity each (CSV files through the real importer, one
     transaction per file, in ``BATCHES`` files), then approve everything any admin can, racing the
     other workers, until every worker has imported and no claim is left under review."""
+    from tests import keys
     from xuefen import imports, claims
     from xuefen.errors import Conflict, NotFound, RefusedAction
     from xuefen.store import open_engine
@@ -68,7 +70,7 @@ def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed:
         for kind, rows in (("teachers", t_rows), ("activities", a_rows)):
             path = Path(marks, f"{kind}-{worker}-{b}.csv")
             path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-            imports.import_file(engine, kind, path, actor_id=f"import-{worker}")
+            imports.import_file(engine, kind, path, signer=keys.signer(keys.ADMIN))
     Path(marks, f"registered.{worker}").touch()
     actors = [a for pair in SERVERS.values() for a in pair]
     won, conflicts, refused = [], 0, 0
@@ -83,7 +85,7 @@ def import_and_approve(url: str, worker: str, teachers: str, workers: str, seed:
             pending += len(waiting)
             for claim_id, version in waiting:
                 try:
-                    out = claims.approve(engine, claim_id, actor, version=version, as_of=AS_OF)
+                    out = claims.approve(engine, claim_id, keys.signer(actor), version=version, as_of=AS_OF)
                 except Conflict:
                     conflicts += 1
                     continue

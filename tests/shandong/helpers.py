@@ -9,6 +9,7 @@ from decimal import Decimal
 from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
 from tests.evaluation import entry, refusal  # noqa: F401  (re-exported to this folder's tests)
+from tests.conftest import KEYS_FOR
 
 
 def case(activities, *, region="shandong", as_of="2017-12-31", settings=None, **teacher):
@@ -87,4 +88,4 @@ def load_registry(cli, tmp_path, *, region, teacher_extra=None, activities=None)
     acts = activities or [{"teacher_id": "T-SD-1", "id": "a1", "kind": "training", "date": "2017-05-10",
                            "level": "county", "hours": "40", "assessment": "pass"}]
     for kind, rows in (("orgs", orgs(region)), ("actors", ACTORS), ("teachers", [teacher]), ("activities", acts)):
-        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), *KEYS_FOR[kind], expect=0)

@@ -19,6 +19,7 @@ from xuefen.regions import chain, runtime
 
 from tests.conftest import run_exe, write_case
 from tests.evaluation import entry, refusal
+from tests.conftest import KEYS_FOR
 
 TEACHER = {"id": "T-WF-TEST", "stage": "primary", "hired_on": "2001-09-01", "cycle_start": "2010-01-01"}
 
@@ -574,7 +575,7 @@ def test_W_A1_import_approve_and_status_through_the_real_cli(cli, tmp_path):
             {"teacher_id": "WT1", "id": "prov", "kind": "training", "level": "county", "date": "2015-03-31",
              "hours": "40", "assessment": "pass"}]
     for kind, rows in (("orgs", WF_ORGS), ("actors", WF_ACTORS), ("teachers", teachers), ("activities", acts)):
-        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), *KEYS_FOR[kind], expect=0)
     assert len(json.loads(cli("queue", "--as", "wsa", "--json", expect=0).stdout)) == 3
     cli("approve", "--all-queued", "--as", "wsa", "--on", "2015-05-01", expect=0)
     # W-A1: the required course goes to the city bureau, the elective one to the county

@@ -7,16 +7,29 @@ import pytest
 
 from xuefen import audit
 from xuefen.store import open_engine, schema as S
+from tests import keys
 
 
 @pytest.fixture
 def engine(db_url):
+    """The test database with its first administrator (``admin``, the test key of :mod:`tests.keys`)."""
     eng = open_engine(db_url)
+    with eng.begin() as conn:
+        keys.bootstrap(conn)
     yield eng
     eng.dispose()
 
 
-def seed_claim(conn, *, teacher_id="t1", activity_id="a1", claim_id="c1", actor_id="system"):
+#: records the first administrator's action writes: its actor row, its key, the key on its row, the pseudonym key
+BOOTSTRAP_RECORDS = 4
+
+
+def signed(conn, actor: str = keys.ADMIN, action: str = "test"):
+    """A signed action of ``actor`` (its test key) on ``conn``: what every write needs."""
+    return audit.acting(conn, keys.signer(actor), action)
+
+
+def seed_claim(conn, *, teacher_id="t1", activity_id="a1", claim_id="c1", actor_id=keys.ADMIN):
     """An org, a teacher, an activity and its claim, written through the audit log."""
     now = S.utcnow()
     if conn.execute(S.orgs.select().where(S.orgs.c.id == "s1")).first() is None:

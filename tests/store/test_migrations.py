@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
+from tests import keys
 from xuefen import audit, backup, claims
 from xuefen.store import open_engine, schema as S
 from xuefen.store.engine import alembic_config, head_revision, schema_revision, upgrade
@@ -35,7 +36,7 @@ def registry_rows(tmp_path_factory):
                   for n, school in enumerate(sorted(SERVERS))}
     for school, cid in claim_ids.items():  # the first activity of each approved at both stages
         for actor in SERVERS[school]:
-            claims.approve(engine, cid, actor, as_of=AS_OF)
+            claims.approve(engine, cid, keys.signer(actor), as_of=AS_OF)
     with engine.connect() as conn:
         assert audit.verify(conn).intact
         out: dict[str, list[dict]] = {}
@@ -46,12 +47,35 @@ def registry_rows(tmp_path_factory):
     return out
 
 
+#: the first revision whose registries sign every action (xuefen.audit.acting)
+SIGNED_FROM = "0002"
+
+
+def unsigned(rows: dict) -> dict:
+    """The registry as a version before signing wrote it: no administrator, no keys, no signed actions, the
+    audit log without their records and chained again (what a revision 0001 database holds)."""
+    out = {t: [dict(r) for r in rs] for t, rs in rows.items() if t not in ("keys", "actions")}
+    admins = {a["id"] for a in out["actors"] if a["role"] == "registry_admin"}
+    out["actors"] = [dict(a, public_key=None) for a in out["actors"] if a["id"] not in admins]
+    out["settings"] = [r for r in out.get("settings", []) if r["name"] != "redact_key"]
+    kept = [r for r in out["audit_log"]
+            if r["object_type"] != "key" and r["action"] not in ("bootstrap", "key_register", "key_retire")]
+    prev = audit.GENESIS
+    for seq, r in enumerate(kept, 1):
+        r["seq"] = seq
+        body = {k: r[k] for k in ("seq", "at", "actor_id", "action", "object_type", "object_id", "before", "after")}
+        r["prev_hash"], r["hash"] = prev, audit.chain_hash(prev, body)
+        prev = r["hash"]
+    out["audit_log"] = kept
+    return out
+
+
 @pytest.mark.parametrize("rev", REVISIONS)
 def test_a_populated_database_upgrades_to_head_without_loss(empty_cli, registry_rows, rev):
     cli = empty_cli
     engine = open_engine(cli.db_url, migrate=False)
     upgrade(engine, rev)
-    data = registry_rows
+    data = registry_rows if rev >= SIGNED_FROM else unsigned(registry_rows)
     with engine.begin() as conn:
         assert schema_revision(conn) == rev
         present = {t: {c["name"] for c in sa.inspect(conn).get_columns(t)} for t in sa.inspect(conn).get_table_names()}
@@ -81,7 +105,19 @@ def test_a_populated_database_upgrades_to_head_without_loss(empty_cli, registry_
             got = sorted(got, key=lambda r: tuple(str(r[k.name]) for k in keys))
             assert got == want, name  # every row, every value of the old schema's columns
         v = audit.verify(conn)
-        assert v.intact, v.broken
+        if rev >= SIGNED_FROM:
+            assert v.intact, v.broken
+        else:  # nothing signed yet: every record is named, until the first administrator vouches for them
+            assert [p.table for p in v.problems] == ["audit_log"] and "no signed action covers" in v.broken.problem
         total = conn.execute(sa.select(sa.type_coerce(sa.func.sum(S.entries.c.hours), S.Amount()))).scalar()
     engine.dispose()
+    if rev < SIGNED_FROM:
+        cli("init", "--admin", "bureau-it", expect=0)  # the first signed action covers the history before it
+        engine = open_engine(cli.db_url, migrate=False)
+        with engine.connect() as conn:
+            v = audit.verify(conn)
+            assert v.intact, v.problems
+            first = conn.execute(sa.select(S.actions).order_by(S.actions.c.seq)).first()
+            assert (first.action, first.first_record) == ("bootstrap", 1)
+        engine.dispose()
     assert total == sum(backup._from_json(S.entries.c.hours, r["hours"]) for r in registry_rows["entries"])

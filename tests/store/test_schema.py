@@ -14,14 +14,14 @@ from xuefen import ledger
 from xuefen.model import Entry
 from xuefen.store import DatabaseError, head_revision, open_engine, schema as S, schema_revision
 
-from tests.store.conftest import seed_claim
+from tests.store.conftest import seed_claim, signed
 
 
 def test_migration_creates_every_table_on_a_real_sqlite_file(tmp_path):
     path = tmp_path / "x.db"
     eng = open_engine(f"sqlite:///{path}")
     with eng.connect() as conn:
-        assert schema_revision(conn) == head_revision() == "0001"
+        assert schema_revision(conn) == head_revision() == "0002"
     eng.dispose()
     names = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
     assert {t.name for t in S.TABLES} | {"alembic_version"} == names
@@ -37,7 +37,7 @@ def test_open_engine_twice_is_a_no_op(db_url):
     open_engine(db_url).dispose()
     eng = open_engine(db_url)
     with eng.connect() as conn:
-        assert schema_revision(conn) == "0001"
+        assert schema_revision(conn) == "0002"
     eng.dispose()
 
 
@@ -63,7 +63,7 @@ def test_open_engine_on_an_unreachable_database_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("amounts, total", [(["7.5"], "7.5"), (["0.1", "0.2"], "0.3"),
                                             (["99999.9999", "0.0001"], "100000")])
 def test_decimal_amounts_round_trip_exactly(engine, amounts, total):
-    with engine.begin() as conn:
+    with engine.begin() as conn, signed(conn):
         seed_claim(conn)
         ledger.post(conn, "c1", "t1", [Entry("a1", 2020, dt.date(2020, 5, 1), "K-C1", "第五条", hours=Decimal(a))
                                        for a in amounts])
@@ -79,7 +79,7 @@ def test_decimal_amounts_round_trip_exactly(engine, amounts, total):
 
 def test_an_amount_finer_than_the_column_is_refused_not_rounded(engine):
     from xuefen.errors import Conflict
-    with engine.begin() as conn:
+    with engine.begin() as conn, signed(conn):
         seed_claim(conn)
         with pytest.raises(Conflict, match="more than 4 decimal places"):
             ledger.post(conn, "c1", "t1", [Entry("a1", 2020, dt.date(2020, 5, 1), "K-C1", "第五条",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from tests.workflow.helpers import write_csv
+from tests.conftest import KEYS_FOR
 
 CODE = "suzhou-jq"
 ORGS = [
@@ -44,7 +45,7 @@ ACTIVITIES = [
 
 def _load(cli, tmp_path):
     for kind, rows in (("orgs", ORGS), ("actors", ACTORS), ("teachers", TEACHERS), ("activities", ACTIVITIES)):
-        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+        cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), *KEYS_FOR[kind], expect=0)
 
 
 def test_suzhou_e2e_import_school_then_district_bureau_then_status(cli, tmp_path):

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
+from tests.conftest import KEYS_FOR
 
 ORGS = [
     {"id": "YN", "name": "云南省", "level": "province", "parent_id": "", "region": "kunming"},
@@ -67,7 +68,7 @@ def load(cli, tmp_path: Path, teachers: list[dict], activities: list[dict], *, o
     for kind, rows in (("orgs", orgs), ("actors", actors), ("teachers", teachers), ("activities", activities)):
         if rows:
             path = write_csv(tmp_path / f"{kind}.csv", rows)
-            cli("import", kind, path, expect=0)
+            cli("import", kind, path, *KEYS_FOR[kind], expect=0)
 
 
 def engine(cli):
@@ -103,8 +104,8 @@ def set_actor(cli, actor_id: str, **values) -> None:
     """Change an actor as an administrator would (through the audit log)."""
     from xuefen import audit
     from xuefen.store.schema import actors
-    with engine(cli).begin() as conn:
-        assert audit.update(conn, "test-admin", actors, {"id": actor_id}, values) is not None
+    with engine(cli).begin() as conn, audit.acting(conn, cli.signer("admin"), "update_actor"):
+        assert audit.update(conn, "admin", actors, {"id": actor_id}, values) is not None
 
 
 def out_json(result):

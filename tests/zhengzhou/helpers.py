@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.workflow.helpers import activity, write_csv  # noqa: F401  (re-exported for the tests)
+from tests.conftest import KEYS_FOR
 
 R = "zhengzhou"
 ORGS = [
@@ -40,7 +41,7 @@ def teacher(tid, school="ZS1", stage="primary", **kw):
 def load(cli, tmp_path, teachers, activities):
     for kind, rows in (("orgs", ORGS), ("actors", ACTORS), ("teachers", teachers), ("activities", activities)):
         if rows:
-            cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), expect=0)
+            cli("import", kind, write_csv(tmp_path / f"{kind}.csv", rows), *KEYS_FOR[kind], expect=0)
 
 
 def approve_all(cli, on="2019-01-15"):

@@ -100,7 +100,7 @@ def test_certificate_refused_to_the_wrong_actor(done):
     from xuefen.store.schema import certificates
     assert "needs a county_admin" in issue(done, "ZT1", "zs1", "2020-06-01", expect=3).output
     assert "needs a city_admin" in issue(done, "ZT3", "zd", "2020-06-01", expect=3).output
-    assert "not registered" in issue(done, "ZT1", "nobody", "2020-06-01", expect=3).output
+    assert "no signing key for actor nobody" in issue(done, "ZT1", "nobody", "2020-06-01", expect=3).output
     assert count(done, certificates) == 0
 
 

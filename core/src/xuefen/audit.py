@@ -37,10 +37,10 @@ from typing import Any, Iterable, Iterator, Mapping
 import attrs
 import sqlalchemy as sa
 
-from xuefen.errors import Conflict
+from xuefen.errors import Conflict, RefusedAction
 from xuefen.model import dec_str, jsonable  # noqa: F401  (jsonable: part of audit's API)
 from xuefen.store import schema
-from xuefen.store.schema import Amount, UTCDateTime, audit_log, utcnow
+from xuefen.store.schema import Amount, actions, audit_log, utcnow
 
 GENESIS = "0" * 64
 #: rows per INSERT executemany
@@ -50,12 +50,13 @@ AUDIT_LOCK = 0x78756567
 #: object types whose table rows verify() compares with their latest audit image
 VERIFIED: dict[str, sa.Table] = {"entry": schema.entries, "claim": schema.claims, "activity": schema.activities,
                                   "teacher": schema.teachers, "actor": schema.actors, "org": schema.orgs,
-                                  "certificate": schema.certificates, "integrity": schema.integrity}
+                                  "certificate": schema.certificates, "integrity": schema.integrity,
+                                  "key": schema.keys, "setting": schema.settings, "signature": schema.signatures}
 #: object type recorded for a write to each table (audit.insert / audit.update)
 OBJECT_TYPES: dict[str, str] = {
     "orgs": "org", "actors": "actor", "teachers": "teacher", "activities": "activity", "claims": "claim",
     "entries": "entry", "certificates": "certificate", "signatures": "signature", "integrity": "integrity",
-    "settings": "setting",
+    "settings": "setting", "keys": "key",
 }
 
 
@@ -170,13 +171,159 @@ def _append(conn, records: list[dict]) -> None:
                        "try again") from exc
 
 
+# -- signed actions ------------------------------------------------------------
+
+
+#: where an open action is kept on the connection (``Connection.info``)
+ACT_KEY = "xuefen.act"
+#: the format of a signed statement
+STATEMENT_FORMAT = "xuefen-action/1"
+
+
+@attrs.define
+class Act:
+    """An action being taken inside one transaction: who signs it, what it is, the records it writes.
+
+    ``subject`` says what the action is about (a claim and its version, a file and its
+    table, …) and may be filled in while the action runs; it is signed when the action
+    is sealed, together with the range of audit records the action wrote and the hash
+    of the last one — which, the records being chained, covers every record before it.
+    """
+
+    signer: Any  #: :class:`xuefen.keys.Signer`
+    action: str
+    at: dt.datetime
+    subject: dict = attrs.field(factory=dict)
+    adopt_unsigned: bool = False  #: the registry's first action also covers the unsigned records before it
+    first: int | None = None
+    last: int | None = None
+    head: str | None = None
+    seq: int | None = None  #: the action's number once sealed
+
+    @property
+    def actor_id(self) -> str:
+        return self.signer.actor_id
+
+
+class acting:
+    """``with audit.acting(conn, signer, "approve", {"claim": cid}) as act:`` — a signed action.
+
+    Every audit record (:func:`insert`, :func:`update`, :func:`record`) must be written
+    inside one, by its actor: a library call cannot change the registry without the
+    acting actor's key. On entry the signer's key is checked (registered to the actor,
+    valid now, the actor active: :func:`xuefen.keys.check_signer`); on a clean exit the
+    action is sealed: one ``actions`` row with the signed statement. An action inside
+    an open action of the same actor joins it (one signature for the whole batch).
+    """
+
+    def __init__(self, conn, signer, action: str, subject: dict | None = None, *,
+                 adopt_unsigned: bool = False, check: bool = True):
+        self.conn, self.signer, self.action, self.subject = conn, signer, action, subject or {}
+        self.adopt_unsigned, self.check = adopt_unsigned, check
+        self.act: Act | None = None
+        self.joined = False
+
+    def __enter__(self) -> Act:
+        from xuefen import keys
+
+        open_ = self.conn.info.get(ACT_KEY)
+        if open_ is not None:
+            if getattr(self.signer, "actor_id", None) != open_.actor_id:
+                raise RefusedAction(f"{self.action}: inside an action of {open_.actor_id}, not "
+                                    f"{getattr(self.signer, 'actor_id', self.signer)!r}")
+            self.joined, self.act = True, open_  # the outer action's statement says what it is
+            return open_
+        at = utcnow()
+        if self.check:
+            keys.check_signer(self.conn, self.signer, at)
+        elif not isinstance(self.signer, keys.Signer):
+            raise RefusedAction(f"{self.action}: an action needs a signing key (xuefen.keys.Signer)")
+        self.act = Act(self.signer, self.action, at, dict(self.subject), self.adopt_unsigned)
+        self.conn.info[ACT_KEY] = self.act
+        return self.act
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.joined:
+            return
+        try:
+            if exc_type is None:
+                seal(self.conn, self.act)
+        finally:
+            self.conn.info.pop(ACT_KEY, None)
+
+
+def current_act(conn, actor_id: str, what: str) -> Act:
+    """The action open on ``conn``, which must be ``actor_id``'s.
+
+    :raises RefusedAction: nothing may be written outside a signed action, nor in another actor's name.
+    """
+    act = conn.info.get(ACT_KEY)
+    if act is None:
+        raise RefusedAction(f"{what}: not inside a signed action — every change to the registry is signed by "
+                            f"its actor (xuefen.audit.acting)")
+    if act.actor_id != actor_id:
+        raise RefusedAction(f"{what}: written in the name of {actor_id} inside {act.actor_id}'s signed action")
+    return act
+
+
+def current_act_actor(conn) -> str:
+    """The actor of the action open on ``conn`` (refused when none is open)."""
+    act = conn.info.get(ACT_KEY)
+    if act is None:
+        raise RefusedAction("not inside a signed action — every change to the registry is signed by its actor "
+                            "(xuefen.audit.acting)")
+    return act.actor_id
+
+
+def _actions_tail(conn) -> tuple[int, str, int]:
+    """(seq, hash, last record covered) of the newest action; (0, GENESIS, 0) for none."""
+    row = conn.execute(sa.select(actions.c.seq, actions.c.hash, actions.c.last_record)
+                       .order_by(actions.c.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash, row.last_record) if row else (0, GENESIS, 0)
+
+
+def statement(act: Act, seq: int, prev: str) -> dict:
+    """What an action's signature covers."""
+    return {"format": STATEMENT_FORMAT, "seq": seq, "prev": prev, "at": jsonable(act.at), "actor": act.actor_id,
+            "key": act.signer.fingerprint, "action": act.action, "subject": jsonable(act.subject),
+            "records": {"first": act.first, "last": act.last, "count": act.last - act.first + 1, "head": act.head}}
+
+
+def seal(conn, act: Act) -> int | None:
+    """Sign the action's statement and write its ``actions`` row; returns its number (None: it wrote nothing)."""
+    from xuefen import keys
+
+    seq, prev, covered = _actions_tail(conn)
+    if act.adopt_unsigned and act.first is not None and covered + 1 < act.first:
+        act.first = covered + 1  # the registry's first signed action vouches for the records before it
+    if act.first is None:
+        return None
+    seq += 1
+    body = statement(act, seq, prev)
+    text = canonical(body)
+    sig = keys.b64(act.signer.sign(text.encode()))
+    h = hashlib.sha256((text + sig).encode()).hexdigest()
+    conn.execute(sa.insert(actions), [{"seq": seq, "at": act.at, "actor_id": act.actor_id, "action": act.action,
+                                        "key": act.signer.fingerprint, "first_record": act.first,
+                                        "last_record": act.last, "statement": text, "signature": sig,
+                                        "hash": h}])
+    act.seq = seq
+    return seq
+
+
+def _tail_seq(conn) -> int:
+    return conn.execute(sa.select(sa.func.max(audit_log.c.seq))).scalar_one() or 0
+
+
 def record_many(conn, actor_id: str, action: str, object_type: str,
                 items: Iterable[tuple[str, Any, Any]], *, at: dt.datetime | None = None,
                 plain: bool = False) -> list[Record]:
     """Append one record per ``(object_id, before, after)``, chained in order; returns them.
 
     ``plain``: ``before``/``after`` are plain JSON values already (row images), not converted again.
+    :raises RefusedAction: not inside ``actor_id``'s signed action (:class:`acting`).
     """
+    act = current_act(conn, actor_id, f"{action} {object_type}")
     at = at or utcnow()
     seq, prev = _tail(conn)
     out: list[Record] = []
@@ -193,6 +340,10 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
                           prev_hash=prev, hash=h))
         prev = h
     _append(conn, [r.as_row() for r in out])
+    if out:
+        if act.first is None:
+            act.first = out[0].seq
+        act.last, act.head = out[-1].seq, out[-1].hash
     return out
 
 
@@ -218,6 +369,7 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     rows = [complete(table, r) for r in rows]
     if not rows:
         return 0
+    current_act(conn, actor_id, f"{action} {table.name}")
     try:
         for i in range(0, len(rows), CHUNK):
             conn.execute(sa.insert(table), rows[i:i + CHUNK])
@@ -238,6 +390,7 @@ def update(conn, actor_id: str, table: sa.Table, key: Mapping, values: Mapping, 
     new row as a dict.
     :raises KeyError: no row has that key.
     """
+    current_act(conn, actor_id, f"{action} {table.name}")
     where = sa.and_(*(table.c[k] == v for k, v in key.items()))
     q = sa.select(table).where(where)
     if conn.dialect.name == "postgresql":
@@ -309,50 +462,86 @@ class Broken:
 
 @attrs.frozen
 class Verification:
-    """What :func:`verify` found: the number of records, and the first broken link (None: intact)."""
+    """What :func:`verify` found: the number of records and actions, and every problem (none: intact)."""
 
     records: int
-    broken: Broken | None = None
+    problems: tuple[Broken, ...] = ()
+    actions: int = 0
+
+    @property
+    def broken(self) -> Broken | None:
+        """The first problem found."""
+        return self.problems[0] if self.problems else None
 
     @property
     def intact(self) -> bool:
-        return self.broken is None
+        return not self.problems
+
+    def grouped(self) -> dict[str, int]:
+        """How many problems of each kind (by table)."""
+        out: dict[str, int] = {}
+        for p in self.problems:
+            out[p.table] = out.get(p.table, 0) + 1
+        return out
 
     def as_json(self) -> dict:
-        return {"intact": self.intact, "records": self.records,
-                "broken": self.broken.as_json() if self.broken else None}
+        return {"intact": self.intact, "records": self.records, "actions": self.actions,
+                "broken": self.broken.as_json() if self.broken else None,
+                "problems": [p.as_json() for p in self.problems], "counts": self.grouped()}
 
 
 def _stream(conn, q) -> Iterator:
-    yield from conn.execution_options(yield_per=CHUNK).execute(q)
+    # the option on the statement, not the connection: Connection.execution_options() changes the
+    # connection itself, and later INSERTs on PostgreSQL would then be sent through a server-side cursor
+    yield from conn.execute(q.execution_options(yield_per=CHUNK))
 
 
-def verify(conn) -> Verification:
-    """Check the chain, then every row of the :data:`VERIFIED` tables against its latest record.
+def verify(conn, *, limit: int = 1000) -> Verification:
+    """Check the chain, the signed actions, then every row of the :data:`VERIFIED` tables against its
+    latest record; every problem is listed (up to ``limit``), the first being :attr:`Verification.broken`.
 
-    Returns the first broken link found: a record whose hash does not match
-    its content or its predecessor (an audit row altered or deleted), then a
-    row of a verified table that differs from the image its latest record
-    holds, has no record, or is missing.
+    - a record whose hash does not match its content or its predecessor (an audit row altered
+      or deleted), or a gap in the numbering;
+    - a record that no signed action covers, an action whose signature does not verify under a
+      key its actor held at its time, whose range or head hash does not match the records (a chain
+      rebuilt or extended without the private keys), or whose actor is not the records' actor;
+    - a row of a verified table that differs from the image its latest record holds, has no
+      record, or is missing.
     """
+    problems: list[Broken] = []
     expected_seq, prev, n = 1, GENESIS, 0
     latest: dict[tuple[str, str], tuple[int, str | None]] = {}
+    hashes: dict[int, tuple[str, str]] = {}  # seq -> (hash as stored, actor)
+    images: dict[tuple[str, str], tuple[int, Any]] = {}  # the latest after of each row
     for row in _stream(conn, sa.select(audit_log).order_by(audit_log.c.seq)):
         rec = Record.from_row(row)
         n += 1
         if rec.seq != expected_seq:
-            return Verification(n, Broken("audit_log", str(expected_seq),
-                                          f"record {expected_seq} is missing (the next is {rec.seq})", rec.seq))
-        if rec.prev_hash != prev:
-            return Verification(n, Broken("audit_log", str(rec.seq),
-                                          "prev_hash does not match the previous record's hash", rec.seq))
+            problems.append(Broken("audit_log", str(expected_seq),
+                                   f"record {expected_seq} is missing (the next is {rec.seq})", rec.seq))
+        elif rec.prev_hash != prev:
+            problems.append(Broken("audit_log", str(rec.seq),
+                                   "prev_hash does not match the previous record's hash", rec.seq))
         if rec.computed_hash() != rec.hash:
-            return Verification(n, Broken("audit_log", str(rec.seq),
-                                          "hash does not match the record's content (the record was altered)",
-                                          rec.seq))
+            problems.append(Broken("audit_log", str(rec.seq),
+                                   "hash does not match the record's content (the record was altered)", rec.seq))
+        hashes[rec.seq] = (rec.hash, rec.actor_id)
         if rec.object_type in VERIFIED:
-            latest[(rec.object_type, rec.object_id)] = (rec.seq, None if rec.after is None else digest(rec.after))
-        prev, expected_seq = rec.hash, expected_seq + 1
+            key = (rec.object_type, rec.object_id)
+            prior = images.get(key)
+            # meaning: a change starts from the row as the program last left it; a before that differs
+            # means the row was changed behind the program's back in between, then "laundered"
+            if (prior is not None and isinstance(rec.before, dict) and isinstance(prior[1], dict)
+                    and set(rec.before) == set(prior[1]) and digest(rec.before) != digest(prior[1])):
+                diffs = sorted(k for k in rec.before if canonical(rec.before[k]) != canonical(prior[1].get(k)))
+                problems.append(Broken(VERIFIED[rec.object_type].name, rec.object_id,
+                                       f"record {rec.seq} starts from a row that differs from record {prior[0]}'s "
+                                       f"({', '.join(diffs)}): changed behind the program's back in between",
+                                       rec.seq))
+            images[key] = (rec.seq, rec.after)
+            latest[key] = (rec.seq, None if rec.after is None else digest(rec.after))
+        prev, expected_seq = rec.hash, rec.seq + 1
+    acts = _verify_actions(conn, hashes, problems)
     for object_type, table in VERIFIED.items():
         for row in _stream(conn, sa.select(table).order_by(*table.primary_key.columns)):
             m = row._mapping
@@ -360,16 +549,101 @@ def verify(conn) -> Verification:
             seq, want = latest.pop((object_type, oid), (None, None))
             img = image(table, m)
             if want is None:
-                return Verification(n, Broken(table.name, oid, "row has no audit record "
-                                              "(written behind the program's back)", seq))
-            if digest(img) != want:
-                return Verification(n, Broken(table.name, oid, _difference(conn, seq, img), seq))
-    missing = sorted(((seq, t, oid) for (t, oid), (seq, d) in latest.items() if d is not None))
-    if missing:
-        seq, t, oid = missing[0]
-        return Verification(n, Broken(VERIFIED[t].name, oid,
-                                      f"row is missing (deleted behind the program's back; audit record {seq})", seq))
-    return Verification(n)
+                problems.append(Broken(table.name, oid, "row has no audit record "
+                                       "(written behind the program's back)", seq))
+            elif digest(img) != want:
+                problems.append(Broken(table.name, oid, _difference(conn, seq, img), seq))
+    for seq, t, oid in sorted(((seq, t, oid) for (t, oid), (seq, d) in latest.items() if d is not None)):
+        problems.append(Broken(VERIFIED[t].name, oid,
+                               f"row is missing (deleted behind the program's back; audit record {seq})", seq))
+    return Verification(n, tuple(problems[:limit]), acts)
+
+
+def _verify_actions(conn, hashes: dict[int, tuple[str, str]], problems: list[Broken]) -> int:
+    """Check every signed action against the records; returns how many there are."""
+    from xuefen import keys
+
+    key_rows = {r.fingerprint: keys.KeyRecord.from_row(r) for r in conn.execute(sa.select(schema.keys))}
+    covered: set[int] = set()
+    prev, expected, n = GENESIS, 1, 0
+    for row in _stream(conn, sa.select(actions).order_by(actions.c.seq)):
+        n += 1
+        where = str(row.seq)
+
+        def bad(problem: str) -> None:
+            problems.append(Broken("actions", where, problem, row.first_record))
+
+        if row.seq != expected:
+            bad(f"action {expected} is missing (the next is {row.seq})")
+        expected = row.seq + 1
+        try:
+            body = json.loads(row.statement)
+            sig = keys.unb64(row.signature)
+        except (ValueError, TypeError):
+            bad("the statement or the signature is unreadable")
+            continue
+        if hashlib.sha256((row.statement + row.signature).encode()).hexdigest() != row.hash:
+            bad("hash does not match the statement and signature")
+        if body.get("prev") != prev:
+            bad("does not follow the previous action (an action was removed or inserted)")
+        prev = row.hash
+        fields = (body.get("seq"), body.get("actor"), body.get("key"), body.get("action"))
+        if fields != (row.seq, row.actor_id, row.key, row.action):
+            bad("the signed statement names another number, actor, key or action than its row")
+        rec = key_rows.get(body.get("key"))
+        at = _parse_time(body.get("at"))
+        if rec is None:
+            bad(f"signed with key {str(body.get('key'))[:16]}, which is not registered")
+        elif rec.actor_id != body.get("actor"):
+            bad(f"signed with {rec.actor_id}'s key in the name of {body.get('actor')}")
+        elif not keys.verify(rec.public_key, sig, row.statement.encode()):
+            bad("the signature does not verify (the action was forged or its statement altered)")
+        elif at is None or rec.problem_at(at) is not None:
+            bad(f"signed under a key that was not valid then: {rec.problem_at(at) if at else 'no time'}")
+        records = body.get("records") or {}
+        first, last = records.get("first"), records.get("last")
+        if (first, last) != (row.first_record, row.last_record) or not isinstance(first, int) \
+                or not isinstance(last, int) or first > last:
+            bad("the signed record range does not match its row")
+            continue
+        head = hashes.get(last)
+        if head is None or head[0] != records.get("head"):
+            bad(f"records {first}–{last} are not the ones signed (the chain was rewritten up to record {last})")
+        clash = [s for s in (first, last) if s in covered]
+        if clash:
+            bad(f"covers records already covered by an earlier action ({clash[0]})")
+        covered.update(range(first, last + 1))
+        if body.get("action") != "bootstrap":
+            others = sorted({hashes[s][1] for s in range(first, last + 1) if s in hashes} - {row.actor_id})
+            if others:
+                bad(f"covers records written in the name of {', '.join(others)}")
+    unsigned = sorted(set(hashes) - covered)
+    if unsigned:
+        runs = _runs(unsigned)
+        problems.append(Broken("audit_log", str(unsigned[0]),
+                               f"{len(unsigned)} record(s) no signed action covers ({runs}): written or rewritten "
+                               f"without an actor's key", unsigned[0]))
+    return n
+
+
+def _runs(seqs: list[int]) -> str:
+    out, start, prev = [], seqs[0], seqs[0]
+    for s in seqs[1:] + [None]:
+        if s is not None and s == prev + 1:
+            prev = s
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if s is not None:
+            start = prev = s
+    return ", ".join(out[:5]) + (", …" if len(out) > 5 else "")
+
+
+def _parse_time(value) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
 def _difference(conn, seq: int, img: dict) -> str:
@@ -377,3 +651,81 @@ def _difference(conn, seq: int, img: dict) -> str:
     diffs = [f"{k} is {canonical(img.get(k))} in the table but {canonical(after.get(k))} in audit record {seq}"
              for k in sorted(set(img) | set(after)) if canonical(img.get(k)) != canonical(after.get(k))]
     return "; ".join(diffs) or f"row differs from audit record {seq}"
+
+
+# -- checkpoints: the log's state, signed, kept outside the database ------------------------------
+
+CHECKPOINT_FORMAT = "xuefen-checkpoint/1"
+
+
+def registry_id(conn) -> str | None:
+    """The registry's identity: the hash of its first signed action (None: nothing signed yet)."""
+    return conn.execute(sa.select(actions.c.hash).where(actions.c.seq == 1)).scalar_one_or_none()
+
+
+def checkpoint(conn, signer) -> dict:
+    """A signed statement of the log as it stands — record count and head hash, signed-action count and
+    head hash, the registry's identity — for keeping outside the database (sent to the parent bureau,
+    printed, committed elsewhere). Reads only; the signer's key must be valid now.
+
+    The returned mapping is what ``xuefen audit checkpoint -o FILE`` writes: ``checkpoint`` (the
+    statement), ``signature`` (base64 Ed25519 over its canonical JSON) and ``public_key`` (the signer's
+    PEM, so anyone can check the file without the database).
+    """
+    from xuefen import keys
+
+    at = utcnow()
+    keys.check_signer(conn, signer, at)
+    last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc())
+                        .limit(1)).first()
+    act = conn.execute(sa.select(actions.c.seq, actions.c.hash).order_by(actions.c.seq.desc()).limit(1)).first()
+    body = {"format": CHECKPOINT_FORMAT, "registry": registry_id(conn), "at": jsonable(at),
+            "signer": signer.actor_id, "key": signer.fingerprint,
+            "records": last.seq if last else 0, "head": last.hash if last else GENESIS,
+            "actions": act.seq if act else 0, "action_head": act.hash if act else GENESIS}
+    sig = signer.sign(canonical(body).encode())
+    return {"checkpoint": body, "signature": keys.b64(sig), "public_key": signer.public_pem}
+
+
+def check_checkpoint(conn, data: Any, where: str = "checkpoint") -> list[Broken]:
+    """Whether today's log extends the signed checkpoint ``data``: every problem found (empty: it does).
+
+    A log cut back before the checkpoint (records or actions deleted, a rollback), or rewritten
+    anywhere before it (its hash at the checkpoint's count differs), is named; so is a checkpoint
+    whose signature does not verify, or that belongs to another registry.
+    """
+    from xuefen import keys
+
+    def bad(problem: str, seq: int | None = None) -> list[Broken]:
+        return [Broken("checkpoint", where, problem, seq)]
+
+    try:
+        body, sig, pem = data["checkpoint"], keys.unb64(data["signature"]), data["public_key"]
+        n, head, m, action_head = body["records"], body["head"], body["actions"], body["action_head"]
+        if body.get("format") != CHECKPOINT_FORMAT or not isinstance(n, int) or not isinstance(m, int):
+            raise ValueError("not a checkpoint")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return bad("not a checkpoint written by `xuefen audit checkpoint`")
+    if keys.fingerprint(pem) != body.get("key") or not keys.verify(pem, sig, canonical(body).encode()):
+        return bad("its signature does not verify (the checkpoint file was altered)")
+    out: list[Broken] = []
+    rid = registry_id(conn)
+    if body.get("registry") != rid:
+        out += bad("it is another registry's checkpoint (or this registry's first action was replaced)")
+    tail = _tail_seq(conn)
+    if tail < n:
+        out += bad(f"the log has {tail} records, the checkpoint of {body.get('at')} signed by {body.get('signer')} "
+                   f"has {n}: records were deleted (truncated or rolled back)", n)
+    elif n:
+        now = conn.execute(sa.select(audit_log.c.hash).where(audit_log.c.seq == n)).scalar_one_or_none()
+        if now != head:
+            out += bad(f"record {n} is not the one checkpointed on {body.get('at')}: the log was rewritten at or "
+                       f"before it", n)
+    acts, _, _ = _actions_tail(conn)
+    if acts < m:
+        out += bad(f"the log has {acts} signed actions, the checkpoint has {m}: actions were deleted")
+    elif m:
+        now = conn.execute(sa.select(actions.c.hash).where(actions.c.seq == m)).scalar_one_or_none()
+        if now != action_head:
+            out += bad(f"signed action {m} is not the one checkpointed: actions were rewritten")
+    return out

@@ -226,11 +226,40 @@ def is_empty(conn) -> bool:
     return all(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() == 0 for t in schema.TABLES)
 
 
-def restore(conn, data: dict[str, list[dict]]) -> dict[str, int]:
+def restore(conn, data: dict[str, list[dict]], signer=None) -> dict[str, int]:
     """Insert a parsed backup (:func:`read`) into an empty database, inside the caller's transaction.
 
-    :raises InputError: the database already holds data (restore never merges).
+    Before anything is committed the restored registry is verified (the chain, every signed
+    action, every row against its record: :func:`xuefen.audit.verify`); then the restore
+    itself is recorded as an action signed by ``signer``, an administrator of the restored
+    registry (the registry administrator) whose key the backup holds.
+
+    :raises InputError: the database already holds data (restore never merges), or the
+        backup does not verify (every problem named).
+    :raises RefusedAction: no valid key of the restored registry's administrator.
     """
+    from xuefen import audit
+    from xuefen.claims.authority import REGISTRY_ADMIN, actor_row
+    from xuefen.errors import RefusedAction
+
+    counts = _insert_all(conn, data)
+    v = audit.verify(conn)
+    if not v.intact:
+        shown = [f"backup: {p}" for p in v.problems[:20]]
+        more = len(v.problems) - len(shown)
+        raise InputError(shown + ([f"backup: and {more} more problem(s)"] if more > 0 else [])
+                         + ["backup: nothing was restored"])
+    if signer is None:
+        raise RefusedAction("restore: a signed action: give the restoring administrator's key (--as, --key)")
+    with audit.acting(conn, signer, "restore", {"rows": counts, "records": v.records, "actions": v.actions}):
+        if actor_row(conn, signer.actor_id).role != REGISTRY_ADMIN:
+            raise RefusedAction(f"restore: {signer.actor_id} is not the restored registry's administrator")
+        audit.record(conn, signer.actor_id, "restore", "registry", "backup", None,
+                     {"rows": counts, "records": v.records, "actions": v.actions})
+    return counts
+
+
+def _insert_all(conn, data: dict[str, list[dict]]) -> dict[str, int]:
     nonempty = [t.name for t in schema.TABLES
                 if conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()]
     if nonempty:

@@ -209,6 +209,7 @@ class Tally:
     resubmitted: int = 0
     revoked: int = 0
     entries: int = 0
+    keys: dict = attrs.field(factory=dict, repr=False)  #: actor id → its key (xuefen.keys.Signer)
 
     def add(self, field: str, key: str) -> None:
         d = getattr(self, field)
@@ -219,28 +220,35 @@ class Tally:
 REVIEW_ORDER = ("project_leader", "school_admin", "county_admin", "city_admin", "province_admin")
 
 
-def signers(engine, actors: list[dict], keys_dir) -> dict:
-    """A signing key for each reviewer when some claim has a stage approved by electronic signature
-    (:mod:`xuefen.claims.signatures`): the public key into the database, the private key into ``keys_dir``."""
+#: the demo registry's administrator (``xuefen init --admin``), who imports the tables and hands out keys
+ADMIN = "demo-admin"
+
+
+def bootstrap(engine, keys_dir):
+    """The demo registry's first administrator (as ``xuefen init --admin``), its private key into ``keys_dir``."""
     from pathlib import Path
 
-    import sqlalchemy as sa
-
-    from xuefen.claims import signatures
-    from xuefen.store.schema import claims
+    from xuefen import actors as actors_mod
 
     with engine.begin() as conn:
-        signed = any(s.get("signed") for (stages,) in conn.execute(sa.select(claims.c.stages))
-                     for s in stages or ())
-        if not signed:
-            return {}
-        out = {}
-        for a in actors:
-            path = Path(keys_dir) / f"{a['id']}.pem"
-            if path.exists():
-                path.unlink()
-            out[a["id"]] = signatures.Signer.from_file(signatures.create_key(conn, a["id"], path,
-                                                                             replace=True).path)
+        admin = actors_mod.bootstrap(conn, ADMIN, name="演示管理员")
+    admin.write(Path(keys_dir) / f"{ADMIN}.pem")
+    return admin
+
+
+def hand_out_keys(engine, admin, actors: list[dict], keys_dir) -> dict:
+    """Register a key for each actor (one signed action of the administrator) and write the private keys."""
+    from pathlib import Path
+
+    from xuefen import actors as actors_mod, audit, keys
+
+    out = {}
+    with engine.begin() as conn:
+        with audit.acting(conn, admin, "key_register", {"actors": len(actors)}):
+            for a in actors:
+                out[a["id"]] = actors_mod.create_key(conn, admin, a["id"])
+    for actor_id, signer in out.items():
+        signer.write(Path(keys_dir) / f"{keys.safe_name(actor_id)}.pem")
     return out
 
 
@@ -253,9 +261,12 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
     the city's) admin does the same (a few rejected), and one approved claim found
     falsified is revoked. Deterministic for a seed.
 
+    Every action is signed: the registry's administrator (:data:`ADMIN`) is created
+    first, imports the tables and registers a key for every invented actor; the
+    private keys go into ``keys_dir`` (by default a temporary folder removed
+    afterwards), so ``XUEFEN_KEYS_DIR=keys_dir xuefen … --as ACTOR`` acts as one of them.
     Where a region's stages are signed (Lincang's project leader and authority head),
-    each reviewer gets a signing key first (private keys in ``keys_dir``, by default a
-    temporary folder removed afterwards) and signs as they approve.
+    the same keys sign the claims' data.
     """
     import tempfile
 
@@ -267,11 +278,12 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
 
     rng = random.Random(seed * 7919 + 1)
     on = on or dt.date(int(data["year"]) + 1, 1, 15)
-    import_rows(engine, data)
+    registrar = bootstrap(engine, keys_dir)
+    import_rows(engine, data, registrar)
+    keys = hand_out_keys(engine, registrar, data["actors"], keys_dir)
     tally = Tally()
     admins = sorted((a for a in data["actors"] if a["role"] in REVIEW_ORDER),
                     key=lambda a: (REVIEW_ORDER.index(a["role"]), a["id"]))
-    keys = signers(engine, admins, keys_dir)
     for _round in range(4):  # a stage at a time; returned claims come back in the next round
         moved = False
         for admin in admins:
@@ -282,19 +294,19 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
                 roll = rng.random()
                 try:
                     if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
-                        actions.return_(engine, cid, admin["id"], rng.choice(RETURN_REASONS), as_of=on)
+                        actions.return_(engine, cid, keys[admin["id"]], rng.choice(RETURN_REASONS), as_of=on)
                         tally.add("returned", state)
                     elif admin["role"] != "school_admin" and roll < 0.012:
-                        actions.reject(engine, cid, admin["id"], rng.choice(REJECT_REASONS), as_of=on)
+                        actions.reject(engine, cid, keys[admin["id"]], rng.choice(REJECT_REASONS), as_of=on)
                         tally.add("rejected", state)
                     else:
-                        out = actions.approve(engine, cid, admin["id"], as_of=on, signature=keys.get(admin["id"]))
+                        out = actions.approve(engine, cid, keys[admin["id"]], as_of=on)
                         tally.add("approved", state)
                         tally.entries += len(out.entries)
                 except RefusedAction as exc:
                     rule = _cited_rule(str(exc))
                     tally.add("refused", rule)
-                    actions.return_(engine, cid, admin["id"], f"refused: {exc}", as_of=on)
+                    actions.return_(engine, cid, keys[admin["id"]], f"refused: {exc}", as_of=on)
                     tally.add("returned", state)
         # teachers fix what came back for a better scan (a grade over the cohort limit stays returned)
         with engine.begin() as conn:
@@ -307,7 +319,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
                 continue
             school_admin = next(a["id"] for a in admins if a["org_id"] == _school(data, row.teacher_id))
             with engine.begin() as conn:
-                actions.act(conn, row.id, "resubmit", school_admin, as_of=on)
+                actions.act(conn, row.id, "resubmit", keys[school_admin], as_of=on)
             tally.resubmitted += 1
             moved = True
         if not moved:
@@ -326,12 +338,13 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
         for reviewer in ([a for a in admins if a["role"] == "county_admin"][:1]
                          + [a for a in admins if a["role"] == last != "county_admin"]):
             try:
-                actions.revoke(engine, victim.id, reviewer["id"],
+                actions.revoke(engine, victim.id, keys[reviewer["id"]],
                                 "completion certificate found forged on spot check", falsified=True, as_of=on)
                 tally.revoked += 1
                 break
             except RefusedAction:
                 continue
+    tally.keys = {ADMIN: registrar, **keys}
     return tally
 
 
@@ -370,12 +383,12 @@ def write_tables(data: dict, folder) -> dict[str, "Path"]:
     return out
 
 
-def import_rows(engine, data: dict) -> None:
-    """Import the data through the same code as ``xuefen import`` (its CSV files, in order)."""
+def import_rows(engine, data: dict, signer) -> None:
+    """Import the data through the same code as ``xuefen import`` (its CSV files, in order), signed by ``signer``."""
     import tempfile
 
     from xuefen import imports
 
     with tempfile.TemporaryDirectory(prefix="xuefen-demo-") as tmp:
         for kind, path in write_tables(data, tmp).items():
-            imports.import_file(engine, kind, path)
+            imports.import_file(engine, kind, path, signer=signer)

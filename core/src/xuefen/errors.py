@@ -27,9 +27,13 @@ class DuplicateRegion(XuefenError):
 
 
 class RefusedAction(XuefenError):
-    """A workflow action the actor may not take, or a claim not in a state for it."""
+    """An action the actor may not take (no valid key, no authority), or a claim not in a state for it."""
 
     exit_code = 3
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class Conflict(XuefenError):

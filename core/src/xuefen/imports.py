@@ -24,7 +24,8 @@ import attrs
 import sqlalchemy as sa
 
 from xuefen import audit, registry
-from xuefen.errors import InputError
+from xuefen.claims.authority import REGISTRY_ADMIN, actor_row, management_refusal
+from xuefen.errors import InputError, RefusedAction
 from xuefen.io import fields as F
 from xuefen.io.tables import Table, read_table
 from xuefen.regions import installed
@@ -52,25 +53,34 @@ class ImportResult:
     created: int  #: new rows written
     unchanged: int  #: rows already stored with the same data
     claims: int = 0  #: claims opened (activities)
+    ids: tuple = attrs.field(default=(), repr=False)  #: ids of the rows written (orgs, actors, teachers)
 
     def as_json(self) -> dict:
-        return attrs.asdict(self)
+        return attrs.asdict(self, filter=lambda a, _: a.name != "ids")
 
 
-def import_file(engine, kind: str, path: str | Path, *, actor_id: str = "system",
+def import_file(engine, kind: str, path: str | Path, *, signer,
                 progress: Progress | None = None) -> ImportResult:
-    """Read ``path`` (CSV or XLSX) and import it as ``kind`` in one transaction."""
+    """Read ``path`` (CSV or XLSX) and import it as ``kind`` in one transaction, signed by ``signer``."""
     table = read_table(path)
     with engine.begin() as conn:
-        return import_table(conn, kind, table, actor_id=actor_id, progress=progress)
+        return import_table(conn, kind, table, signer=signer, progress=progress)
 
 
-def import_table(conn, kind: str, table: Table, *, actor_id: str = "system",
-                 progress: Progress | None = None) -> ImportResult:
-    """Import an already read table in the caller's transaction (see the module docstring)."""
+def import_table(conn, kind: str, table: Table, *, signer, progress: Progress | None = None) -> ImportResult:
+    """Import an already read table in the caller's transaction as one signed action of ``signer``
+    (:class:`xuefen.keys.Signer`): the whole file is one signature, however many rows.
+
+    :raises InputError: bad rows (each as FILE:LINE: field: problem); nothing is written.
+    :raises RefusedAction: no valid key, or rows outside the signer's authority (each named); nothing is written.
+    """
     if kind not in KINDS:
         raise InputError(f"{kind}: not something to import (one of {', '.join(KINDS)})")
-    return _Importer(conn, kind, table, actor_id, progress or (lambda *_: None)).run()
+    subject = {"kind": kind, "file": Path(str(table.path)).name, "rows": len(table)}
+    with audit.acting(conn, signer, f"import_{kind}", subject) as act:
+        result = _Importer(conn, kind, table, signer.actor_id, progress or (lambda *_: None)).run()
+        act.subject.update({"created": result.created, "claims": result.claims})
+    return result
 
 
 class _Importer:
@@ -78,7 +88,10 @@ class _Importer:
         self.conn, self.kind, self.table, self.actor_id, self.progress = conn, kind, table, actor_id, progress
         self.path = str(table.path)
         self.problems: list[str] = []
+        self.refusals: list[str] = []
         self._runtimes: dict = {}
+        self._authority: dict = {}
+        self.actor = actor_row(conn, actor_id)
 
     # -- shared --
 
@@ -92,7 +105,18 @@ class _Importer:
         result = build()
         if self.problems:
             raise InputError(self.problems)
+        if self.refusals:
+            raise RefusedAction(self.refusals)
         return result
+
+    def allowed(self, line: int, field: str, unit_id: str | None, what: str) -> bool:
+        """Whether the importing actor manages ``unit_id``; if not, the line is refused naming why."""
+        if unit_id not in self._authority:
+            self._authority[unit_id] = management_refusal(self.conn, self.actor, unit_id, what)
+        why = self._authority[unit_id]
+        if why:
+            self.refusals.append(f"{self.where(line)}: {field}: {self.actor.id} may not {what}: {why}")
+        return why is None
 
     def _spec(self):
         regions = installed()
@@ -153,7 +177,7 @@ class _Importer:
         return False
 
     def _write(self, table: sa.Table, rows: list[dict]) -> None:
-        if not rows or self.problems:
+        if not rows or self.problems or self.refusals:
             return
         done = 0
         for i in range(0, len(rows), audit.CHUNK):
@@ -215,11 +239,12 @@ class _Importer:
                     continue
             if o.id in stored:
                 unchanged += self._same_or_problem(orgs, line, f"org {o.id!r}", o.as_row(), stored[o.id])
-            else:
+            elif self.allowed(line, "parent_id", o.parent_id if o.parent_id not in in_file else
+                              _root_in_db(o, in_file), f"register org unit {o.id}"):
                 new.append(o)
         new.sort(key=lambda o: LEVEL_ORDER.index(o.level))  # parents before children
         self._write(orgs, [o.as_row() for o in new])
-        return ImportResult("orgs", self.path, len(self.table), len(new), unchanged)
+        return ImportResult("orgs", self.path, len(self.table), len(new), unchanged, ids=tuple(o.id for o in new))
 
     # -- actors --
 
@@ -230,7 +255,12 @@ class _Importer:
             self._tick(n)
             if v is None or self._dup(seen, v["id"], line, "id", f"actor {v['id']!r}"):
                 continue
-            parsed.append((line, repo.Actor(id=v["id"], name=v["name"], role=v["role"], org_id=v["org_id"])))
+            if v["role"] == REGISTRY_ADMIN:
+                self.problems.append(f"{self.where(line)}: role: {REGISTRY_ADMIN} is created once, by "
+                                     f"`xuefen init --admin`, never imported")
+                continue
+            parsed.append((line, repo.Actor(id=v["id"], name=v["name"], role=v["role"], org_id=v["org_id"],
+                                            teacher_id=v.get("teacher_id"))))
         known = self._existing(orgs, [a.org_id for _, a in parsed])
         stored = self._existing(actors, [a.id for _, a in parsed])
         new, unchanged = [], 0
@@ -240,12 +270,13 @@ class _Importer:
             elif a.id in stored:
                 # an actor's key, status and data are managed elsewhere; a re-import compares what the file holds
                 old = stored[a.id]
-                mine = {**old, "name": a.name, "role": a.role, "org_id": a.org_id}
+                mine = {**old, "name": a.name, "role": a.role, "org_id": a.org_id,
+                        "teacher_id": a.teacher_id if a.teacher_id is not None else old.get("teacher_id")}
                 unchanged += self._same_or_problem(actors, line, f"actor {a.id!r}", mine, old)
-            else:
+            elif self.allowed(line, "org_id", a.org_id, f"register actor {a.id}"):
                 new.append(a)
         self._write(actors, [a.as_row() for a in new])
-        return ImportResult("actors", self.path, len(self.table), len(new), unchanged)
+        return ImportResult("actors", self.path, len(self.table), len(new), unchanged, ids=tuple(a.id for a in new))
 
     # -- teachers --
 
@@ -279,7 +310,7 @@ class _Importer:
             row = repo.teacher_as_row(t)
             if t.id in stored:
                 unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", row, stored[t.id])
-            else:
+            elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
                 new.append(row)
         self._write(teachers, new)
         return ImportResult("teachers", self.path, len(self.table), len(new), unchanged)
@@ -327,6 +358,9 @@ class _Importer:
                 unchanged += self._same_or_problem(activities, line, f"activity {act.id!r} of teacher {tid!r}",
                                                    row, stored[(tid, act.id)])
                 continue
+            if not self.allowed(line, "teacher_id", found[tid]["school_id"],
+                                f"register activities of teachers of {found[tid]['school_id']}"):
+                continue
             if tid not in teacher_values:
                 teacher_values[tid] = repo.teacher_from_row(found[tid])
             stages = rt.hook.xuefen_approval_stages(activity=act, teacher=teacher_values[tid],
@@ -343,3 +377,12 @@ class _Importer:
         self._write(activities, new_acts)
         self._write(claims, new_claims)
         return ImportResult("activities", self.path, len(self.table), len(new_acts), unchanged, len(new_claims))
+
+
+def _root_in_db(org, in_file: dict) -> str | None:
+    """For an org whose parent is in the same file: the nearest ancestor outside the file (None: a new root)."""
+    seen = set()
+    while org.parent_id in in_file and org.parent_id not in seen:
+        seen.add(org.parent_id)
+        org = in_file[org.parent_id]
+    return org.parent_id

@@ -81,7 +81,7 @@ class Balance:
     amount: Decimal
 
 
-def post_many(conn, items: Iterable[tuple[str, str, Entry]], *, actor_id: str = "system",
+def post_many(conn, items: Iterable[tuple[str, str, Entry]], *, actor_id: str | None = None,
               action: str = "post", posted_at: dt.datetime | None = None) -> list[Posted]:
     """Post ``(claim_id, teacher_id, entry)`` triples in chunks; each gets an id and an audit record.
 
@@ -99,12 +99,13 @@ def post_many(conn, items: Iterable[tuple[str, str, Entry]], *, actor_id: str = 
         raise Conflict(f"ledger: cannot post: {audit._integrity_message(exc)}") from exc
     except sa.exc.StatementError as exc:  # an amount the column cannot hold exactly
         raise Conflict(f"ledger: cannot post: {exc.orig}") from exc
+    actor_id = actor_id or audit.current_act_actor(conn)
     audit.record_many(conn, actor_id, action, "entry",
                       ((r["id"], None, audit.image(entries, r)) for r in rows), at=at)
     return posted
 
 
-def post(conn, claim_id: str, teacher_id: str, items: Iterable[Entry], *, actor_id: str = "system",
+def post(conn, claim_id: str, teacher_id: str, items: Iterable[Entry], *, actor_id: str | None = None,
          posted_at: dt.datetime | None = None) -> list[Posted]:
     """Post the entries a claim earned (its final approval), in the caller's transaction."""
     return post_many(conn, ((claim_id, teacher_id, e) for e in items), actor_id=actor_id, posted_at=posted_at)
@@ -139,7 +140,7 @@ def standing(conn, teacher_id: str, *, year: int | None = None) -> list[Entry]:
     return [Posted.from_row(r).entry for r in conn.execute(q)]
 
 
-def reverse(conn, claim_id: str, *, actor_id: str = "system", reason: str | None = None,
+def reverse(conn, claim_id: str, *, actor_id: str | None = None, reason: str | None = None,
             posted_at: dt.datetime | None = None) -> list[Posted]:
     """Post a reversing entry for every standing entry of ``claim_id``; returns the reversals.
 

@@ -24,14 +24,12 @@ import attrs
 import sqlalchemy as sa
 
 from xuefen import audit, registry, regions
-from xuefen.errors import InputError
+from xuefen.errors import InputError, RefusedAction
 from xuefen.model import Migration, Transition
 from xuefen.store.schema import audit_log, orgs, teachers
 
 #: teachers evaluated per batch
 BATCH = 500
-#: actor recorded when none is named
-DEFAULT_ACTOR = "xuefen-migrate"
 
 
 @attrs.frozen
@@ -107,10 +105,43 @@ def _recorded(conn, name: str) -> dict[str, Any]:
     return out
 
 
-def run(conn, name: str, *, as_of: dt.date | None = None, apply: bool = False,
-        actor_id: str = DEFAULT_ACTOR) -> Result:
-    """Decide for every teacher of the migration's region, inside the caller's transaction; record when ``apply``."""
+def run(conn, name: str, *, as_of: dt.date | None = None, apply: bool = False, signer=None) -> Result:
+    """Decide for every teacher of the migration's region, inside the caller's transaction; record when ``apply``.
+
+    Applying is a signed action of ``signer`` (:class:`xuefen.keys.Signer`), an actor who manages
+    every unit of the region (the registry administrator, or an admin of the region's top unit).
+    :raises RefusedAction: ``apply`` without a valid key or without that authority; nothing is recorded.
+    """
     m = find(name)
+    if apply:
+        if signer is None:
+            raise RefusedAction(f"migrate {name} --apply: a signed action: give the acting actor's key")
+        with audit.acting(conn, signer, f"migrate:{m.name}", {"migration": m.name,
+                                                              "as_of": (as_of or dt.date.today()).isoformat()}) as a:
+            _may_apply(conn, signer, m)
+            result = _run(conn, m, as_of=as_of, apply=True, actor_id=signer.actor_id)
+            a.subject.update({"teachers": result.teachers, "recorded": result.recorded})
+            return result
+    return _run(conn, m, as_of=as_of, apply=False, actor_id=None)
+
+
+def _may_apply(conn, signer, m: Migration) -> None:
+    """The actor must manage the school of every teacher the migration runs over."""
+    from xuefen.claims.authority import actor_row, management_refusal
+
+    me = actor_row(conn, signer.actor_id)
+    units = [r.id for r in conn.execute(sa.select(orgs.c.id).where(orgs.c.region == m.region))]
+    schools: set = set()
+    for i in range(0, len(units), BATCH):
+        schools |= set(conn.execute(sa.select(teachers.c.school_id).distinct()
+                                    .where(teachers.c.school_id.in_(units[i:i + BATCH]))).scalars())
+    for school in sorted(s for s in schools if s):
+        why = management_refusal(conn, me, school, f"apply {m.name} to the teachers of {school}")
+        if why:
+            raise RefusedAction(f"migrate {m.name} --apply: {why}")
+
+
+def _run(conn, m: Migration, *, as_of: dt.date | None, apply: bool, actor_id: str | None) -> Result:
     as_of = as_of or dt.date.today()
     units = [r.id for r in conn.execute(sa.select(orgs.c.id).where(orgs.c.region == m.region))]
     rows = []

@@ -29,7 +29,10 @@ DEGREE_LEVELS = ("associate", "bachelor", "master", "doctor")
 LEAVE_KINDS = ("maternity", "sick", "other")
 UNITS = ("hours", "credits")
 ORG_LEVELS = ("province", "city", "county", "school")
-ROLES = ("teacher", "school_admin", "county_admin", "city_admin", "province_admin", "project_leader")
+ROLES = ("teacher", "school_admin", "county_admin", "city_admin", "province_admin", "project_leader",
+         "registry_admin")
+#: roles that may register actors and keys, org units and records within their unit (registry_admin: anywhere)
+MANAGER_ROLES = ("school_admin", "county_admin", "city_admin", "province_admin", "registry_admin")
 
 
 def to_decimal(value: Any) -> Decimal | None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from xuefen_cli.signing import signing
+
 from xuefen.errors import InputError
 
 
@@ -40,8 +42,10 @@ def export_cmd(ctx, everything, output):
                f"{' to ' + output if output else ''}; it contains personal data", err=True)
 
 
-def restore_file(db_url: str, path: str) -> dict[str, int]:
-    """Restore ``path`` into the empty database at ``db_url`` (all or nothing)."""
+def restore_file(db_url: str, path: str, actor: str | None = None, key_path: str | None = None) -> dict[str, int]:
+    """Restore ``path`` into the empty database at ``db_url`` (all or nothing), signed by ``actor``."""
+    from xuefen_cli.signing import signer_for
+
     from xuefen import backup
     from xuefen.store import open_engine
 
@@ -55,17 +59,22 @@ def restore_file(db_url: str, path: str) -> dict[str, int]:
     except UnicodeDecodeError:
         raise InputError(f"{p}: not UTF-8 (a backup is written by `xuefen export --all`)") from None
     data = backup.read(text.splitlines(keepends=True), where=str(p))
+    signer = signer_for(actor, key_path)
     engine = open_engine(db_url)
     with engine.begin() as conn:
-        return backup.restore(conn, data)
+        return backup.restore(conn, data, signer)
 
 
 @click.command("restore")
 @click.argument("backup_file", type=click.Path(dir_okay=False))
+@signing
 @click.pass_context
-def restore_cmd(ctx, backup_file):
-    """Restore a backup made by ``xuefen export --all`` into an empty database (all or nothing)."""
-    counts = restore_file(ctx.obj["db_url"], backup_file)
+def restore_cmd(ctx, backup_file, actor, key_path):
+    """Restore a backup made by ``xuefen export --all`` into an empty database (all or nothing).
+
+    The backup is verified before anything is committed (chain, signed actions, rows); the
+    restore is signed by the restored registry's administrator (``--as``, ``--key``)."""
+    counts = restore_file(ctx.obj["db_url"], backup_file, actor, key_path)
     click.echo(f"restored {sum(counts.values())} rows "
                f"({', '.join(f'{k} {v}' for k, v in counts.items() if v)})")
 

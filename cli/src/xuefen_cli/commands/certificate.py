@@ -13,6 +13,7 @@ import click
 from rich.table import Table
 
 from xuefen_cli.output import console, print_json
+from xuefen_cli.signing import signer_for, signing
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 ON = click.option("--on", "on", metavar="DATE", default=None, help="Day to evaluate or check on (default: today).")
@@ -25,14 +26,14 @@ def certificate_group():
 
 @certificate_group.command("issue")
 @click.argument("teacher")
-@click.option("--as", "actor", required=True, metavar="ACTOR", help="Who issues it (an admin's actor id).")
+@signing
 @click.option("--kind", default=None, metavar="KIND",
               help="Which certificate (e.g. cycle, new_teacher); default: the region's main one.")
 @click.option("--dry-run", is_flag=True, help="Only say whether it is due; issue nothing.")
 @ON
 @JSON
 @click.pass_context
-def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
+def issue_cmd(ctx, teacher, actor, key_path, kind, dry_run, on, as_json):
     """Issue TEACHER's certificate, evaluated from approved claims as of --on (the issue date)."""
     from xuefen.claims import certificates
     from xuefen.store import open_engine
@@ -54,8 +55,9 @@ def issue_cmd(ctx, teacher, actor, kind, dry_run, on, as_json):
         if d.issued:
             c.print(f"  already issued: {d.issued.serial} on {d.issued.issued_on}")
         return
+    signer = signer_for(actor, key_path)
     with engine.begin() as conn:
-        cert = certificates.issue(conn, teacher, actor, kind=kind, on=day)
+        cert = certificates.issue(conn, teacher, signer, kind=kind, on=day)
     if as_json:
         print_json(cert.as_json())
         return
@@ -120,13 +122,14 @@ def _show(cert: certificates.Certificate, day: dt.date) -> None:
         c.print(f"  the teacher's next cycle runs from {cert.issued_on}")
 
 
-def show_demo_certificates(c, engine, data: dict, on: dt.date) -> list:
-    """``xuefen demo``: issue the certificates due after the reviews, by the admins the region's route names."""
+def show_demo_certificates(c, engine, data: dict, on: dt.date, keys: dict) -> list:
+    """``xuefen demo``: issue the certificates due after the reviews, by the admins the region's route names
+    (``keys``: actor id → signing key)."""
     from xuefen.claims import certificates
 
     admins = sorted((a for a in data["actors"] if a["role"].endswith("_admin")),
                     key=lambda a: ("school county city province".split().index(a["role"].split("_")[0]), a["id"]))
-    issued = certificates.issue_due(engine, [t["id"] for t in data["teachers"]], [a["id"] for a in admins], on)
+    issued = certificates.issue_due(engine, [t["id"] for t in data["teachers"]], [keys[a["id"]] for a in admins], on)
     if issued:
         first = issued[0]
         c.print(f"issued {len(issued)} certificate(s) due on {on} (e.g. {first.serial}: {first.title or first.kind}, "

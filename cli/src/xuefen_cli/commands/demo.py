@@ -91,12 +91,17 @@ def demo_cmd(path, force, code, seed, show_all):
         if q.exists():
             q.unlink()
     url = f"sqlite:///{p}"
+    keys_dir = Path(str(p.with_suffix("")) + ".keys")
+    if keys_dir.exists():  # the earlier demo's keys go with it
+        import shutil
+        shutil.rmtree(keys_dir)
+    keys_dir.mkdir(mode=0o700, parents=True)
     engine = open_engine(url)
     schools = [o for o in data["orgs"] if o["level"] == "school"]
     c.print(Rule(f"xuefen demo · {region}"))
     c.print(f"importing {len(data['orgs'])} org units ({len(schools)} schools), {len(data['actors'])} admins, "
             f"{len(data['teachers'])} teachers and {len(data['activities'])} activities (invented people) …")
-    tally = demo.run(engine, data, seed)
+    tally = demo.run(engine, data, seed, keys_dir=keys_dir)
     approved = sum(tally.approved.values())
     c.print(f"reviewed as the school, county and city admins would: [bold]{approved}[/] approvals, "
             f"{sum(tally.returned.values())} returned to the teacher ({tally.resubmitted} resubmitted), "
@@ -108,8 +113,8 @@ def demo_cmd(path, force, code, seed, show_all):
         report = build_report(conn, data["report_org"], int(data["year"]))
     show_report(report, short_only=not show_all, out=c)
     reviewed_on = dt.date(int(data["year"]) + 1, 1, 15)  # the day demo.run reviews on
-    migrations = show_demo_migrations(c, engine, region, reviewed_on)
-    issued = show_demo_certificates(c, engine, data, reviewed_on)
+    migrations = show_demo_migrations(c, engine, region, reviewed_on, tally.keys[demo.ADMIN])
+    issued = show_demo_certificates(c, engine, data, reviewed_on, tally.keys)
     elapsed = time.perf_counter() - started
     c.print(Rule(f"built {p} in {elapsed:.1f} s"))
     first = data["teachers"][0]["id"]
@@ -122,6 +127,9 @@ def demo_cmd(path, force, code, seed, show_all):
                 *([f"xuefen --db {url} certificate list --org {data['report_org']}"] if issued else []),
                 f"xuefen --db {url} audit verify"):
         c.print(f"  [cyan]{cmd}[/]")
+    c.print(f"every action is signed; the invented actors' private keys are in {keys_dir}/. To act as one:")
+    c.print(f"  [cyan]export XUEFEN_KEYS_DIR={keys_dir}[/]")
+    c.print(f"  [cyan]xuefen --db {url} approve --all-queued --as {school_admin}[/]")
 
 
 COMMANDS = [demo_cmd]

@@ -11,17 +11,17 @@ import click
 from rich.table import Table
 
 from xuefen_cli.output import console, print_json
+from xuefen_cli.signing import signer_for, signing
 
 
 @click.command("migrate")
 @click.argument("name", required=False)
 @click.option("--apply", "apply", is_flag=True, help="Record the decisions (default: a dry run that changes nothing).")
-@click.option("--as", "actor", default="xuefen-migrate", show_default=True, metavar="ACTOR",
-              help="Who runs it, as recorded in the audit log.")
+@signing
 @click.option("--on", "on", metavar="DATE", default=None, help="Evaluate the teachers as of this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def migrate_cmd(ctx, name, apply, actor, on, as_json):
+def migrate_cmd(ctx, name, apply, actor, key_path, on, as_json):
     """Run the data migration NAME over every teacher of its region; without NAME, list the migrations."""
     from xuefen import migrate
     from xuefen.claims.certificates import parse_day
@@ -40,9 +40,10 @@ def migrate_cmd(ctx, name, apply, actor, on, as_json):
             c.print(f"[bold]{m.name}[/] ({m.region}; {m.rule}, {m.article}): {m.doc}")
         return
     day = parse_day(on)
+    signer = signer_for(actor, key_path) if apply else None
     engine = open_engine(ctx.obj["db_url"])
     with engine.begin() as conn:
-        result = migrate.run(conn, name, as_of=day, apply=apply, actor_id=actor)
+        result = migrate.run(conn, name, as_of=day, apply=apply, signer=signer)
     if as_json:
         print_json(result.as_json())
         return
@@ -77,14 +78,15 @@ def show(result: migrate.Result) -> None:
                 f"({len(result.decided) - result.recorded} unchanged since the last apply)")
 
 
-def show_demo_migrations(c, engine, region: str, on) -> list[str]:
-    """``xuefen demo``: apply each migration of the region as of ``on`` and print its counts; their names."""
+def show_demo_migrations(c, engine, region: str, on, signer) -> list[str]:
+    """``xuefen demo``: apply each migration of the region as of ``on`` (signed by the demo's administrator)
+    and print its counts; their names."""
     from xuefen import migrate
 
     names = [m.name for m in migrate.available().values() if m.region == region]
     for name in names:
         with engine.begin() as conn:
-            result = migrate.run(conn, name, as_of=on, apply=True)
+            result = migrate.run(conn, name, as_of=on, apply=True, signer=signer)
         counts = ", ".join(f"{n} {d} ({r})" for (r, d), n in result.counts().items())
         c.print(f"migration {name} applied as of {on}: {counts or 'nobody concerned'}; "
                 f"{result.teachers - len(result.decided)} not concerned; decisions recorded in the audit log")

@@ -131,18 +131,16 @@ def _year_requirements(ev, year: int):
 
 
 def _redact_key(engine) -> bytes:
-    """The database's own key for pseudonyms, made on first use (recorded in the audit log)."""
-    from xuefen import audit
+    """The registry's own key for pseudonyms, made by its first signed action (``xuefen init --admin``)."""
     from xuefen.store.schema import settings as settings_table
     import sqlalchemy as sa
 
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         value = conn.execute(sa.select(settings_table.c.value).where(
             settings_table.c.region == REDACT_SCOPE, settings_table.c.name == REDACT_NAME)).scalar_one_or_none()
-        if value is None:
-            value = secrets.token_hex(32)
-            audit.insert(conn, "system", settings_table,
-                         [{"region": REDACT_SCOPE, "name": REDACT_NAME, "value": value}], action="create")
+    if value is None:
+        raise InputError("report --redact: this registry has no pseudonym key; it is made once, with its first "
+                         "administrator (`xuefen init --admin ID`)")
     return bytes.fromhex(value)
 
 

@@ -1,7 +1,8 @@
 """The approval workflow: ``submit``, ``queue``, ``approve``, ``return``, ``reject``, ``revoke``, ``claims``.
 
-Every action names its actor (``--as``); a refused action exits 3 and changes
-nothing, a claim changed by someone else meanwhile exits 4.
+Every action names its actor (``--as``) and is signed with the actor's key
+(:mod:`xuefen_cli.signing`); a refused action exits 3 and changes nothing, a
+claim changed by someone else meanwhile exits 4.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from xuefen.errors import Conflict, InputError, NotFound, RefusedAction, XuefenError
 from xuefen_cli.output import console, print_json
+from xuefen_cli.signing import signer_for, signing
 
 
 def _engine(ctx):
@@ -30,21 +32,11 @@ def _day(value):
         raise InputError(f"--on: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-AS = click.option("--as", "actor", required=True, metavar="ACTOR", help="Who acts (an actor id).")
+AS = click.option("--as", "actor", required=True, metavar="ACTOR", help="The actor whose queue to show.")
 VERSION = click.option("--expect-version", "version", type=int, default=None,
                        help="The claim version you looked at; refused (exit 4) if someone changed it since.")
 ON = click.option("--on", "on", metavar="DATE", default=None, help="Day of the action (default: today).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-KEY = click.option("--key", "key_path", metavar="FILE", default=None,
-                   help="The approver's private key (xuefen keys create): needed at a stage approved by "
-                        "electronic signature.")
-
-
-def _signer(key_path):
-    if key_path is None:
-        return None
-    from xuefen.claims.signatures import Signer
-    return Signer.from_file(key_path)
 
 
 def _show(outcome: actions.Outcome) -> None:
@@ -64,10 +56,10 @@ def _show(outcome: actions.Outcome) -> None:
         c.print(f"  cycle certified: certificate {outcome.certificate}")
 
 
-def _one(ctx, claim_id, action, actor, as_json, **kw):
+def _one(ctx, claim_id, action, signer, as_json, **kw):
     from xuefen.claims import actions
 
-    outcome = actions.run(_engine(ctx), claim_id, action, actor, **kw)
+    outcome = actions.run(_engine(ctx), claim_id, action, signer, **kw)
     if as_json:
         print_json(outcome.as_json())
     else:
@@ -77,12 +69,12 @@ def _one(ctx, claim_id, action, actor, as_json, **kw):
 @click.command("submit")
 @click.argument("teacher")
 @click.argument("activity", required=False)
-@AS
+@signing
 @click.option("--cycle", is_flag=True, help="Submit the teacher's current cycle for review instead.")
 @ON
 @JSON
 @click.pass_context
-def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
+def submit_cmd(ctx, teacher, activity, actor, key_path, cycle, on, as_json):
     """Submit an activity (or with --cycle, the teacher's cycle) for review; resubmit a returned claim."""
     from xuefen.claims import actions
     from xuefen.store.schema import claims
@@ -90,6 +82,7 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
 
     if not cycle and not activity:
         raise InputError("submit: give an ACTIVITY id, or --cycle")
+    signer = signer_for(actor, key_path)
     engine = _engine(ctx)
     day = _day(on)
     with engine.begin() as conn:
@@ -101,12 +94,13 @@ def submit_cmd(ctx, teacher, activity, actor, cycle, on, as_json):
             q = q.where(claims.c.state == actions.RETURNED)
         existing = conn.execute(q).first()
         if existing is not None and existing.state == actions.RETURNED:
-            outcome = actions.act(conn, existing.id, "resubmit", actor, as_of=day)
+            outcome = actions.act(conn, existing.id, "resubmit", signer, as_of=day)
             result = outcome.as_json()
         elif existing is not None:
             raise RefusedAction(f"claim {existing.id} already exists and is {existing.state}")
         else:
-            cid = actions.open_claim(conn, actor, teacher, None if cycle else activity, purpose=purpose, as_of=day)
+            cid = actions.open_claim(conn, signer, teacher, None if cycle else activity, purpose=purpose,
+                                     as_of=day)
             row = actions.claim_row(conn, cid)
             result = {"claim": cid, "action": "submit", "actor": actor, "after": row.state, "version": row.version}
     if as_json:
@@ -140,25 +134,25 @@ def queue_cmd(ctx, actor, as_json):
 
 @click.command("approve")
 @click.argument("claim_ids", nargs=-1)
-@AS
+@signing
 @click.option("--all-queued", is_flag=True, help="Approve every claim in ACTOR's queue.")
 @VERSION
 @ON
-@KEY
 @JSON
 @click.pass_context
-def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_json):
-    """Approve claims at their current stage; each claim in its own transaction.
+def approve_cmd(ctx, claim_ids, actor, key_path, all_queued, version, on, as_json):
+    """Approve claims at their current stage, signed with ACTOR's key.
 
     Final approval posts the entries the activity earns (the same conversion as
-    ``xuefen evaluate``) or certifies the cycle. With several claims, each one
-    that is refused or in conflict is reported and the others go on; the exit
-    code is then that of the first failure.
+    ``xuefen evaluate``) or certifies the cycle. Several claims (or
+    ``--all-queued``) are one signed action in one transaction: each one that is
+    refused or in conflict is reported and left as it was, the others go on; the
+    exit code is then that of the first failure.
     """
     from xuefen.claims import actions, queues
 
+    signer = signer_for(actor, key_path)
     engine = _engine(ctx)
-    signer = _signer(key_path)
     ids = list(claim_ids)
     if all_queued:
         with engine.begin() as conn:
@@ -174,23 +168,26 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_jso
     if version is not None and len(ids) > 1:
         raise InputError("approve: --expect-version applies to one claim")
     if len(ids) == 1 and not all_queued:
-        _one(ctx, ids[0], "approve", actor, as_json, version=version, as_of=_day(on), signature=signer)
+        _one(ctx, ids[0], "approve", signer, as_json, version=version, as_of=_day(on))
         return
     results = []
     first_error: XuefenError | None = None
-    day = _day(on)
-    for cid in ids:
-        try:
-            outcome = actions.approve(engine, cid, actor, as_of=day, signature=signer)
+
+    def each(cid, outcome):  # shown as each claim is decided (committed together at the end)
+        nonlocal first_error
+        if isinstance(outcome, actions.Outcome):
             results.append(outcome.as_json())
             if not as_json:
                 _show(outcome)
-        except (RefusedAction, Conflict, NotFound) as exc:
-            first_error = first_error or exc
-            results.append({"claim": cid, "action": "approve", "actor": actor, "error": str(exc),
-                            "exit_code": exc.exit_code})
-            if not as_json:
-                click.echo(f"error: {exc}", err=True)
+                sys.stdout.flush()
+            return
+        first_error = first_error or outcome
+        results.append({"claim": cid, "action": "approve", "actor": actor, "error": str(outcome),
+                        "exit_code": outcome.exit_code})
+        if not as_json:
+            click.echo(f"error: {outcome}", err=True)
+
+    actions.approve_many(engine, ids, signer, on_each=each, as_of=_day(on))
     if as_json:
         print_json(results)
     else:
@@ -203,14 +200,15 @@ def approve_cmd(ctx, claim_ids, actor, all_queued, version, on, key_path, as_jso
 def _reasoned(name, help_text):
     @click.command(name, help=help_text)
     @click.argument("claim_id")
-    @AS
+    @signing
     @click.option("--reason", required=True, help="Why (recorded on the claim and in the audit log).")
     @VERSION
     @ON
     @JSON
     @click.pass_context
-    def cmd(ctx, claim_id, actor, reason, version, on, as_json):
-        _one(ctx, claim_id, name, actor, as_json, reason=reason, version=version, as_of=_day(on))
+    def cmd(ctx, claim_id, actor, key_path, reason, version, on, as_json):
+        _one(ctx, claim_id, name, signer_for(actor, key_path), as_json, reason=reason, version=version,
+             as_of=_day(on))
 
     return cmd
 
@@ -221,7 +219,7 @@ reject_cmd = _reasoned("reject", "Reject a claim for good, with a reason.")
 
 @click.command("revoke")
 @click.argument("claim_id")
-@AS
+@signing
 @click.option("--reason", required=True, help="Why (recorded on the claim and in the audit log).")
 @click.option("--falsified", is_flag=True, help="The claim was falsified: also record it in the teacher's "
               "integrity file.")
@@ -229,9 +227,9 @@ reject_cmd = _reasoned("reject", "Reject a claim for good, with a reason.")
 @ON
 @JSON
 @click.pass_context
-def revoke_cmd(ctx, claim_id, actor, reason, falsified, version, on, as_json):
+def revoke_cmd(ctx, claim_id, actor, key_path, reason, falsified, version, on, as_json):
     """Revoke an approved claim: reversing entries cancel what it posted."""
-    _one(ctx, claim_id, "revoke", actor, as_json, reason=reason, falsified=falsified, version=version,
+    _one(ctx, claim_id, "revoke", signer_for(actor, key_path), as_json, reason=reason, falsified=falsified, version=version,
          as_of=_day(on))
 
 

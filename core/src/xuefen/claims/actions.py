@@ -194,22 +194,34 @@ def _reverse(conn, actor_id: str, claim, reason: str) -> tuple[Entry, ...]:
     return tuple(p.entry for p in ledger.reverse(conn, claim.id, actor_id=actor_id, reason=reason))
 
 
-def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None = None,
-        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False,
-        signature=None) -> Outcome:
-    """Take ``action`` on a claim as ``actor_id`` inside the caller's transaction (``conn``).
+def act(conn, claim_id: str, action: str, signer, *, reason: str | None = None,
+        version: int | None = None, as_of: dt.date | None = None, falsified: bool = False) -> Outcome:
+    """Take ``action`` on a claim as the actor of ``signer`` inside the caller's transaction (``conn``),
+    as one signed action (:class:`xuefen.audit.acting`; it joins one already open for the same actor).
 
+    :param signer: the acting actor's :class:`xuefen.keys.Signer`: no key, no action. On a stage the
+        region marks ``signed`` (Lincang's 第十五条) the same key also signs the claim's data
+        (:mod:`xuefen.claims.signatures`), shown on the record.
     :param action: ``approve``, ``return``, ``reject``, ``revoke`` or ``resubmit``.
     :param version: the claim version the actor looked at; another one means someone
         else changed it first (:class:`Conflict`).
     :param as_of: the day of the action (default today): conversions and cycle checks run as of it.
-    :param signature: the approver's :class:`xuefen.signatures.Signer`, needed to approve a stage the
-        region marks ``signed`` (the approval then signs the claim's data, :mod:`xuefen.signatures`).
-    :raises RefusedAction: the actor may not take this action on this claim now.
+    :raises RefusedAction: no valid key, or the actor may not take this action on this claim now.
     :raises Conflict: the claim changed since ``version`` was read.
     """
     if action not in ACTIONS:
         raise RefusedAction(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+    ctx = audit.acting(conn, signer, action, {"claim": claim_id})
+    with ctx as signed:
+        out = _act(conn, claim_id, action, signer, reason=reason, version=version, as_of=as_of,
+                   falsified=falsified)
+        if not ctx.joined:
+            signed.subject.update({"version": out.version - 1, "before": out.before, "after": out.after})
+        return out
+
+
+def _act(conn, claim_id: str, action: str, signer, *, reason, version, as_of, falsified) -> Outcome:
+    actor_id = signer.actor_id
     as_of = as_of or dt.date.today()
     claim = claim_row(conn, claim_id, lock=True)
     if version is not None and claim.version != version:
@@ -244,7 +256,7 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
         if stage.records_assessment and claim.purpose == "activity":
             cohort_check(conn, claim, repo.activity(conn, claim.teacher_id, claim.activity_id), stage, rt)
         if stage.signed or any(s.signed for s in flow.stages):
-            signatures.on_approve(conn, claim, flow, stage, actor, signature, as_of, new_state == flow.final)
+            signatures.on_approve(conn, claim, flow, stage, actor, signer, as_of, new_state == flow.final)
         if new_state == flow.final:
             if claim.purpose == "activity":
                 found, refused, warnings = _activity_entries(conn, claim, rt, as_of)
@@ -269,36 +281,52 @@ def act(conn, claim_id: str, action: str, actor_id: str, *, reason: str | None =
                    certificate=certificate)
 
 
-def run(engine, claim_id: str, action: str, actor_id: str, **kw) -> Outcome:
-    """:func:`act` in its own transaction: the state change, entries and audit record commit together."""
+def run(engine, claim_id: str, action: str, signer, **kw) -> Outcome:
+    """:func:`act` in its own transaction: the state change, entries, audit records and signature commit together."""
     with engine.begin() as conn:
-        return act(conn, claim_id, action, actor_id, **kw)
+        return act(conn, claim_id, action, signer, **kw)
 
 
-def approve(engine, claim_id: str, actor_id: str, **kw) -> Outcome:
-    return run(engine, claim_id, "approve", actor_id, **kw)
+def approve(engine, claim_id: str, signer, **kw) -> Outcome:
+    return run(engine, claim_id, "approve", signer, **kw)
 
 
-def return_(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
-    return run(engine, claim_id, "return", actor_id, reason=reason, **kw)
+def return_(engine, claim_id: str, signer, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "return", signer, reason=reason, **kw)
 
 
-def reject(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
-    return run(engine, claim_id, "reject", actor_id, reason=reason, **kw)
+def reject(engine, claim_id: str, signer, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "reject", signer, reason=reason, **kw)
 
 
-def revoke(engine, claim_id: str, actor_id: str, reason: str, **kw) -> Outcome:
-    return run(engine, claim_id, "revoke", actor_id, reason=reason, **kw)
+def revoke(engine, claim_id: str, signer, reason: str, **kw) -> Outcome:
+    return run(engine, claim_id, "revoke", signer, reason=reason, **kw)
 
 
-def approve_many(engine, claim_ids: Iterable[str], actor_id: str, **kw) -> list[Outcome | Exception]:
-    """Approve each claim in its own transaction; a refusal or conflict stops only that claim."""
+def approve_many(engine, claim_ids: Iterable[str], signer, *, on_each=None, **kw) -> list[Outcome | Exception]:
+    """Approve the claims as **one** signed action in one transaction; a refusal or conflict stops only
+    its claim (a savepoint each), and the one signature covers every claim approved.
+
+    :param on_each: called with each claim's outcome (or refusal) as soon as it is decided, inside the
+        transaction (what is shown may still be undone if the batch fails before it commits).
+    :raises RefusedAction: no valid key (nothing is approved).
+    """
     out: list = []
-    for cid in claim_ids:
-        try:
-            out.append(approve(engine, cid, actor_id, **kw))
-        except (RefusedAction, Conflict, NotFound) as exc:
-            out.append(exc)
+    ids = list(claim_ids)
+    with engine.begin() as conn:
+        with audit.acting(conn, signer, "approve", {"claims": len(ids)}) as signed:
+            for cid in ids:
+                mark = (signed.first, signed.last, signed.head)
+                try:
+                    with conn.begin_nested():
+                        out.append(act(conn, cid, "approve", signer, **kw))
+                except (RefusedAction, Conflict, NotFound) as exc:
+                    signed.first, signed.last, signed.head = mark  # its records were rolled back
+                    out.append(exc)
+                if on_each is not None:
+                    on_each(cid, out[-1])
+            done = [o for o in out if isinstance(o, Outcome)]
+            signed.subject.update({"approved": len(done), "refused": len(out) - len(done)})
     return out
 
 
@@ -312,13 +340,21 @@ def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str, start: 
     return repo.claim_id_for(teacher_id, activity_id)
 
 
-def open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None = None, *,
+def open_claim(conn, signer, teacher_id: str, activity_id: str | None = None, *,
                purpose: str = "activity", as_of: dt.date | None = None) -> str:
-    """Submit an activity (or the teacher's cycle, ``purpose="cycle"``) for review: a claim in the first stage.
+    """Submit an activity (or the teacher's cycle, ``purpose="cycle"``) for review: a claim in the first stage,
+    as a signed action of ``signer``'s actor (the teacher, or a reviewer of the first stage).
 
     The stages come from the region's ``xuefen_approval_stages`` and are kept on the
     claim, so a later change of the region's routing leaves running claims as they are.
     """
+    with audit.acting(conn, signer, "submit", {"teacher": teacher_id, "activity": activity_id,
+                                               "purpose": purpose}):
+        return _open_claim(conn, signer.actor_id, teacher_id, activity_id, purpose=purpose, as_of=as_of)
+
+
+def _open_claim(conn, actor_id: str, teacher_id: str, activity_id: str | None, *, purpose: str,
+                as_of: dt.date | None) -> str:
     as_of = as_of or dt.date.today()
     teacher, region = repo.teacher(conn, teacher_id)
     rt = registry.region_runtime(conn, region)

@@ -1,16 +1,27 @@
 """Who may act where: the authority checks every action and queue uses.
 
-An actor may serve a stage when it is active, is not the teacher (by id or by
-the teacher id its record carries), has the stage's role, and its unit is the
-stage's level and contains the teacher's school.
+An actor may serve a stage when it is active, is not the teacher (by id, or by
+the teacher record its actor row links, ``actors.teacher_id``), has the stage's
+role, and its unit is the stage's level and contains the teacher's school.
+
+An actor may *manage* a unit — register org units under it, actors and their
+keys in it, teachers of its schools and their records — when its role is one of
+:data:`xuefen.model.MANAGER_ROLES` and its unit contains that unit; the
+registry administrator (``xuefen init --admin``) manages every unit and approves
+nothing.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from xuefen.errors import RefusedAction
-from xuefen.model import Stage
+from xuefen.model import MANAGER_ROLES, Stage
+from xuefen.store import repo
 from xuefen.store.schema import actors
+
+#: the registry administrator's role (``xuefen init --admin``)
+REGISTRY_ADMIN = "registry_admin"
+
 
 def actor_row(conn, actor_id: str):
     row = conn.execute(sa.select(actors).where(actors.c.id == actor_id)).first()
@@ -20,11 +31,32 @@ def actor_row(conn, actor_id: str):
 
 
 def is_own(actor, teacher_id: str) -> bool:
-    """The actor is the teacher (same id, or the actor's data links to the teacher)."""
-    if actor.id == teacher_id:
+    """The actor is the teacher: the same id, or the actor's row links the teacher record
+    (``actors.teacher_id``, or ``teacher_id`` in its data as earlier versions kept it)."""
+    if actor.id == teacher_id or getattr(actor, "teacher_id", None) == teacher_id:
         return True
     data = actor.data or {}
     return isinstance(data, dict) and teacher_id in (data.get("teacher_id"), data.get("teacher"))
+
+
+def management_refusal(conn, actor, unit_id: str | None, what: str = "manage") -> str | None:
+    """Why ``actor`` may not register or change what belongs to org unit ``unit_id`` (None: it may).
+
+    ``unit_id`` None means something above every unit (a root org unit): only the
+    registry administrator.
+    """
+    if not actor.active:
+        return f"actor {actor.id} is inactive"
+    if actor.role == REGISTRY_ADMIN:
+        return None
+    if actor.role not in MANAGER_ROLES:
+        return f"{actor.id} is a {actor.role}; only an administrator ({', '.join(MANAGER_ROLES)}) may {what}"
+    if unit_id is None:
+        return f"only the registry administrator may {what} at the top of the tree"
+    chain = repo.ancestors(conn, unit_id)
+    if not any(o.id == actor.org_id for o in chain):
+        return f"actor {actor.id}'s unit {actor.org_id} does not contain {unit_id}"
+    return None
 
 
 def authority(stage: Stage, chain: list) -> tuple[str, str]:

@@ -206,13 +206,22 @@ def next_serial(conn, region: str, kind: str, year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:06d}"
 
 
-def issue(conn, teacher_id: str, actor_id: str, *, kind: str | None = None,
+def issue(conn, teacher_id: str, signer, *, kind: str | None = None,
           on: dt.date | None = None) -> Certificate:
-    """Issue the certificate of ``kind`` (the region's main one by default) inside the caller's transaction.
+    """Issue the certificate of ``kind`` (the region's main one by default) inside the caller's transaction,
+    as a signed action of ``signer``'s actor.
 
-    :raises RefusedAction: not due (the region's rule and reason), already issued for this span,
-        or the actor may not issue it.
+    :raises RefusedAction: no valid key, not due (the region's rule and reason), already issued for this
+        span, or the actor may not issue it.
     """
+    with audit.acting(conn, signer, "issue_certificate", {"teacher": teacher_id, "kind": kind,
+                                                           "on": on.isoformat() if on else None}) as signed:
+        cert = _issue(conn, teacher_id, signer.actor_id, kind=kind, on=on)
+        signed.subject.update({"serial": cert.serial})
+        return cert
+
+
+def _issue(conn, teacher_id: str, actor_id: str, *, kind: str | None, on: dt.date | None) -> Certificate:
     d = decide(conn, teacher_id, kind=kind, on=on)
     spec = d.spec
     if d.issued is not None:
@@ -262,19 +271,19 @@ def parse_day(value: str | None, what: str = "--on") -> dt.date | None:
         raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def issue_due(engine, teacher_ids: list[str], actor_ids: list[str], on: dt.date) -> list[Certificate]:
+def issue_due(engine, teacher_ids: list[str], signers: list, on: dt.date) -> list[Certificate]:
     """Issue each teacher's main certificate where it is due on ``on``, each in its own transaction, by the
-    first of ``actor_ids`` the region's route accepts (what ``xuefen demo`` does after the reviews)."""
+    first of ``signers`` the region's route accepts (what ``xuefen demo`` does after the reviews)."""
     with engine.connect() as conn:
         evs = registry.evaluate_teachers(conn, list(teacher_ids), on)
     out = []
     for ev in evs:
         if ev.certificate is None or not ev.certificate.eligible:
             continue
-        for actor in actor_ids:
+        for signer in signers:
             try:
                 with engine.begin() as conn:
-                    out.append(issue(conn, ev.teacher, actor, on=on))
+                    out.append(issue(conn, ev.teacher, signer, on=on))
                 break
             except RefusedAction:
                 continue

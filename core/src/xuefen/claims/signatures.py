@@ -1,4 +1,4 @@
-"""Electronic signatures on approval stages: Ed25519 keys per actor, signed claims, later verification.
+"""Electronic signatures on approval stages: the claim's data signed with the approver's key, verified later.
 
 A region marks a stage ``signed`` (:class:`xuefen.model.Stage`; Lincang's
 第十五条: the project leader and the authority head "电子签名确认"). Approving
@@ -7,39 +7,33 @@ serialisation of the claim (:func:`payload`: teacher id, activity, hours,
 grade, rate, credits, and the activity's recorded fields) and the signature is
 kept in the ``signatures`` table, beside the approval in the audit log.
 
-Anyone can check a signature afterwards with the signer's public key, which
-the database keeps on the actor (``actors.public_key``; a replaced key moves
-to ``actors.data["retired_keys"]`` so older signatures stay verifiable).
+Every action is signed (:mod:`xuefen.audit`, :mod:`xuefen.keys`); on a signed
+stage the same key also signs the claim's data, so the record shows it. Anyone
+can check a signature afterwards with the signer's public key from the key
+registry (``keys``; a replaced key stays there, so older signatures still verify).
 :func:`verify_all` re-serialises every signed claim from what the database
 holds *now* (the activity row; the posted ledger lines once the claim is
 approved) and names every claim whose data changed after it was signed, every
 signature that does not match its signed data, and every signed stage that was
 passed without a signature on record.
 
-Private keys never enter the database: :func:`create_key` writes them to a
-file readable by its owner only (mode 0600). Keys are PKCS#8 PEM, public keys
-SubjectPublicKeyInfo PEM; signatures are base64 in the table.
+Private keys never enter the database (:mod:`xuefen.keys`). Signatures are
+base64 in the table.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
-import hashlib
 import json
-import os
-import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Iterable
 
 import attrs
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from xuefen import audit, registry
+from xuefen import audit, keys, registry
 from xuefen.claims.flow import REVOKED, Flow
 from xuefen.evaluate import convert_all
 from xuefen.store import repo
@@ -47,142 +41,20 @@ from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.model import Stage, dec_str
 from xuefen.store.schema import actors, claims, entries, signatures, teachers, utcnow
 
-#: environment variable naming the folder of private key files (default :data:`DEFAULT_KEYS_DIR`)
-KEYS_DIR_ENV = "XUEFEN_KEYS_DIR"
-DEFAULT_KEYS_DIR = Path("~/.xuefen/keys")
 #: the claim's fields a signature covers, first the ones 第十五条 names, then the full record
 SIGNED_FIELDS = ("teacher", "activity", "hours", "grade", "rate", "credits", "record")
 #: payload version, so a later change of the serialisation can still read old signatures
 FORMAT = 1
 
-
-# -- keys -------------------------------------------------------------------------------------------
-
-
-def keys_dir() -> Path:
-    return Path(os.environ.get(KEYS_DIR_ENV) or DEFAULT_KEYS_DIR).expanduser()
+# the key files and the key registry are xuefen.keys'; these names stay for callers of earlier versions
+Signer = keys.Signer
+fingerprint = keys.fingerprint
+load_public = keys.load_public
 
 
-def default_key_path(actor_id: str) -> Path:
-    """``$XUEFEN_KEYS_DIR/ACTOR.pem`` (``~/.xuefen/keys`` by default), the id made safe for a file name."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", actor_id) or "_"
-    return keys_dir() / f"{safe}.pem"
-
-
-def public_pem(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def fingerprint(pem: str) -> str:
-    """sha256 of the raw public key, hex: how a payload names the key that signed it."""
-    key = load_public(pem)
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()
-
-
-def load_public(pem: str) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem.encode())
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("not an Ed25519 public key")
-    return key
-
-
-@attrs.frozen
-class Signer:
-    """A private signing key, loaded from the file :func:`create_key` wrote."""
-
-    key: Ed25519PrivateKey = attrs.field(repr=False)
-    path: str | None = None
-
-    @classmethod
-    def from_file(cls, path: str | os.PathLike) -> "Signer":
-        p = Path(path).expanduser()
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{p}: cannot read the signing key: {exc.strerror or exc}") from None
-        try:
-            key = serialization.load_pem_private_key(data, password=None)
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"{p}: not a usable private key file (PEM, unencrypted): {exc}") from None
-        if not isinstance(key, Ed25519PrivateKey):
-            raise InputError(f"{p}: not an Ed25519 private key")
-        return cls(key, str(p))
-
-    @property
-    def public_pem(self) -> str:
-        return public_pem(self.key.public_key())
-
-    def sign(self, data: bytes) -> bytes:
-        return self.key.sign(data)
-
-
-@attrs.frozen
-class KeyInfo:
-    actor: str
-    path: str
-    fingerprint: str
-    replaced: str | None = None  #: fingerprint of the key it replaced
-
-    def as_json(self) -> dict:
-        return {"actor": self.actor, "path": self.path, "fingerprint": self.fingerprint, "replaced": self.replaced}
-
-
-def _actor(conn, actor_id: str):
-    row = conn.execute(sa.select(actors).where(actors.c.id == actor_id)).first()
-    if row is None:
-        raise NotFound(f"actor {actor_id!r} is not registered")
-    return row
-
-
-def create_key(conn, actor_id: str, path: str | os.PathLike | None = None, *, replace: bool = False) -> KeyInfo:
-    """Make an Ed25519 key pair for ``actor_id``: the public key into the database (audited), the
-    private key into ``path`` (default :func:`default_key_path`), readable by its owner only.
-
-    Runs in the caller's transaction; the file is written last, so a refused
-    call leaves no file, and an existing file is never overwritten.
-    :raises RefusedAction: the actor has a key already and ``replace`` is false.
-    :raises InputError: the file exists or cannot be written.
-    """
-    actor = _actor(conn, actor_id)
-    target = Path(path).expanduser() if path is not None else default_key_path(actor_id)
-    old = actor.public_key
-    if old and not replace:
-        raise RefusedAction(f"actor {actor_id} already has a signing key (fingerprint {fingerprint(old)[:16]}); "
-                            f"pass --replace to make a new one (the old one stays on record for what it signed)")
-    if target.exists():
-        raise InputError(f"{target}: already exists; a private key file is never overwritten (choose another path)")
-    key = Ed25519PrivateKey.generate()
-    pem = public_pem(key.public_key())
-    data = dict(actor.data or {})
-    if old:
-        data["retired_keys"] = {**dict(data.get("retired_keys") or {}), fingerprint(old): old}
-    audit.update(conn, actor_id, actors, {"id": actor_id}, {"public_key": pem, "data": data or None},
-                 action="key_replace" if old else "key_create")
-    secret = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                               serialization.NoEncryption())
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write the private key: {exc.strerror or exc}") from None
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, secret)
-    finally:
-        os.close(fd)
-    return KeyInfo(actor_id, str(target), fingerprint(pem), fingerprint(old) if old else None)
-
-
-def _keys_of(actor) -> dict[str, str]:
-    """fingerprint → public PEM of every key the actor had (current and retired)."""
-    out = {}
-    data = actor.data or {}
-    for fp, pem in dict(data.get("retired_keys") or {}).items() if isinstance(data, dict) else ():
-        out[fp] = pem
-    if actor.public_key:
-        out[fingerprint(actor.public_key)] = actor.public_key
-    return out
+def _keys_of(conn, actor_id: str) -> dict[str, str]:
+    """fingerprint → public PEM of every key the actor has had (the ``keys`` registry)."""
+    return {k.fingerprint: k.public_key for k in keys.keys_of(conn, actor_id)}
 
 
 # -- what is signed ------------------------------------------------------------------------------
@@ -252,17 +124,14 @@ def sign_stage(conn, claim, stage: Stage, actor, signer: Signer | None, as_of: d
     if signer is None:
         raise RefusedAction(f"claim {claim.id}: stage {stage.name} is approved by electronic signature ({cite}): "
                             f"give the signer's private key (--key FILE)")
-    if not actor.public_key:
-        raise RefusedAction(f"claim {claim.id}: actor {actor.id} has no signing key on record ({cite}): run "
-                            f"`xuefen keys create --actor {actor.id}` first")
-    fp = fingerprint(signer.public_pem)
-    if fp != fingerprint(actor.public_key):
+    fp = signer.fingerprint
+    if fp not in _keys_of(conn, actor.id):
         raise RefusedAction(f"claim {claim.id}: the key in {signer.path or 'the given file'} is not {actor.id}'s "
                             f"registered key ({cite})")
     body = payload(conn, claim, stage.name, actor.id, fp, as_of)
     data = canonical(body)
     sig = signer.sign(data)
-    load_public(actor.public_key).verify(sig, data)
+    load_public(_keys_of(conn, actor.id)[fp]).verify(sig, data)
     sid = f"{claim.id}:{stage.name}:{claim.version}"
     audit.insert(conn, actor.id, signatures, [{
         "id": sid, "claim_id": claim.id, "stage": stage.name, "actor_id": actor.id, "payload": data.decode(),
@@ -339,7 +208,7 @@ def _check(conn, row, claim, actor, cache: dict) -> Problem | None:
             row.claim_id, row.stage, row.actor_id):
         return Problem(row.claim_id, row.stage, row.actor_id, "malformed",
                        "the signed data names another claim, stage or signer than its record")
-    pem = _keys_of(actor).get(body.get("key")) if actor is not None else None
+    pem = _keys_of(conn, actor.id).get(body.get("key")) if actor is not None else None
     if pem is None:
         return Problem(row.claim_id, row.stage, row.actor_id, "unknown_key",
                        f"the signer's public key {str(body.get('key'))[:16]} is not on record")

@@ -181,7 +181,8 @@ ACTIVITY_REQUIRED = ("id", "kind", "date")
 ORG_FIELDS = {"id": parse_str, "name": parse_str, "level": one_of(model.ORG_LEVELS),
               "parent_id": parse_str, "region": parse_str}
 ORG_REQUIRED = ("id", "name", "level", "region")
-ACTOR_FIELDS = {"id": parse_str, "name": parse_str, "role": one_of(model.ROLES), "org_id": parse_str}
+ACTOR_FIELDS = {"id": parse_str, "name": parse_str, "role": one_of(model.ROLES), "org_id": parse_str,
+                "teacher_id": parse_str}
 ACTOR_REQUIRED = ("id", "name", "role", "org_id")
 
 

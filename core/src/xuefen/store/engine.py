@@ -34,7 +34,7 @@ MIGRATION_LOCK = 0x78756566  # "xuef"
 #: the newest revision in ``store/migrations/versions`` (a test keeps it equal to Alembic's head).
 #: Opening a database already at this revision reads one row and never imports Alembic, which
 #: costs about a quarter of a second of every command's start-up.
-HEAD = "0001"
+HEAD = "0002"
 
 
 class DatabaseError(XuefenError):
@@ -173,3 +173,36 @@ def open_engine(url: str = DEFAULT_URL, *, migrate: bool = True, echo: bool = Fa
     if migrate:
         upgrade(engine)
     return engine
+
+
+#: tables an application role may only read and append to (PostgreSQL; a trigger also refuses the owner)
+APPEND_ONLY = ("audit_log", "actions", "entries")
+
+
+def grant_app_role(engine: Engine, role: str) -> list[str]:
+    """Give PostgreSQL role ``role`` what the application needs and no more: read and write the registry's
+    tables, but only read and append to the audit log, the signed actions and the ledger, and never
+    migrate. Run as the owner role (the one that migrates); returns the statements run.
+
+    :raises DatabaseError: not PostgreSQL, or the role does not exist.
+    """
+    if engine.dialect.name != "postgresql":
+        raise DatabaseError("--app-role: database roles are PostgreSQL's; an SQLite file has none")
+    q = engine.dialect.identifier_preparer.quote
+    r = q(role)
+    protected = ", ".join(APPEND_ONLY)
+    statements = [
+        f"GRANT USAGE ON SCHEMA {q('public')} TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {protected} FROM {r}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {r}",
+    ]
+    try:
+        with engine.begin() as conn:
+            if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
+                raise DatabaseError(f"--app-role: no PostgreSQL role {role!r} (CREATE ROLE {role} LOGIN first)")
+            for st in statements:
+                conn.execute(sa.text(st))
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(f"--app-role {role}: {exc.orig}") from exc
+    return statements

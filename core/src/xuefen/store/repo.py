@@ -50,20 +50,21 @@ class Actor:
     id: str
     name: str
     role: str  #: one of :data:`xuefen.model.ROLES`
-    org_id: str
+    org_id: str | None  #: None: the registry administrator, above every unit
     active: bool = True
-    public_key: str | None = None  #: PEM public key for signed stages
+    public_key: str | None = None  #: PEM of the current signing key (``keys`` has every key)
     data: dict = attrs.field(factory=dict, hash=False)
+    teacher_id: str | None = None  #: the person's own teacher record, if they teach
 
     @classmethod
     def from_row(cls, row) -> "Actor":
         m = _m(row)
         return cls(id=m["id"], name=m["name"], role=m["role"], org_id=m["org_id"], active=bool(m["active"]),
-                   public_key=m["public_key"], data=dict(m["data"] or {}))
+                   public_key=m["public_key"], data=dict(m["data"] or {}), teacher_id=m.get("teacher_id"))
 
     def as_row(self) -> dict:
         return {"id": self.id, "name": self.name, "role": self.role, "org_id": self.org_id, "active": self.active,
-                "public_key": self.public_key, "data": self.data or None}
+                "public_key": self.public_key, "data": self.data or None, "teacher_id": self.teacher_id}
 
 
 # -- teachers and activities ---------------------------------------------------

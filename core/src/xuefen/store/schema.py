@@ -137,12 +137,29 @@ actors = sa.Table(
     sa.Column("id", ID, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("role", sa.String(32), nullable=False),
-    sa.Column("org_id", ID, sa.ForeignKey("orgs.id"), nullable=False),
+    sa.Column("org_id", ID, sa.ForeignKey("orgs.id"), nullable=True),  # None: the registry administrator
     sa.Column("active", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
-    sa.Column("public_key", sa.Text, nullable=True),
+    sa.Column("public_key", sa.Text, nullable=True),  # the current key's PEM (the keys table has them all)
     sa.Column("data", JSON, nullable=True),
+    sa.Column("teacher_id", ID, nullable=True),  # the person's own teacher record, if they teach
 )
 sa.Index(None, actors.c.org_id)
+sa.Index(None, actors.c.teacher_id)
+
+# -- keys: every action is signed with its actor's key (xuefen.keys) -----------
+
+keys = sa.Table(
+    "keys", metadata,
+    sa.Column("fingerprint", sa.String(64), primary_key=True),  # sha256 of the raw Ed25519 public key
+    sa.Column("actor_id", ID, sa.ForeignKey("actors.id"), nullable=False),
+    sa.Column("public_key", sa.Text, nullable=False),  # SubjectPublicKeyInfo PEM
+    sa.Column("valid_from", UTCDateTime, nullable=False),
+    sa.Column("valid_until", UTCDateTime, nullable=True),  # expiry; None: none
+    sa.Column("retired_at", UTCDateTime, nullable=True),  # replaced by a newer key
+    sa.Column("revoked_at", UTCDateTime, nullable=True),  # withdrawn (lost, stolen): nothing it signs after counts
+    sa.Column("reason", sa.Text, nullable=True),
+)
+sa.Index(None, keys.c.actor_id)
 
 # -- teachers and what they did ------------------------------------------------
 
@@ -287,6 +304,23 @@ audit_log = sa.Table(
 )
 sa.Index(None, audit_log.c.object_type, audit_log.c.object_id)
 
+#: signed actions: each covers the audit records it wrote (first…last) through the hash of the last
+actions = sa.Table(
+    "actions", metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+              autoincrement=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor_id", ID, nullable=False),  # no foreign key: the log outlives its actors
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),  # fingerprint of the signing key
+    sa.Column("first_record", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+    sa.Column("last_record", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+    sa.Column("statement", sa.Text, nullable=False),  # the canonical JSON that was signed
+    sa.Column("signature", sa.Text, nullable=False),  # base64 Ed25519 signature of the statement
+    sa.Column("hash", sa.String(64), nullable=False, unique=True),  # sha256(statement + signature)
+)
+sa.Index(None, actions.c.last_record)
+
 #: every table, in the order they can be filled
-TABLES = (orgs, actors, teachers, activities, claims, entries, certificates, signatures, integrity,
-          settings, audit_log)
+TABLES = (orgs, actors, keys, teachers, activities, claims, entries, certificates, signatures, integrity,
+          settings, audit_log, actions)
