@@ -301,3 +301,12 @@ def test_a_claim_edited_in_sql_then_laundered_by_a_real_approval_is_named(reg):
     problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
     assert any(p["table"] == "claims" and p["id"] == CLAIM and "behind the program's back in between" in p["problem"]
                and "reason" in p["problem"] for p in problems), problems
+
+
+def test_a_signed_record_that_skips_a_stage_is_named(reg):
+    """Even with a valid key, a record moving a claim where its flow does not go (school review straight to
+    approved, under "approve") is named: verify checks meaning, not only hashes and signatures."""
+    with engine(reg).begin() as conn, audit.acting(conn, reg.signer("sa1"), "approve"):
+        audit.update(conn, "sa1", S.claims, {"id": CLAIM}, {"state": "approved", "version": 2}, action="approve")
+    problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
+    assert any(p["table"] == "claims" and "not to approved" in p["problem"] for p in problems), problems

@@ -538,6 +538,10 @@ def verify(conn, *, limit: int = 1000) -> Verification:
                                        f"record {rec.seq} starts from a row that differs from record {prior[0]}'s "
                                        f"({', '.join(diffs)}): changed behind the program's back in between",
                                        rec.seq))
+            if rec.object_type == "claim" and isinstance(rec.before, dict) and isinstance(rec.after, dict):
+                why = _transition_problem(rec)
+                if why:
+                    problems.append(Broken("claims", rec.object_id, why, rec.seq))
             images[key] = (rec.seq, rec.after)
             latest[key] = (rec.seq, None if rec.after is None else digest(rec.after))
         prev, expected_seq = rec.hash, rec.seq + 1
@@ -624,6 +628,27 @@ def _verify_actions(conn, hashes: dict[int, tuple[str, str]], problems: list[Bro
                                f"{len(unsigned)} record(s) no signed action covers ({runs}): written or rewritten "
                                f"without an actor's key", unsigned[0]))
     return n
+
+
+def _transition_problem(rec: Record) -> str | None:
+    """Whether a claim's record moves it along its flow: the state the action leads to from the state before."""
+    from xuefen.claims.flow import ACTIONS, Flow
+    from xuefen.errors import RefusedAction as Refused
+
+    before, after = rec.before.get("state"), rec.after.get("state")
+    if rec.action not in ACTIONS:
+        if before != after:
+            return f"record {rec.seq} moves the claim from {before} to {after} by {rec.action!r}, which is no claim action"
+        return None
+    try:
+        flow = Flow.of(rec.before.get("stages") or (), rec.before.get("purpose") or "activity")
+        want = flow.next_state(before, rec.action)
+    except (Refused, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"record {rec.seq}: {rec.action} of a claim that is {before} is not in its flow ({exc})"
+    if want != after:
+        return (f"record {rec.seq}: {rec.action} takes a claim that is {before} to {want} in its flow, "
+                f"not to {after}")
+    return None
 
 
 def _runs(seqs: list[int]) -> str:
