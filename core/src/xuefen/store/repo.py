@@ -189,17 +189,6 @@ def get_org(conn, org_id: str) -> Org:
     return Org.from_row(row)
 
 
-def org_chain(conn, org_id: str) -> list[Org]:
-    """The org unit and its ancestors, the unit first."""
-    out, seen = [], set()
-    while org_id is not None and org_id not in seen:
-        seen.add(org_id)
-        o = get_org(conn, org_id)
-        out.append(o)
-        org_id = o.parent_id
-    return out
-
-
 def get_actor(conn, actor_id: str) -> Actor:
     row = conn.execute(sa.select(actors).where(actors.c.id == actor_id)).first()
     if row is None:
@@ -227,14 +216,6 @@ def activities_of(conn, teacher_id: str) -> list[model.Activity]:
     return [activity_from_row(r) for r in conn.execute(q)]
 
 
-def get_activity(conn, teacher_id: str, activity_id: str) -> model.Activity:
-    row = conn.execute(sa.select(activities).where(activities.c.teacher_id == teacher_id,
-                                                    activities.c.id == activity_id)).first()
-    if row is None:
-        raise NotFound(f"activity {activity_id} of teacher {teacher_id}: no such activity")
-    return activity_from_row(row)
-
-
 def get_claim(conn, claim_id: str) -> Claim:
     row = conn.execute(sa.select(claims).where(claims.c.id == claim_id)).first()
     if row is None:
@@ -248,8 +229,8 @@ def claims_where(conn, *conditions, order: Iterable = ()) -> list[Claim]:
 
 
 __all__ = ["Actor", "Claim", "Org", "activities_of", "activity_as_row", "activity_data",
-           "activity_from_row", "claim_id_for", "claims_where", "get_activity", "get_actor", "get_claim",
-           "get_org", "get_teacher", "org_chain", "stage_as_json", "stage_from_json", "teacher_as_row",
+           "activity_from_row", "claim_id_for", "claims_where", "get_actor", "get_claim",
+           "get_org", "get_teacher", "stage_as_json", "stage_from_json", "teacher_as_row",
            "teacher_from_row", "teacher_region"]
 
 
