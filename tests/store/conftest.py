@@ -20,6 +20,10 @@ def engine(db_url):
     eng.dispose()
 
 
+#: Kunming's two review stages, as a claim keeps them (verify checks that records follow them)
+STAGES = [{"name": "school_review", "role": "school_admin", "level": "school", "rule": "K-A1", "article": "第八条"},
+          {"name": "county_review", "role": "county_admin", "level": "county", "rule": "K-A1", "article": "第八条"}]
+
 #: records the first administrator's action writes: its actor row, its key, the key on its row, the pseudonym key
 BOOTSTRAP_RECORDS = 4
 
@@ -40,5 +44,5 @@ def seed_claim(conn, *, teacher_id="t1", activity_id="a1", claim_id="c1", actor_
                                                  "date": dt.date(2020, 5, 1), "data": {}}])
     audit.insert(conn, actor_id, S.claims, [{
         "id": claim_id, "teacher_id": teacher_id, "activity_id": activity_id, "region": "kunming",
-        "purpose": "activity", "stages": [], "state": "school_review", "created_at": now, "updated_at": now}])
+        "purpose": "activity", "stages": STAGES, "state": "school_review", "created_at": now, "updated_at": now}])
     return claim_id
