@@ -1,24 +1,48 @@
-"""Backup and restore of the whole registry as JSON lines.
+"""Backup and restore of the whole registry as JSON lines, signed by the actor who exported it.
 
-``dump(conn, out)`` writes every table of :data:`xuefen.store.schema.TABLES`
+``dump(conn, out, signer)`` writes every table of :data:`xuefen.store.schema.TABLES`
 (the audit log included, hashes and all), ``restore(conn, lines)`` puts it
 back into an empty database in one transaction, so a restored registry is the
 same registry: every report, every balance and ``audit verify`` come out as
-before. The format (one JSON object per line, UTF-8)::
+before. The format (one JSON object per line, UTF-8), version 2::
 
-    {"format": "xuefen-backup", "version": 1, "schema": "0001", "tables": ["orgs", ...]}
+    {"format": "xuefen-backup", "version": 2, "schema": "0002", "tables": ["orgs", ...]}
     {"table": "orgs", "row": {"id": "...", "name": "...", ...}}
     ...
-    {"end": true, "rows": {"orgs": 3, ...}, "sha256": "<hex of every line before this one>"}
+    {"end": true, "rows": {"orgs": 3, ...}, "sha256": "<hex of every line before this one>",
+     "checkpoint": {"checkpoint": {...}, "signature": "...", "public_key": "..."},
+     "signer": "admin", "key": "<sha256 of the signer's raw public key>",
+     "public_key": "<the signer's PEM>", "signature": "<base64 Ed25519>"}
 
 Values are JSON: amounts as decimal strings (exact), dates ``YYYY-MM-DD``,
 times ISO 8601 in UTC, JSON columns as they are. Rows come sorted by primary
-key, so two dumps of the same registry are byte-identical whatever the
+key, so two dumps of the same registry hold the same rows whatever the
 backend. The trailer's counts and checksum make a truncated or edited file an
 error, never a partial restore.
 
+The trailer (the end line) is **signed** (version 2): ``signature`` is the exporting actor's
+Ed25519 signature of the canonical JSON (:func:`xuefen.audit.canonical`) of the end line
+without ``signature``, which holds the sha256 of every line before it, the row counts and
+``checkpoint``: the signed checkpoint of the log (:func:`xuefen.audit.checkpoint`, the
+same format as ``xuefen audit checkpoint``) taken in the same read transaction as the rows.
+A checksum anyone can recompute no longer vouches for the file; a key of the registry does.
+
+:func:`read` checks the signature with the embedded public key and that the key's
+fingerprint is ``key`` (and the checkpoint's signer and key are the end line's), the
+counts and the checksum. :func:`restore` then inserts the rows and, before anything is
+committed, checks that ``key`` is registered for ``signer`` in the restored ``keys``
+table and was valid at the checkpoint's time, that the restored log *is* the checkpoint
+(the same record and action counts and head hashes, nothing more, nothing less:
+:func:`xuefen.audit.check_checkpoint` plus equal counts), and :func:`xuefen.audit.verify`.
+A file whose rows were edited and its checksum recomputed, one cut on a line boundary
+with a new trailer, or one re-signed with a key that is not the registry's is refused.
+
+A version-1 backup (unsigned, written before signed backups) is refused: nothing in it
+proves who wrote it or that it is whole. Restore it with the xuefen version that wrote
+it and export again.
+
 A backup holds personal data (teacher ids and names); it is only written on
-explicit request (``xuefen export --all``).
+explicit request (``xuefen export --all --as ACTOR``), mode 0600.
 """
 from __future__ import annotations
 
@@ -37,7 +61,11 @@ from xuefen.store.engine import schema_revision
 from xuefen.store.schema import Amount, UTCDateTime
 
 FORMAT = "xuefen-backup"
-VERSION = 1
+VERSION = 2
+#: the last version without a signed trailer (refused)
+UNSIGNED_VERSION = 1
+#: the fields of a version-2 end line
+TRAILER_FIELDS = frozenset({"end", "rows", "sha256", "checkpoint", "signer", "key", "public_key", "signature"})
 #: rows per INSERT executemany on restore
 CHUNK = 2000
 
@@ -102,8 +130,18 @@ def _line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def dump(conn, out: IO[str]) -> dict[str, int]:
-    """Write the whole registry to ``out`` as JSON lines; returns the row count per table."""
+def dump(conn, out: IO[str], signer) -> dict[str, int]:
+    """Write the whole registry to ``out`` as JSON lines, the end line signed by ``signer``; returns
+    the row count per table.
+
+    ``conn`` should be one read transaction (on PostgreSQL ``REPEATABLE READ``), so the checkpoint
+    and the rows are the same state of the registry.
+
+    :raises RefusedAction: ``signer`` holds no key of its actor valid now (:func:`xuefen.keys.check_signer`).
+    """
+    from xuefen import audit, keys
+
+    cp = audit.checkpoint(conn, signer)  # checks the key first: nothing is written without a valid one
     h = hashlib.sha256()
     counts = {t.name: 0 for t in schema.TABLES}
 
@@ -116,8 +154,97 @@ def dump(conn, out: IO[str]) -> dict[str, int]:
     for name, row in rows(conn):
         counts[name] += 1
         write(_line({"table": name, "row": row}))
-    out.write(_line({"end": True, "rows": counts, "sha256": h.hexdigest()}))
+    end = {"end": True, "rows": counts, "sha256": h.hexdigest(), "checkpoint": cp,
+           "signer": signer.actor_id, "key": signer.fingerprint, "public_key": signer.public_pem}
+    end["signature"] = keys.b64(signer.sign(audit.canonical(end).encode()))
+    out.write(_line(end))
     return counts
+
+
+# -- the signed end line ------------------------------------------------------------
+
+
+def trailer_problems(trailer, where: str = "backup") -> list[str]:
+    """What is wrong with a version-2 end line on its own (no database): its signature under its
+    embedded key, the key's fingerprint, and the checkpoint's own signature, signer and key."""
+    from xuefen import audit, keys
+
+    missing = sorted(TRAILER_FIELDS - set(trailer))
+    if missing:
+        return [f"{where}: end line: not signed (no {', '.join(missing)}): a backup is signed by the actor "
+                f"who exported it; this end line was not written by `xuefen export --all`"]
+    pem, fp, who = trailer["public_key"], trailer["key"], trailer["signer"]
+    try:
+        if not isinstance(pem, str) or not isinstance(fp, str) or not isinstance(who, str):
+            raise ValueError
+        sig = keys.unb64(trailer["signature"])
+        real = keys.fingerprint(pem)
+    except (ValueError, TypeError, InputError):
+        return [f"{where}: end line: signature: not a public key and base64 signature"]
+    if real != fp:
+        return [f"{where}: end line: key: the public key's fingerprint is {real[:16]}, not {fp[:16]} as the end "
+                f"line says"]
+    body = {k: v for k, v in trailer.items() if k != "signature"}
+    if not keys.verify(pem, sig, audit.canonical(body).encode()):
+        return [f"{where}: end line: signature: does not verify under {who}'s key {fp[:16]} (the backup or its "
+                f"end line was altered after it was signed)"]
+    out = []
+    cp = trailer["checkpoint"]
+    try:
+        cbody, cpem, csig = cp["checkpoint"], cp["public_key"], keys.unb64(cp["signature"])
+        cfp = keys.fingerprint(cpem)
+    except (KeyError, TypeError, ValueError, InputError):
+        return [f"{where}: end line: checkpoint: not a checkpoint written by `xuefen audit checkpoint`"]
+    if not isinstance(cbody, dict) or not keys.verify(cpem, csig, audit.canonical(cbody).encode()) \
+            or cbody.get("key") != cfp:
+        out.append(f"{where}: end line: checkpoint: its signature does not verify")
+    elif cbody.get("signer") != who or cfp != fp:
+        out.append(f"{where}: end line: checkpoint: signed by {cbody.get('signer')} with key {cfp[:16]}, but the "
+                   f"backup by {who} with key {fp[:16]}")
+    return out
+
+
+def restored_problems(conn, trailer, where: str = "backup") -> list[str]:
+    """What is wrong with the restored registry on ``conn`` against the backup's signed end line:
+    the signer's key must be registered for the signer in the restored ``keys`` table and valid
+    at the checkpoint's time, and the restored log must be exactly the checkpoint."""
+    from xuefen import audit, keys
+    from xuefen.store.schema import actions, actors, audit_log
+
+    if not isinstance(trailer, dict) or trailer_problems(trailer, where):
+        return [f"{where}: no verified signed end line (read the backup with xuefen.backup.read)"]
+    who, fp = trailer["signer"], trailer["key"]
+    body = trailer["checkpoint"]["checkpoint"]
+    out = []
+    rec = keys.key_record(conn, fp)
+    if rec is None:
+        out.append(f"{where}: end line: signed by {who} with key {fp[:16]}, which is not registered in the "
+                   f"registry the backup holds (a backup is signed with a key of its own registry)")
+    elif rec.actor_id != who or keys.fingerprint(rec.public_key) != fp:
+        out.append(f"{where}: end line: key {fp[:16]} is registered for {rec.actor_id}, not for {who}")
+    else:
+        try:
+            at = dt.datetime.fromisoformat(body.get("at"))
+            if at.tzinfo is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            at = None
+            out.append(f"{where}: end line: checkpoint: no time (at)")
+        why = rec.problem_at(at) if at is not None else None
+        if why:
+            out.append(f"{where}: end line: {who}'s {why}, before the checkpoint of {body.get('at')}")
+        actor = conn.execute(sa.select(actors.c.active).where(actors.c.id == who)).first()
+        if actor is None or not actor.active:
+            out.append(f"{where}: end line: signer {who} is {'not registered' if actor is None else 'inactive'} in "
+                       f"the registry the backup holds")
+    out += [f"{where}: {p}" for p in audit.check_checkpoint(conn, trailer["checkpoint"], where="of the end line")]
+    records = conn.execute(sa.select(sa.func.max(audit_log.c.seq))).scalar_one() or 0
+    acts = conn.execute(sa.select(sa.func.max(actions.c.seq))).scalar_one() or 0
+    n, m = body.get("records"), body.get("actions")
+    if isinstance(n, int) and isinstance(m, int) and (records > n or acts > m):
+        out.append(f"{where}: the backup holds {records} records and {acts} signed actions, its signed "
+                   f"checkpoint {n} and {m}: records were added after it was signed")
+    return out
 
 
 # -- restore -----------------------------------------------------------------------
@@ -153,14 +280,22 @@ def _self_ordered(table: sa.Table, items: list[dict]) -> list[dict]:
     return out
 
 
-def read(lines: Iterable[str], where: str = "backup") -> dict[str, list[dict]]:
-    """Parse and check a backup; returns the rows per table, typed for inserting.
+class Backup(dict):
+    """A parsed backup: the rows per table (a dict), with its ``header`` and signed ``trailer``."""
+
+    header: dict | None = None
+    trailer: dict | None = None
+
+
+def read(lines: Iterable[str], where: str = "backup") -> Backup:
+    """Parse and check a backup; returns the rows per table, typed for inserting (a :class:`Backup`).
 
     :raises InputError: naming ``WHERE:LINE`` for every problem (bad JSON, unknown
-        table or column, a bad value), or a missing/mismatched trailer.
+        table or column, a bad value), a missing/mismatched trailer, or one whose signature does
+        not verify (see the module docstring); a version-1 (unsigned) backup.
     """
     tables = {t.name: t for t in schema.TABLES}
-    data: dict[str, list[dict]] = {t.name: [] for t in schema.TABLES}
+    data = Backup({t.name: [] for t in schema.TABLES})
     problems: list[str] = []
     h = hashlib.sha256()
     header = trailer = None
@@ -179,6 +314,10 @@ def read(lines: Iterable[str], where: str = "backup") -> dict[str, list[dict]]:
         if n == 1:
             if not isinstance(obj, dict) or obj.get("format") != FORMAT:
                 raise InputError(f"{where}:1: not a xuefen backup (made by `xuefen export --all`)")
+            if obj.get("version") == UNSIGNED_VERSION:
+                raise InputError(f"{where}:1: version: backup format 1 predates signed backups: nothing proves who "
+                                 f"wrote it or that it is whole, so it is not restored. Restore it with the xuefen "
+                                 f"version that wrote it and export again (`xuefen export --all --as ACTOR`)")
             if obj.get("version") != VERSION:
                 raise InputError(f"{where}:1: version: backup format {obj.get('version')!r} is not {VERSION}")
             header = obj
@@ -211,14 +350,17 @@ def read(lines: Iterable[str], where: str = "backup") -> dict[str, list[dict]]:
         problems.append(f"{where}:{n}: the end line is missing (the backup is truncated)")
     else:
         counts = {k: len(v) for k, v in data.items()}
-        want = {k: trailer.get("rows", {}).get(k, 0) for k in counts}
+        said = trailer.get("rows") if isinstance(trailer.get("rows"), dict) else {}
+        want = {k: said.get(k, 0) for k in counts}
         if counts != want:
             diff = ", ".join(f"{k} {counts[k]} (end line says {want[k]})" for k in counts if counts[k] != want[k])
             problems.append(f"{where}: rows: {diff}")
         if trailer.get("sha256") != h.hexdigest():
             problems.append(f"{where}: sha256: the checksum does not match (the file was altered)")
+        problems += trailer_problems(trailer, where)
     if problems:
         raise InputError(problems)
+    data.header, data.trailer = header, trailer
     return data
 
 
@@ -226,11 +368,13 @@ def is_empty(conn) -> bool:
     return all(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() == 0 for t in schema.TABLES)
 
 
-def restore(conn, data: dict[str, list[dict]], signer=None) -> dict[str, int]:
+def restore(conn, data: Backup, signer=None) -> dict[str, int]:
     """Insert a parsed backup (:func:`read`) into an empty database, inside the caller's transaction.
 
-    Before anything is committed the restored registry is verified (the chain, every signed
-    action, every row against its record: :func:`xuefen.audit.verify`); then the restore
+    Before anything is committed the restored registry is checked against the backup's signed
+    end line (:func:`restored_problems`: the exporting actor's key is registered in it and was
+    valid at the checkpoint, and the log is exactly the checkpoint) and verified (the chain,
+    every signed action, every row against its record: :func:`xuefen.audit.verify`); then the restore
     itself is recorded as an action signed by ``signer``, an administrator of the restored
     registry (the registry administrator) whose key the backup holds.
 
@@ -242,20 +386,25 @@ def restore(conn, data: dict[str, list[dict]], signer=None) -> dict[str, int]:
     from xuefen.claims.authority import REGISTRY_ADMIN, actor_row
     from xuefen.errors import RefusedAction
 
+    trailer = getattr(data, "trailer", None)
     counts = _insert_all(conn, data)
+    signed = restored_problems(conn, trailer)
     v = audit.verify(conn)
-    if not v.intact:
+    if signed or not v.intact:
         shown = [f"backup: {p}" for p in v.problems[:20]]
         more = len(v.problems) - len(shown)
-        raise InputError(shown + ([f"backup: and {more} more problem(s)"] if more > 0 else [])
+        raise InputError(signed + shown + ([f"backup: and {more} more problem(s)"] if more > 0 else [])
                          + ["backup: nothing was restored"])
+    cp = trailer["checkpoint"]["checkpoint"]
+    made = {"signer": trailer["signer"], "key": trailer["key"], "at": cp["at"], "sha256": trailer["sha256"]}
     if signer is None:
         raise RefusedAction("restore: a signed action: give the restoring administrator's key (--as, --key)")
-    with audit.acting(conn, signer, "restore", {"rows": counts, "records": v.records, "actions": v.actions}):
+    with audit.acting(conn, signer, "restore", {"rows": counts, "records": v.records, "actions": v.actions,
+                                                "backup": made}):
         if actor_row(conn, signer.actor_id).role != REGISTRY_ADMIN:
             raise RefusedAction(f"restore: {signer.actor_id} is not the restored registry's administrator")
         audit.record(conn, signer.actor_id, "restore", "registry", "backup", None,
-                     {"rows": counts, "records": v.records, "actions": v.actions})
+                     {"rows": counts, "records": v.records, "actions": v.actions, "backup": made})
     return counts
 
 
