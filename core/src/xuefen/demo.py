@@ -62,6 +62,21 @@ def _date(rng: random.Random, year: int, first_month=3, last_month=10) -> str:
     return dt.date.fromordinal(rng.randint(start, end)).isoformat()
 
 
+def excellent_share(region: str, year: int):
+    """The share of a county training's cohort the region lets be graded excellent (its
+    ``xuefen_cohort_limit``); 0 where the region sets no limit."""
+    from decimal import Decimal
+
+    from xuefen.model import Activity
+    from xuefen.regions import runtime
+
+    rt = runtime(region)
+    sample = Activity(id="demo", kind="training", date=dt.date(year, 5, 1), level="county", days=2,
+                      assessment="excellent", project_id="demo")
+    limit = rt.hook.xuefen_cohort_limit(activity=sample, settings=rt.settings)
+    return limit.share if limit is not None and limit.assessment == "excellent" else Decimal(0)
+
+
 def generate(seed: int, profile: Profile, *, teachers: int = 200, schools: int = 5) -> dict[str, Any]:
     """Generate orgs, actors, teachers and activities (docs/formats.md §3 rows) for ``profile``.
 
@@ -176,12 +191,13 @@ def generate(seed: int, profile: Profile, *, teachers: int = 200, schools: int =
             if rng.random() < 0.05:
                 add("training", year, level="county", days=2, assessment="fail")
 
-    # excellent trainees: at most the cohort share of each project; one cohort goes one over,
-    # so the school review refuses it citing the cohort limit
+    # excellent trainees: at most the region's cohort share of each project (its xuefen_cohort_limit, e.g.
+    # Kunming's K-C3 10%); one cohort goes one over, so the review refuses it citing that rule
+    share = excellent_share(p.region, Y)
     over = sorted(members)[len(members) // 2] if members else None
     for pid in sorted(members):
         cohort = members[pid]
-        quota = len(cohort) // 10 + (1 if pid == over else 0)
+        quota = int(len(cohort) * share) + (1 if pid == over else 0)
         for row in rng.sample(cohort, min(quota, len(cohort))):
             row["assessment"] = "excellent"
 
