@@ -74,7 +74,7 @@ def demo_cmd(path, force, code, seed, show_all):
     from xuefen.store import open_engine
     from xuefen_cli.commands.certificate import show_demo_certificates
     from xuefen_cli.commands.migrate import show_demo_migrations
-    from xuefen_cli.commands.reports import build_report
+    from xuefen.reports import build_report
     from xuefen_cli.commands.reports import show_report
 
     started = time.perf_counter()

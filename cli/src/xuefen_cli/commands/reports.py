@@ -1,16 +1,14 @@
-"""``xuefen status TEACHER`` and ``xuefen report --org ID --year YYYY``.
+"""``xuefen status TEACHER`` and ``xuefen report --org ID --year YYYY``: how they are shown.
 
 Both evaluate from the database with the same pure computation as
 ``xuefen evaluate`` (:mod:`xuefen.registry`): a teacher's approved claims only.
+The report itself is the core's use case (:mod:`xuefen.reports`); this module renders it.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import io
-import secrets
 import sys
 from collections import defaultdict
 from decimal import Decimal
@@ -23,12 +21,9 @@ from rich.table import Table
 from rich.text import Text
 
 from xuefen.errors import InputError
-from xuefen.model import LEVELS, dec_str
+from xuefen.model import dec_str
 from xuefen_cli.output import console, print_json
 
-#: where the per-database key of ``--redact`` pseudonyms is kept (``settings`` table; no region has this code)
-REDACT_SCOPE = "*"
-REDACT_NAME = "redact_key"
 
 
 def _date(value: str | None, name: str) -> dt.date:
@@ -122,144 +117,6 @@ def _claims(conn, teacher_id):
 
 
 # -- report ---------------------------------------------------------------------------
-
-
-def _year_requirements(ev, year: int):
-    """The year's minimums (caps and advice left out): what 'met' means in a report."""
-    return [r for r in ev.year_results(year)
-            if r.requirement.severity == "requirement" and not r.requirement.is_cap and not r.requirement.share_max]
-
-
-def _redact_key(engine) -> bytes:
-    """The registry's own key for pseudonyms, made by its first signed action (``xuefen init --admin``)."""
-    from xuefen.store.schema import settings as settings_table
-    import sqlalchemy as sa
-
-    with engine.connect() as conn:
-        value = conn.execute(sa.select(settings_table.c.value).where(
-            settings_table.c.region == REDACT_SCOPE, settings_table.c.name == REDACT_NAME)).scalar_one_or_none()
-    if value is None:
-        raise InputError("report --redact: this registry has no pseudonym key; it is made once, with its first "
-                         "administrator (`xuefen init --admin ID`)")
-    return bytes.fromhex(value)
-
-
-def pseudonym(key: bytes, teacher_id: str) -> str:
-    """A stable pseudonym: the same teacher gets the same one in every report of this database."""
-    return "T-" + hmac.new(key, teacher_id.encode(), hashlib.sha256).hexdigest()[:10]
-
-
-#: the group of an entry that has no ``NAME:VALUE`` bucket for a ``--by NAME``
-UNSTATED = "unstated"
-
-
-def group_value(entry, name: str) -> str:
-    """The value of the grouping ``name`` an entry carries as a ``NAME:VALUE`` bucket (Chifeng's
-    ``level:county``, ``dimension:ethics``; Lincang's ``module:ethics``), else :data:`UNSTATED`."""
-    prefix = f"{name}:"
-    return next((b[len(prefix):] for b in entry.buckets if b.startswith(prefix)), UNSTATED)
-
-
-def _group_order(value: str):
-    return (value == UNSTATED, LEVELS.index(value) if value in LEVELS else len(LEVELS), value)
-
-
-def groups_of(ev, year: int, by) -> dict:
-    """Each grouping of ``by``: the year's entries of one evaluation summed per value and unit (earned,
-    before any requirement's weights or caps): ``{"level": {"county": {"credits": "40"}}}``."""
-    out = {}
-    for name in by:
-        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for e in ev.entries:
-            if e.year != year or e.date > ev.as_of:
-                continue
-            cell = sums[group_value(e, name)]
-            for unit in ev.units:
-                cell[unit] += e.amount(unit)
-        out[name] = {v: {u: dec_str(a) for u, a in sums[v].items()} for v in sorted(sums, key=_group_order)}
-    return out
-
-
-def _group_totals(teachers: list[dict], by) -> dict:
-    out = {}
-    for name in by:
-        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        count: dict[str, int] = defaultdict(int)
-        for t in teachers:
-            for value, amounts in t["by"][name].items():
-                count[value] += 1
-                for unit, a in amounts.items():
-                    sums[value][unit] += Decimal(a)
-        out[name] = {v: {"teachers": count[v], **{u: dec_str(a) for u, a in sums[v].items()}}
-                     for v in sorted(sums, key=_group_order)}
-    return out
-
-
-def _requirement_row(r) -> dict:
-    short = max(r.threshold - r.counted, Decimal(0))
-    return {"rule": r.rule, "article": r.requirement.article, "unit": r.requirement.unit,
-            "label": r.requirement.label, "required": dec_str(r.threshold),
-            "counted": dec_str(r.counted), "short": dec_str(short), "met": r.met}
-
-
-def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = ()) -> dict:
-    """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
-    with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
-    from xuefen import registry
-    from xuefen.store import repo
-
-    unit = repo.org(conn, org_id)
-    rows = repo.teachers_under(conn, org_id)
-    as_of = dt.date(year, 12, 31)
-    evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of)
-    units = {o.id: o for o in repo.descendants(conn, org_id)}
-    by_school: dict[str, list] = defaultdict(list)
-    teachers = []
-    for row, ev in zip(rows, evs):
-        by_school[row.school_id].append(ev)
-        reqs = [_requirement_row(r) for r in _year_requirements(ev, year)]
-        tid = pseudonym(key, row.id) if key else row.id
-        item = {"teacher": tid, "school": row.school_id, "region": ev.region,
-                "met": all(q["met"] for q in reqs), "requirements": reqs}
-        if ev.cycle is not None:  # the cycle the year ends in (a per-teacher cycle, e.g. Zhengzhou's, included)
-            item["cycle"] = {"start": ev.cycle.start.isoformat(), "end": ev.cycle.end.isoformat(),
-                             "rule": ev.cycle.rule, "met": ev.cycle_met,
-                             "requirements": [_requirement_row(r) for r in ev.cycle_results
-                                              if r.requirement.severity == "requirement"
-                                              and not r.requirement.is_cap and not r.requirement.share_max]}
-        # the teacher's whole evaluation in the FORMATS.md §2 shape (the teacher pseudonymised under --redact)
-        item["evaluation"] = {**ev.as_json(), "teacher": tid}
-        if ev.flags:  # the teacher's own flags (e.g. Lincang's integrity file, L-F1)
-            item["flags"] = [f.as_json() for f in ev.flags]
-        if by:
-            item["by"] = groups_of(ev, year, by)
-        if not key:
-            item = {"teacher": tid, "name": row.name, **{k: v for k, v in item.items() if k != "teacher"}}
-        teachers.append(item)
-    schools = []
-    for sid in sorted(by_school):
-        evals = by_school[sid]
-        region = evals[0].region
-        rt = registry.region_runtime(conn, region)
-        flags = rt.hook.xuefen_org_flags(org_id=sid, year=year, evaluations=evals, settings=rt.settings) or []
-        mine = [t for t in teachers if t["school"] == sid]
-        required = [t for t in mine if t["requirements"]]
-        short = [t for t in required if not t["met"]]
-        schools.append({"id": sid, "name": units[sid].name if sid in units else sid, "region": region,
-                        "teachers": len(mine), "with_requirements": len(required), "short": len(short),
-                        "flags": [f.as_json() for f in flags]})
-    report = {"org": org_id, "name": unit.name, "level": unit.level, "year": year, "as_of": as_of.isoformat(),
-              "redacted": bool(key), "summary": {
-                  "teachers": len(teachers), "with_requirements": sum(s["with_requirements"] for s in schools),
-                  "met": sum(1 for t in teachers if t["requirements"] and t["met"]),
-                  "short": sum(s["short"] for s in schools),
-                  "flagged_schools": sum(1 for s in schools if s["flags"]),
-                  "with_cycle": sum(1 for t in teachers if "cycle" in t),
-                  "cycle_met": sum(1 for t in teachers if t.get("cycle", {}).get("met"))},
-              "schools": schools, "teachers": teachers}
-    if by:
-        report["by"] = _group_totals(teachers, by)
-    return report
 
 
 CSV_FIELDS = ("teacher", "name", "school", "region", "period", "rule", "article", "unit", "required", "counted",
@@ -379,9 +236,12 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by):
             raise InputError(f"--by: {name!r} is not a grouping name (e.g. level, dimension, module)")
     by = tuple(dict.fromkeys(n.strip() for n in by))
     engine = open_engine(ctx.obj["db_url"])
-    key = _redact_key(engine) if redact else None
+    from xuefen import reports
+
+    with engine.connect() as conn:
+        key = reports.redact_key(conn) if redact else None
     with engine.begin() as conn:
-        report = build_report(conn, org_id, year, key=key, by=by)
+        report = reports.build_report(conn, org_id, year, key=key, by=by)
     if as_json:
         print_json(report)
     elif as_csv:
