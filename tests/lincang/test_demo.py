@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from xuefen import audit, demo, regions
+from xuefen_cli import demo_runner
+from xuefen import audit, regions
 from xuefen.claims import signatures
 from xuefen.store import open_engine
 from xuefen.store.schema import entries, integrity
@@ -36,7 +37,7 @@ def test_L_W1_demo_registry_signs_recognises_and_revokes_one_as_falsified(db_url
     from xuefen_lincang.demo import demo_data
     data = demo_data(2024, teachers=14)
     engine = open_engine(db_url)
-    tally = demo.run(engine, data, 2024, keys_dir=tmp_path / "keys")
+    tally = demo_runner.run(engine, data, 2024, keys_dir=tmp_path / "keys")
     assert tally.approved["entered"] and tally.approved["leader_signed"] and tally.approved["authority_signed"]
     assert tally.revoked == 1
     with engine.begin() as conn:
@@ -47,6 +48,6 @@ def test_L_W1_demo_registry_signs_recognises_and_revokes_one_as_falsified(db_url
         assert [r.rule for r in conn.execute(sa.select(integrity))] == ["L-F1"]
     # a key for every invented actor, and one for the demo registry's administrator who registered them
     assert sorted(p.stem for p in (tmp_path / "keys").glob("*.pem")) == sorted(
-        [a["id"] for a in data["actors"]] + [demo.ADMIN])
+        [a["id"] for a in data["actors"]] + [demo_runner.ADMIN])
     with engine.begin() as conn:
         assert audit.verify(conn).intact

@@ -5,7 +5,8 @@ import pytest
 
 import datetime as dt
 
-from xuefen import demo, migrate, regions
+from xuefen_cli import demo_runner
+from xuefen import migrate, regions
 from xuefen.claims import certificates
 from xuefen.store import open_engine
 
@@ -27,11 +28,11 @@ def test_Z_T1_demo_registry_runs_the_cutover_and_issues_certificates(db_url):
     from xuefen_zhengzhou.demo import demo_data
     data = demo_data(2024, teachers=40)
     engine = open_engine(db_url)
-    tally = demo.run(engine, data, 2024)
+    tally = demo_runner.run(engine, data, 2024)
     assert sum(tally.approved.values()) > 100
     on = dt.date(data["year"] + 1, 1, 15)
     with engine.begin() as conn:
-        result = migrate.run(conn, "zhengzhou-cutover", as_of=on, apply=True, signer=tally.keys[demo.ADMIN])
+        result = migrate.run(conn, "zhengzhou-cutover", as_of=on, apply=True, signer=tally.keys[demo_runner.ADMIN])
     counts = result.counts()
     assert counts[("Z-T1", "system_path")] and counts[("Z-T1", "paper_path")]
     admins = [tally.keys[a["id"]] for a in data["actors"]]

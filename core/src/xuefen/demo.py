@@ -8,14 +8,15 @@ and the benchmarks (``generate(seed, profile, teachers=100_000)``) reuse it.
 Every person is invented: a name is a common surname plus one or two common
 given-name characters drawn from a seeded :class:`random.Random`.
 
-:func:`run` drives a generated data set through the real import code and the
-real workflow (the school admin, then the county admin, act on every claim),
-so the demo exercises exactly what an administrator would.
+Running it through the real import and workflow (every action signed, the
+reviewers working their queues) is the CLI's: :mod:`xuefen_cli.demo_runner`.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -205,184 +206,14 @@ def generate(seed: int, profile: Profile, *, teachers: int = 200, schools: int =
             "report_org": p.county[0], "year": Y}
 
 
-# -- running the demo through the real import and workflow ------------------------------------
-
-#: what reviewers say when they send a claim back or turn it down (invented, typical)
-RETURN_REASONS = ("completion certificate scan is unreadable; please upload it again",
-                  "training notice missing; attach the notice with the hours stated")
-REJECT_REASONS = ("the organiser is not an approved training provider",
-                  "the same training was already registered under another record")
+# -- the data as the import tables (docs/formats.md §3) ----------------------------------------
 
 
-@attrs.define
-class Tally:
-    """What happened at each stage of the demo run."""
-
-    approved: dict = attrs.field(factory=dict)  #: stage → claims approved there
-    returned: dict = attrs.field(factory=dict)
-    rejected: dict = attrs.field(factory=dict)
-    refused: dict = attrs.field(factory=dict)  #: rule → actions refused by it (e.g. a cohort limit)
-    resubmitted: int = 0
-    revoked: int = 0
-    entries: int = 0
-    keys: dict = attrs.field(factory=dict, repr=False)  #: actor id → its key (xuefen.keys.Signer)
-
-    def add(self, field: str, key: str) -> None:
-        d = getattr(self, field)
-        d[key] = d.get(key, 0) + 1
-
-
-#: the order reviewers work their queues in, so a claim moves a stage at a time within one round
-REVIEW_ORDER = ("project_leader", "school_admin", "county_admin", "city_admin", "province_admin")
-
-
-#: the demo registry's administrator (``xuefen init --admin``), who imports the tables and hands out keys
-ADMIN = "demo-admin"
-
-
-def bootstrap(engine, keys_dir):
-    """The demo registry's first administrator (as ``xuefen init --admin``), its private key into ``keys_dir``."""
-    from pathlib import Path
-
-    from xuefen import actors as actors_mod
-
-    with engine.begin() as conn:
-        admin = actors_mod.bootstrap(conn, ADMIN, name="演示管理员")
-    admin.write(Path(keys_dir) / f"{ADMIN}.pem")
-    return admin
-
-
-def hand_out_keys(engine, admin, actors: list[dict], keys_dir) -> dict:
-    """Register a key for each actor (one signed action of the administrator) and write the private keys."""
-    from pathlib import Path
-
-    from xuefen import actors as actors_mod, audit, keys
-
-    out = {}
-    with engine.begin() as conn:
-        with audit.acting(conn, admin, "key_register", {"actors": len(actors)}):
-            for a in actors:
-                out[a["id"]] = actors_mod.create_key(conn, admin, a["id"])
-    for actor_id, signer in out.items():
-        signer.write(Path(keys_dir) / f"{keys.safe_name(actor_id)}.pem")
-    return out
-
-
-def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=None) -> Tally:
-    """Import ``data`` and take every claim through its stages as the right actors.
-
-    Each school admin works through their queue (a few claims go back to the teacher
-    for a better scan, and are resubmitted; an excellent grade over a cohort's limit
-    is refused and goes back too), then the county's (or, for a city-direct school,
-    the city's) admin does the same (a few rejected), and one approved claim found
-    falsified is revoked. Deterministic for a seed.
-
-    Every action is signed: the registry's administrator (:data:`ADMIN`) is created
-    first, imports the tables and registers a key for every invented actor; the
-    private keys go into ``keys_dir`` (by default a temporary folder removed
-    afterwards), so ``XUEFEN_KEYS_DIR=keys_dir xuefen … --as ACTOR`` acts as one of them.
-    Where a region's stages are signed (Lincang's project leader and authority head),
-    the same keys sign the claims' data.
-    """
-    import tempfile
-
-    if keys_dir is None:
-        with tempfile.TemporaryDirectory(prefix="xuefen-demo-keys-") as tmp:
-            return run(engine, data, seed, on=on, keys_dir=tmp)
-    from xuefen.claims import actions, queues
-    from xuefen.errors import RefusedAction
-
-    rng = random.Random(seed * 7919 + 1)
-    on = on or dt.date(int(data["year"]) + 1, 1, 15)
-    registrar = bootstrap(engine, keys_dir)
-    import_rows(engine, data, registrar)
-    keys = hand_out_keys(engine, registrar, data["actors"], keys_dir)
-    tally = Tally()
-    admins = sorted((a for a in data["actors"] if a["role"] in REVIEW_ORDER),
-                    key=lambda a: (REVIEW_ORDER.index(a["role"]), a["id"]))
-    for _round in range(4):  # a stage at a time; returned claims come back in the next round
-        moved = False
-        for admin in admins:
-            with engine.begin() as conn:
-                waiting = [(r.id, r.state) for r in queues.queue(conn, admin["id"])]
-            for cid, state in waiting:
-                moved = True
-                roll = rng.random()
-                try:
-                    if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
-                        actions.return_(engine, cid, keys[admin["id"]], rng.choice(RETURN_REASONS), as_of=on)
-                        tally.add("returned", state)
-                    elif admin["role"] != "school_admin" and roll < 0.012:
-                        actions.reject(engine, cid, keys[admin["id"]], rng.choice(REJECT_REASONS), as_of=on)
-                        tally.add("rejected", state)
-                    else:
-                        out = actions.approve(engine, cid, keys[admin["id"]], as_of=on)
-                        tally.add("approved", state)
-                        tally.entries += len(out.entries)
-                except RefusedAction as exc:
-                    rule = _cited_rule(str(exc))
-                    tally.add("refused", rule)
-                    actions.return_(engine, cid, keys[admin["id"]], f"refused: {exc}", as_of=on)
-                    tally.add("returned", state)
-        # teachers fix what came back for a better scan (a grade over the cohort limit stays returned)
-        with engine.begin() as conn:
-            from xuefen.store.schema import claims
-            import sqlalchemy as sa
-            back = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.reason)
-                                     .where(claims.c.state == actions.RETURNED).order_by(claims.c.id)))
-        for row in back:
-            if row.reason and row.reason.startswith("refused:"):
-                continue
-            school_admin = next(a["id"] for a in admins if a["org_id"] == _school(data, row.teacher_id))
-            with engine.begin() as conn:
-                actions.act(conn, row.id, "resubmit", keys[school_admin], as_of=on)
-            tally.resubmitted += 1
-            moved = True
-        if not moved:
-            break
-    # one approved claim turns out to rest on a forged certificate
-    with engine.begin() as conn:
-        from xuefen.store.schema import claims
-        import sqlalchemy as sa
-        approved = list(conn.execute(sa.select(claims.c.id, claims.c.teacher_id, claims.c.stages)
-                                     .where(claims.c.state == actions.APPROVED).order_by(claims.c.id)))
-    if approved:
-        victim = approved[rng.randrange(len(approved))]
-        # the county's admin revokes, or where the region's last stage is another role's (Lincang: the
-        # province recognises), that role's reviewer
-        last = (victim.stages or [{}])[-1].get("role")
-        for reviewer in ([a for a in admins if a["role"] == "county_admin"][:1]
-                         + [a for a in admins if a["role"] == last != "county_admin"]):
-            try:
-                actions.revoke(engine, victim.id, keys[reviewer["id"]],
-                                "completion certificate found forged on spot check", falsified=True, as_of=on)
-                tally.revoked += 1
-                break
-            except RefusedAction:
-                continue
-    tally.keys = {ADMIN: registrar, **keys}
-    return tally
-
-
-def _school(data: dict, teacher_id: str) -> str:
-    return next(t["school_id"] for t in data["teachers"] if t["id"] == teacher_id)
-
-
-def _cited_rule(message: str) -> str:
-    import re
-    found = re.findall(r"\(([A-Z]+-[A-Z]+\d+),", message)
-    return found[-1] if found else "refused"
-
-
-#: the import order of the demo's tables (each refers to the ones before it)
 TABLE_ORDER = ("orgs", "actors", "teachers", "activities")
 
 
-def write_tables(data: dict, folder) -> dict[str, "Path"]:
+def write_tables(data: dict, folder) -> dict[str, Path]:
     """Write the data's tables as CSV files (docs/formats.md §3) in ``folder``; returns kind → path."""
-    import csv
-    from pathlib import Path
-
     out = {}
     for kind in TABLE_ORDER:
         rows = data[kind]
@@ -397,14 +228,3 @@ def write_tables(data: dict, folder) -> dict[str, "Path"]:
                 w.writerow({k: r.get(k, "") for k in fields})
         out[kind] = path
     return out
-
-
-def import_rows(engine, data: dict, signer) -> None:
-    """Import the data through the same code as ``xuefen import`` (its CSV files, in order), signed by ``signer``."""
-    import tempfile
-
-    from xuefen import imports
-
-    with tempfile.TemporaryDirectory(prefix="xuefen-demo-") as tmp:
-        for kind, path in write_tables(data, tmp).items():
-            imports.import_file(engine, kind, path, signer=signer)

@@ -70,7 +70,7 @@ def _is_demo(path: Path, data: dict) -> bool:
 @click.option("--all", "show_all", is_flag=True, help="List every teacher in the report, not only those short.")
 def demo_cmd(path, force, code, seed, show_all):
     """Build a demo registry (invented teachers of an invented district), approve its claims, print its report."""
-    from xuefen import demo
+    from xuefen_cli import demo_runner
     from xuefen.store import open_engine
     from xuefen_cli.commands.certificate import show_demo_certificates
     from xuefen_cli.commands.migrate import show_demo_migrations
@@ -101,7 +101,7 @@ def demo_cmd(path, force, code, seed, show_all):
     c.print(Rule(f"xuefen demo · {region}"))
     c.print(f"importing {len(data['orgs'])} org units ({len(schools)} schools), {len(data['actors'])} admins, "
             f"{len(data['teachers'])} teachers and {len(data['activities'])} activities (invented people) …")
-    tally = demo.run(engine, data, seed, keys_dir=keys_dir)
+    tally = demo_runner.run(engine, data, seed, keys_dir=keys_dir)
     approved = sum(tally.approved.values())
     c.print(f"reviewed as the school, county and city admins would: [bold]{approved}[/] approvals, "
             f"{sum(tally.returned.values())} returned to the teacher ({tally.resubmitted} resubmitted), "
@@ -112,8 +112,8 @@ def demo_cmd(path, force, code, seed, show_all):
     with engine.begin() as conn:
         report = build_report(conn, data["report_org"], int(data["year"]))
     show_report(report, short_only=not show_all, out=c)
-    reviewed_on = dt.date(int(data["year"]) + 1, 1, 15)  # the day demo.run reviews on
-    migrations = show_demo_migrations(c, engine, region, reviewed_on, tally.keys[demo.ADMIN])
+    reviewed_on = dt.date(int(data["year"]) + 1, 1, 15)  # the day demo_runner.run reviews on
+    migrations = show_demo_migrations(c, engine, region, reviewed_on, tally.keys[demo_runner.ADMIN])
     issued = show_demo_certificates(c, engine, data, reviewed_on, tally.keys)
     elapsed = time.perf_counter() - started
     c.print(Rule(f"built {p} in {elapsed:.1f} s"))
