@@ -175,3 +175,17 @@ def run_exe(*args, env: dict | None = None, **kw):
         if v is None:
             full.pop(k, None)
     return subprocess.run([XUEFEN, *map(str, args)], capture_output=True, text=True, env=full, **kw)
+
+
+def run_in_process(*args, env: dict | None = None):
+    """The real ``xuefen`` command group in this process (click's runner), answering like :func:`run_exe`:
+    ``returncode``, ``stdout``, ``stderr``. For the many CLI tests that need no separate process; the few
+    that must see the installed program (start-up, signals, the console script) use :func:`run_exe`."""
+    import types
+
+    from xuefen_cli.main import cli as group
+
+    result = CliRunner(env=env).invoke(group, [str(a) for a in args], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return types.SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)

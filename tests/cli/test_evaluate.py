@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.conftest import SHARED, run_exe, write_case
+from tests.conftest import SHARED, write_case
+from tests.conftest import run_in_process as run_exe  # the real command group, in-process (start-up: test_startup.py)
 
 GOOD = {"region": "kunming", "as_of": "2015-12-31",
         "teacher": {"id": "T-1", "stage": "primary", "cycle_start": "2015-02-01"},

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_in_process
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 XUEFEN = Path(sys.executable).with_name("xuefen")
@@ -24,8 +25,7 @@ AMOUNT = re.compile(r"^-?\d+(\.\d*[1-9])?$")
 
 
 def run(case_path: Path) -> dict:
-    p = subprocess.run([str(XUEFEN), "evaluate", str(case_path), "--json"], capture_output=True, text=True,
-                       timeout=120)
+    p = run_in_process("evaluate", case_path, "--json")  # the real command, in this process
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
 
