@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -241,19 +240,6 @@ def test_a_forged_action_signed_with_an_unregistered_key_is_named(reg):
             conn.info.pop(audit.ACT_KEY, None)
     problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
     assert any(p["table"] == "actions" and "not registered" in p["problem"] for p in problems), problems
-
-
-def test_the_demo_gives_keys_and_says_how_to_act_as_one(tmp_path):
-    from tests.conftest import run_exe
-    r = run_exe("demo", "--db", tmp_path / "d.db", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert f"XUEFEN_KEYS_DIR={tmp_path / 'd.keys'}" in r.stdout
-    folder = tmp_path / "d.keys"
-    assert oct(folder.stat().st_mode & 0o777) == "0o700"
-    assert all((p.stat().st_mode & 0o077) == 0 for p in folder.glob("*.pem"))
-    r = run_exe("--db", f"sqlite:///{tmp_path / 'd.db'}", "audit", "verify", cwd=tmp_path)
-    assert r.returncode == 0 and "chain intact" in r.stdout
-    shutil.rmtree(folder)
 
 
 def _checkpoint(cli, tmp_path, name="cp.json"):
