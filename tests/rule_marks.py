@@ -144,7 +144,7 @@ def traced_classes() -> tuple[tuple[type, tuple[str, ...]], ...]:
     from importlib.metadata import entry_points
 
     packages = {"xuefen", "xuefen_cli"}
-    for group in ("xuefen.regions", "xuefen.extensions"):
+    for group in ("xuefen.regions",):
         packages |= {ep.module.split(".")[0] for ep in entry_points(group=group)}
     for name in sorted(packages):
         try:

@@ -1,12 +1,17 @@
-"""The plugin toolkit (:mod:`xuefen.rules`): a rule table's helpers, a child's table, an unknown id."""
+"""The plugin toolkit (:mod:`xuefen.rules`): a rule table's helpers, a child's table, an unknown id; and what
+the core answers from a region's declaration (its REGION, its table, settings given to xuefen_region, a review
+wrapper extending the parent's)."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
 
+import attrs
 import pytest
 
-from xuefen.model import Activity, Entry, Flag, Refusal, RuleRow, Warning
+from xuefen import hookimpl, regions
+from xuefen.evaluate import Case, evaluate
+from xuefen.model import Activity, Entry, Flag, Refusal, Region, RuleRow, RuleSet, Teacher, Warning
 from xuefen.rules import CHANGES, RuleTable, UnknownRule, table
 
 PARENT = table(
@@ -94,3 +99,96 @@ def test_child_declaration_errors():
         PARENT.child("c", ("P-1", "第一条", "x", {}), restates={"P-1": "第二条"})
     with pytest.raises(ValueError, match="appears twice"):
         table("p", ("P-1", "a", "x"), ("P-1", "b", "y"))
+
+
+# -- the region declares, the core answers ------------------------------------------------------
+
+
+WEST_RULES = table("kunming-west", ("W-1", "第一条", "school-based hours count triple", {"factor": D(3)}))
+
+
+class WestKunming:
+    """A throwaway child of Kunming declaring a table, dated by a setting, extending Kunming's review."""
+
+    REGION = Region(code="kunming-west", name="test child", units=("hours",), parent="kunming",
+                    rulesets=(RuleSet("west", dt.date(2015, 2, 1), None, "W-1", "第一条"),
+                              RuleSet("2006 credit method (legacy)", None, dt.date(2015, 1, 31), "K-T1", "第十九条")),
+                    cycle_years=5, cycle_rule=("W-1", "第一条"), rules=WEST_RULES)
+    seen: list = []
+
+    @hookimpl
+    def xuefen_region(self, settings):
+        self.seen.append(settings)
+        if settings is None:
+            return self.REGION
+        start = dt.date.fromisoformat(settings["west_from"])
+        return attrs.evolve(self.REGION, rulesets=(attrs.evolve(self.REGION.rulesets[0], start=start),
+                                                   *self.REGION.rulesets[1:]))
+
+    @hookimpl
+    def xuefen_settings(self):
+        from xuefen.model import Setting
+        return [Setting("west_from", "2015-02-01", "W-1", "第一条", "first day of the west's rules")]
+
+    @hookimpl
+    def xuefen_convert(self, activity, ruleset):
+        if activity.kind != "school_based" or ruleset.name != "west":
+            return None
+        t = ruleset.rules
+        return [t.entry("W-1", activity, hours=activity.hours * t.value("W-1", "factor"), buckets=["school_based"])]
+
+    @hookimpl(wrapper=True)
+    def xuefen_review(self, evaluation, region):
+        ev = (yield) or evaluation  # Kunming's review (its K-T1 legacy flags), then the child's
+        return attrs.evolve(ev, flags=ev.flags + (region.rules.flag("W-1", "west", "reviewed in the west"),))
+
+
+@pytest.fixture
+def west():
+    regions.register_region(WestKunming(), distribution="test-west")
+    try:
+        yield
+    finally:
+        regions.unregister_region("kunming-west")
+
+
+def test_the_core_answers_xuefen_rules_from_the_declared_table(west):
+    from xuefen.rules import rule_rows
+    rows = {r["id"]: r for r in rule_rows("kunming-west")}
+    assert rows["W-1"]["region"] == "kunming-west" and rows["K-C6"]["region"] == "kunming"
+    assert "xuefen_rules" in regions.hooks_of(regions.installed()["kunming-west"].plugin)
+
+
+def test_a_module_declaring_region_gets_xuefen_region_from_the_core():
+    import types
+    plugin = types.SimpleNamespace(REGION=attrs.evolve(WestKunming.REGION, code="kunming-north"))
+    regions.register_region(plugin, distribution="test-north")
+    try:
+        assert regions.runtime("kunming-north").region.code == "kunming-north"
+        assert regions.hooks_of(plugin) == ["xuefen_region", "xuefen_rules"]
+    finally:
+        regions.unregister_region("kunming-north")
+
+
+def test_xuefen_region_is_given_the_resolved_settings(west):
+    WestKunming.seen.clear()
+    rt = regions.runtime("kunming-west", {"west_from": "2016-01-01"})
+    assert rt.region.rulesets[0].start == dt.date(2016, 1, 1)
+    assert WestKunming.seen[-1]["west_from"] == "2016-01-01"
+    assert regions.installed()["kunming-west"].region.rulesets[0].start == dt.date(2015, 2, 1)  # settings None
+
+
+def test_every_rule_set_carries_its_regions_table(west):
+    rs = regions.runtime("kunming-west").region.rulesets[0]
+    assert rs.rules is WEST_RULES
+    assert regions.runtime("kunming").region.rulesets[0].rules is None or "K-C6" in regions.runtime(
+        "kunming").region.rulesets[0].rules
+
+
+def test_a_review_wrapper_extends_the_parents_result(west):
+    old = Activity("old", "training", dt.date(2014, 12, 1), credits=D(5))
+    sb = Activity("sb", "school_based", dt.date(2015, 5, 1), hours=D(10))
+    t = Teacher(id="T1", stage="primary", cycle_start=dt.date(2015, 2, 1))
+    ev = evaluate(Case("kunming-west", dt.date(2015, 12, 31), t, (old, sb)))
+    assert [(f.rule, f.kind) for f in ev.flags] == [("K-T1", "legacy"), ("W-1", "west")]
+    assert [(e.rule, e.hours) for e in ev.entries if e.activity == "sb"] == [("W-1", D(30))]

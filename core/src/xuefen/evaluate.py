@@ -204,7 +204,8 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         entries=tuple(entries), refused=tuple(history.refused), years=tuple(years), cycle=cycle,
         cycle_results=cycle_results, cycle_met=cycle_met, certificate=None,
         transitions=transitions, warnings=tuple(warnings))
-    ev = hook.xuefen_review(evaluation=ev, teacher=teacher, history=history, settings=settings) or ev
+    ev = hook.xuefen_review(evaluation=ev, teacher=teacher, history=history, settings=settings,
+                            region=region) or ev
     cert = hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=settings,
                                    kind=None)
     return attrs.evolve(ev, certificate=cert)

@@ -8,6 +8,13 @@ then the core by returning None.
 
 Implementations may accept fewer arguments than a spec names (pluggy passes
 only those asked for), so specs grow by arguments, never by new hooks.
+
+What a region declares the core answers for it: ``xuefen_region`` from a
+plugin module's ``REGION``, ``xuefen_rules`` from ``Region.rules`` (a
+:class:`xuefen.rules.RuleTable`), which every rule set also carries to the
+hooks as ``ruleset.rules``. A child that extends its parent's answer rather
+than replacing it implements the hook as a new-style wrapper
+(``@hookimpl(wrapper=True)``, ``result = yield``): ``xuefen_review`` is one.
 """
 from __future__ import annotations
 
@@ -32,17 +39,23 @@ hookimpl = pluggy.HookimplMarker("xuefen")
 
 
 @hookspec(firstresult=True)
-def xuefen_region() -> Region:
-    """Declare the region: code, name, units, parent, dated rule sets, source text.
+def xuefen_region(settings: dict | None) -> Region:
+    """Declare the region: code, name, units, parent, dated rule sets, rule table, source text.
 
-    Called once when the region's plugin manager is built, and by
-    ``xuefen plugins``. Stops at first non-None result, see firstresult.
+    Called when regions are discovered and by ``xuefen plugins`` (``settings``
+    None), and by the runtime once its settings are resolved. A plugin module
+    that declares ``REGION`` and implements no ``xuefen_region`` is answered by
+    the core with it. Stops at first non-None result, see firstresult.
 
+    :param settings: the region's resolved named settings, or None before they
+        are resolved: where a region's dates are readings (a cut-over day, a day
+        in force), take ``settings`` and return the region dated by them.
     :returns: a frozen :class:`xuefen.model.Region`.
 
     Use in sub-jurisdiction plugins: a child region must return its own
-    ``Region`` with ``parent`` set to the parent's code; nothing else is
-    inherited from this hook.
+    ``Region`` with ``parent`` set to the parent's code and ``rules`` a child of
+    the parent's table (``PARENT.child(...)``); nothing else is inherited from
+    this hook.
     """
 
 
@@ -66,7 +79,9 @@ def xuefen_rules() -> list[RuleRow]:
     """List the region's rule table rows (id, article, text, numbers) for ``xuefen rules``.
 
     All implementations answer; rows of a child with the id of a parent's row
-    override it and are shown as overrides.
+    override it and are shown as overrides. The core answers it for a region
+    declaring ``Region.rules`` (the table's declared rows): implement it only
+    for rows no table holds.
 
     :returns: a list of :class:`xuefen.model.RuleRow`, each with ``region`` set.
 
@@ -157,16 +172,19 @@ def xuefen_transition(teacher: Teacher, history: History, as_of: dt.date,
 
 @hookspec(firstresult=True)
 def xuefen_review(evaluation: Evaluation, teacher: Teacher, history: History,
-                  settings: dict) -> Evaluation | None:
+                  settings: dict, region: Region) -> Evaluation | None:
     """Adjust a finished evaluation: flags, exemptions, warnings a table cannot express.
 
     Called once per teacher after requirements and before the certificate.
     Stops at first non-None result.
 
+    :param region: the evaluated region's declaration (its ``rules`` the table to
+        cite: a parent reviewing a child's teacher cites the child's articles).
     :returns: a changed copy (``attrs.evolve``) or None to keep it as it is.
 
-    Use in sub-jurisdiction plugins: call the parent's function explicitly if
-    both must run.
+    Use in sub-jurisdiction plugins: to extend the parent's review, implement
+    it as a wrapper, ``@hookimpl(wrapper=True)``, taking the parent's answer
+    with ``ev = (yield) or evaluation`` and returning the changed copy.
     """
 
 

@@ -397,6 +397,9 @@ class RuleSet:
     rule: str
     article: str
     delegate: str | None = None
+    #: the rule table (:class:`xuefen.rules.RuleTable`) hooks cite for this set: by default the declaring
+    #: region's ``rules``, filled in by the runtime, so a parent's code cites a child's articles
+    rules: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
@@ -419,9 +422,9 @@ class Region:
     #: (rule id, article) an integrity-file record cites when a claim is revoked as falsified
     #: (Lincang's L-F1); None: the claim's last approval stage's rule
     integrity_rule: tuple[str, str] | None = None
-    #: optional ``(region, settings) -> Region``: where a region's dates are readings (named
-    #: settings, e.g. a cut-over day), the runtime applies the resolved settings through it
-    with_settings: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
+    #: the region's rule table (:func:`xuefen.rules.table`, a child's ``PARENT.child(...)``): the core
+    #: answers ``xuefen_rules`` with its declared rows and gives it to every rule set as ``rules``
+    rules: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
 
     def ruleset_on(self, day: dt.date) -> RuleSet | None:
         for rs in self.rulesets:

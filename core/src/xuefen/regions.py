@@ -2,8 +2,9 @@
 
 One :class:`pluggy.PluginManager` per region: the core defaults first, then
 the parent chain (root first), then the region, so pluggy's LIFO order makes
-the region answer first. Cross-cutting extensions come through the group
-``xuefen.extensions`` and are registered in every manager.
+the region answer first. What a region declares the core answers for it
+(:class:`Declared`): ``xuefen_region`` from a module's ``REGION``, ``xuefen_rules``
+from ``Region.rules``, registered right after the region's plugin.
 
 ``XUEFEN_LOAD_PLUGINS`` (comma-separated distribution names) restricts which
 distributions load; set but empty, none load. ``XUEFEN_TRACE_PLUGINS`` traces
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import os
 import sys
+import types
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -26,7 +29,6 @@ from xuefen.errors import DuplicateRegion, InputError, UnknownRegion
 from xuefen.model import Region, Setting
 
 GROUP = "xuefen.regions"
-EXTENSIONS = "xuefen.extensions"
 
 
 @attrs.frozen
@@ -41,7 +43,48 @@ class RegionPlugin:
 
     @property
     def region(self) -> Region:
-        return self.plugin.xuefen_region()
+        return declared(self.plugin)
+
+
+def declared(plugin: Any, settings: dict | None = None) -> Region:
+    """What ``plugin`` declares of its region: its ``xuefen_region`` (given ``settings`` if it takes them;
+    None before they are resolved), or else its module's ``REGION``."""
+    fn = getattr(plugin, "xuefen_region", None)
+    if fn is None:
+        region = getattr(plugin, "REGION", None)
+        if not isinstance(region, Region):
+            raise TypeError(f"{plugin!r} implements no xuefen_region and declares no REGION")
+        return region
+    if "settings" in inspect.signature(fn).parameters:
+        return fn(settings=settings)
+    return fn()
+
+
+class Declared:
+    """The core's answers for one region from its declaration, registered after the region's plugin.
+
+    ``xuefen_region`` (when the plugin declares a ``REGION`` and implements no such hook) and
+    ``xuefen_rules`` (when the region declares ``rules`` and the plugin implements no such hook):
+    the rows its table states itself, a child's restated and own rows.
+    """
+
+    def __init__(self, plugin: Any):
+        self.region = declared(plugin)
+        self.hooks = tuple(h for h in ("xuefen_region", "xuefen_rules") if self._answers(plugin, h))
+
+    def _answers(self, plugin: Any, hook: str) -> bool:
+        if getattr(plugin, hook, None) is not None:
+            return False
+        return hook == "xuefen_region" or self.region.rules is not None
+
+    def plugin(self):
+        """A plugin object holding only the hooks answered here (pluggy registers every hookimpl it finds)."""
+        region, ns = self.region, {}
+        if "xuefen_region" in self.hooks:
+            ns["xuefen_region"] = hookspecs.hookimpl(lambda: region)
+        if "xuefen_rules" in self.hooks:
+            ns["xuefen_rules"] = hookspecs.hookimpl(lambda: list(region.rules.declared()))
+        return types.SimpleNamespace(**ns)
 
 
 def _allowed(dist_name: str) -> bool:
@@ -66,7 +109,7 @@ _extra: dict[str, Any] = {}  # plugins registered in-process (tests, embedding)
 
 def register_region(plugin: Any, *, distribution: str = "<in-process>") -> None:
     """Add a region plugin without an entry point (tests, applications embedding xuefen)."""
-    code = plugin.xuefen_region().code
+    code = declared(plugin).code
     _extra[code] = (plugin, distribution)
     installed.cache_clear()
     _manager.cache_clear()
@@ -86,7 +129,7 @@ def installed() -> dict[str, RegionPlugin]:
              for ep, obj in _load(GROUP)]
     items += [(code, f"{type(p).__module__}", dist, "-", p) for code, (p, dist) in _extra.items()]
     for name, value, dist, version, obj in items:
-        region = obj.xuefen_region()
+        region = declared(obj)
         code = region.code
         if code != name:
             raise DuplicateRegion(f"entry point {name!r} of {dist} declares region code {code!r}; they must match")
@@ -123,8 +166,9 @@ def plugin_manager(code: str) -> pluggy.PluginManager:
     pm.register(defaults, name="xuefen.defaults")
     for rp in chain(code):
         pm.register(rp.plugin, name=f"region:{rp.code}")
-    for ep, obj in _load(EXTENSIONS):
-        pm.register(obj, name=f"extension:{ep.name}")
+        core = Declared(rp.plugin)
+        if core.hooks:
+            pm.register(core.plugin(), name=f"declared:{rp.code}")
     pm.check_pending()
     if os.environ.get("XUEFEN_TRACE_PLUGINS"):
         pm.trace.root.setwriter(lambda s: sys.stderr.write(s))
@@ -195,15 +239,16 @@ def runtime(code: str, overrides: dict | None = None) -> RegionRuntime:
             known = ", ".join(sorted(specs)) or "none"
             raise InputError(f"settings: {name}: unknown setting of region {code!r} (known: {known})")
         values[name] = _coerce_setting(specs[name], value)
-    region = pm.hook.xuefen_region()
-    if region.with_settings is not None:  # dates that are readings follow the resolved settings
-        region = region.with_settings(region, values)
+    region = pm.hook.xuefen_region(settings=values)  # dates that are readings follow the settings
+    if region.rules is not None:  # each rule set cites the table of the region declaring it
+        region = attrs.evolve(region, rulesets=tuple(
+            rs if rs.rules is not None else attrs.evolve(rs, rules=region.rules) for rs in region.rulesets))
     return RegionRuntime(code=code, pm=pm, region=region, settings=values, setting_specs=specs)
 
 
 def hooks_of(plugin: Any) -> list[str]:
-    """The sorted hook names a plugin object implements."""
-    names = set()
+    """The sorted hook names a plugin object implements, or the core answers from its declaration."""
+    names = set(Declared(plugin).hooks)
     for name in dir(plugin):
         if name.startswith("xuefen_") and callable(getattr(plugin, name, None)):
             names.add(name)

@@ -34,7 +34,6 @@ REGION = Region(
     cycle_years=R["C-R1"].values["cycle_years"],
     cycle_rule=("C-R1", R["C-R1"].article),
     activity_fields=(BREACH, ASSIGNED),
-    with_settings=lambda region, settings: _dated(region, settings),
 )
 
 
@@ -47,8 +46,8 @@ def _dated(region: Region, settings: dict) -> Region:
 
 
 @hookimpl
-def xuefen_region():
-    return REGION
+def xuefen_region(settings):
+    return REGION if settings is None else _dated(REGION, settings)
 
 
 @hookimpl

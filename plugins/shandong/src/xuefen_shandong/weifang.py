@@ -67,7 +67,6 @@ REGION = Region(
     cycle_rule=("W-R1", R["W-R1"].article),
     activity_fields=ACTIVITY_FIELDS,
     teacher_fields=TEACHER_FIELDS,
-    with_settings=lambda region, settings: _dated(region, settings),
 )
 
 
@@ -120,8 +119,8 @@ def _governing(day: dt.date, settings: dict) -> RuleSet | None:
 
 
 @hookimpl
-def xuefen_region():
-    return REGION
+def xuefen_region(settings):
+    return REGION if settings is None else _dated(REGION, settings)
 
 
 @hookimpl
@@ -441,7 +440,7 @@ def xuefen_review(evaluation, teacher, history, settings):
     if rs is None or rs.name != SCHEME:
         prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
         return prt.hook.xuefen_review(evaluation=evaluation, teacher=teacher, history=history,
-                                      settings=prt.settings)
+                                      settings=prt.settings, region=prt.region)
     ev = evaluation
     cycle = ev.cycle
     owed_each = R["W-Z3"].values["owed"]

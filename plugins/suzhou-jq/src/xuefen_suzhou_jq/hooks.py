@@ -58,13 +58,12 @@ REGION = Region(
     cycle_years=None,  # annual only (SZ-R1, SZ-R3)
     cycle_rule=("SZ-R3", art("SZ-R3")),
     activity_fields=ACTIVITY_FIELDS,
-    with_settings=_with_settings,
 )
 
 
 @hookimpl
-def xuefen_region():
-    return REGION
+def xuefen_region(settings):
+    return REGION if settings is None else _with_settings(REGION, settings)
 
 
 @hookimpl
