@@ -8,8 +8,7 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.defaults import add_years
-from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Refusal, Region, Requirement,
-                          RuleSet, Setting, Stage, Warning, dec_str)
+from xuefen.model import CertificateSpec, CohortLimit, Entry, Region, Requirement, RuleSet, Setting, Stage, dec_str
 
 from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
 
@@ -28,17 +27,8 @@ REGION = Region(
     source="kunming-2014.txt: 昆明市中小学教师培训学时登记管理办法（试行）",
     cycle_years=R["K-R1"].values["cycle_years"],
     cycle_rule=("K-R1", R["K-R1"].article),
+    rules=R,
 )
-
-
-@hookimpl
-def xuefen_region():
-    return REGION
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
@@ -60,15 +50,6 @@ def xuefen_settings():
 # -- conversion ---------------------------------------------------------------
 
 
-def _entry(act, rule, hours, buckets, note=None, year=None):
-    return Entry(activity=act.id, year=year or act.date.year, date=act.date, rule=rule,
-                 article=R[rule].article, hours=hours, buckets=tuple(b for b in buckets if b), note=note)
-
-
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, R[rule].article, reason)]
-
-
 def _stated_or_days(act, rule):
     """Hours as stated; for K-C2, 8 per day where none are stated."""
     if act.hours is not None:
@@ -83,76 +64,77 @@ def _training(act, kind_bucket, conv_rule=None):
     """K-C1/K-C2/K-C3 (and K-C13 for induction/qualification training)."""
     if act.assessment == "fail":
         rule = "K-C1" if act.level in R["K-C1"].values["levels"] else "K-C2"
-        return _refuse(act, rule, "assessment fail: no completion certificate, so no hours to register")
+        return [R.refuse(rule, act, "assessment fail: no completion certificate, so no hours to register")]
     if act.level in R["K-C1"].values["levels"]:
         base_rule = "K-C1"
         hours, note = _stated_or_days(act, "K-C1")
         if hours is None:
-            return _refuse(act, "K-C1", "no hours stated: 第四条 takes the hours from the documents or "
-                                        "completion certificate (8 per day applies only to 第五条 training)")
+            return [R.refuse("K-C1", act, "no hours stated: 第四条 takes the hours from the documents or "
+                                          "completion certificate (8 per day applies only to 第五条 training)")]
     elif act.level == "school" and conv_rule is None:
         return _school_based(act, "school-level training is school-based training (校本研训)")
     else:
         base_rule = "K-C2"  # school-level induction/qualification training: hours as K-C2, no K-C3 bonus
         hours, note = _stated_or_days(act, "K-C2")
         if hours is None:
-            return _refuse(act, "K-C2", "neither hours nor days stated")
+            return [R.refuse("K-C2", act, "neither hours nor days stated")]
     rule = conv_rule or base_rule
     if base_rule == "K-C2" and act.level in R["K-C2"].values["levels"] + (None,) and act.assessment == "excellent":
         factor = R["K-C3"].values["factor"]
         note = f"excellent trainee: {factor} × {hours} (K-C3)" + (f"; {note}" if note else "")
         hours = hours * factor
         rule = conv_rule or "K-C3"
-    return [_entry(act, rule, hours, [kind_bucket, act.level], note)]
+    return [R.entry(rule, act, hours=hours, buckets=[kind_bucket, act.level], note=note)]
 
 
 def _school_based(act, note=None):
     if act.assessment == "fail":
-        return _refuse(act, "K-C6", "assessment fail: the school-based training was not certified")
+        return [R.refuse("K-C6", act, "assessment fail: the school-based training was not certified")]
     if act.hours is None:
-        return _refuse(act, "K-C6", "hours required: school-based hours are registered as recorded")
-    return [_entry(act, "K-C6", act.hours, ["school_based", act.level], note)]
+        return [R.refuse("K-C6", act, "hours required: school-based hours are registered as recorded")]
+    return [R.entry("K-C6", act, hours=act.hours, buckets=["school_based", act.level], note=note)]
 
 
 def _degree(act, teacher, history, settings):
     if not act.national_series:
-        return _refuse(act, "K-C12", "degree study outside the national education series (非国民教育系列)")
+        return [R.refuse("K-C12", act, "degree study outside the national education series (非国民教育系列)")]
     if act.compensatory:
-        return _refuse(act, "K-C12", "compensatory degree education (学历补偿教育) earns no hours")
+        return [R.refuse("K-C12", act, "compensatory degree education (学历补偿教育) earns no hours")]
     if not act.in_subject:
-        return _refuse(act, "K-C4", "the degree does not match the teacher's subject (not 对口或相近)")
+        return [R.refuse("K-C4", act, "the degree does not match the teacher's subject (not 对口或相近)")]
     minimum = R["K-C4"].values["minimum_degree"].get(teacher.stage)
     if minimum is None:
-        return _refuse(act, "K-C4", f"第六条 names degree study only for primary, junior and senior teachers, "
-                                    f"not {teacher.stage}")
+        return [R.refuse("K-C4", act, f"第六条 names degree study only for primary, junior and senior teachers, "
+                                      f"not {teacher.stage}")]
     if act.degree_level is None:
-        return _refuse(act, "K-C4", "degree_level required to match the degree to the teaching level")
+        return [R.refuse("K-C4", act, "degree_level required to match the degree to the teaching level")]
     if DEGREE_ORDER.index(act.degree_level) < DEGREE_ORDER.index(minimum):
-        return _refuse(act, "K-C4", f"a {teacher.stage} teacher's degree study counts from {minimum} up, "
-                                    f"not {act.degree_level}")
+        return [R.refuse("K-C4", act, f"a {teacher.stage} teacher's degree study counts from {minimum} up, "
+                                      f"not {act.degree_level}")]
     valid = R["K-C4"].values["valid_years"]
     same = [e for e in history.entries if "degree_study" in e.buckets
             and e.note is not None and e.note.startswith(f"programme {act.program_id or '-'}:")]
     if any(e.year == act.date.year for e in same):
-        return _refuse(act, "K-C4", f"programme {act.program_id or '-'} already has its {act.date.year} record")
+        return [R.refuse("K-C4", act, f"programme {act.program_id or '-'} already has its {act.date.year} record")]
     if settings["degree_validity"] == "per_programme":
         if len(same) >= valid:
-            return _refuse(act, "K-C4", f"三年有效: programme {act.program_id or '-'} already counted {valid} years")
+            return [R.refuse("K-C4", act, f"三年有效: programme {act.program_id or '-'} already counted {valid} years")]
     elif history.as_of is not None and add_years(act.date, valid) <= history.as_of:
-        return _refuse(act, "K-C4", f"三年有效: the record of {act.date} expired after {valid} years")
+        return [R.refuse("K-C4", act, f"三年有效: the record of {act.date} expired after {valid} years")]
     hours = R["K-C4"].values["hours_per_year"]
-    return [_entry(act, "K-C4", hours, ["degree_study", act.degree_level],
-                   f"programme {act.program_id or '-'}: {act.date.year} study year")]
+    return [R.entry("K-C4", act, hours=hours, buckets=["degree_study", act.degree_level],
+                    note=f"programme {act.program_id or '-'}: {act.date.year} study year")]
 
 
 def _trainer(act):
     """K-C7: teaching on a county-or-above training project (kind ``trainer``, or a training taught as lecturer)."""
     if not _level_ok(act, "K-C7"):
-        return _refuse(act, "K-C7", "only teaching on a county-or-above training project is registered")
+        return [R.refuse("K-C7", act, "only teaching on a county-or-above training project is registered")]
     if act.hours is None:
-        return _refuse(act, "K-C7", "hours required: the hours taught")
+        return [R.refuse("K-C7", act, "hours required: the hours taught")]
     f = R["K-C7"].values["factor"]
-    return [_entry(act, "K-C7", act.hours * f, ["trainer", act.level], f"{f} × {act.hours} hours taught")]
+    return [R.entry("K-C7", act, hours=act.hours * f, buckets=["trainer", act.level],
+                    note=f"{f} × {act.hours} hours taught")]
 
 
 def _level_ok(act, rule):
@@ -163,7 +145,7 @@ def _level_ok(act, rule):
 def _current(act, teacher, history, settings):
     kind = act.kind
     if not act.approved_by_authority:
-        return _refuse(act, "K-C12", "training not approved by the education authority")
+        return [R.refuse("K-C12", act, "training not approved by the education authority")]
     if kind in ("training", "class_teacher_training"):
         if act.role in R["K-C7"].values["roles"]:
             return _trainer(act)
@@ -177,37 +159,38 @@ def _current(act, teacher, history, settings):
     if kind == "self_study_exam":
         n = act.subjects_passed if act.subjects_passed is not None else 1
         if n == 0:
-            return _refuse(act, "K-C5", "no subject passed")
+            return [R.refuse("K-C5", act, "no subject passed")]
         per = R["K-C5"].values["hours_per_subject"]
-        return [_entry(act, "K-C5", per * n, ["self_study_exam"], f"{n} subject(s) × {per}")]
+        return [R.entry("K-C5", act, hours=per * n, buckets=["self_study_exam"], note=f"{n} subject(s) × {per}")]
     if kind == "trainer":
         return _trainer(act)
     if kind == "studio":
         if not _level_ok(act, "K-C8"):
-            return _refuse(act, "K-C8", "only city or county famous-teacher/principal bases are registered")
+            return [R.refuse("K-C8", act, "only city or county famous-teacher/principal bases are registered")]
         role = "convener" if act.role == "convener" else "member"
-        return [_entry(act, "K-C8", R["K-C8"].values[role], ["studio", f"studio_{role}", act.level])]
+        return [R.entry("K-C8", act, hours=R.value("K-C8", role), buckets=["studio", f"studio_{role}", act.level])]
     if kind in R["K-C9"].values["kinds"]:  # 志愿支教/送教下乡 lectures and 示范课 (open_class) under dispatch
         if act.full_time and kind == "volunteer_teaching":
             if not _level_ok(act, "K-C10"):
-                return _refuse(act, "K-C10", "full-time support teaching is organised by a county-or-above "
-                                             "authority")
+                return [R.refuse("K-C10", act, "full-time support teaching is organised by a county-or-above "
+                                               "authority")]
             if act.hours is None:
-                return _refuse(act, "K-C10", "hours required: as the organising authority's document states")
-            return [_entry(act, "K-C10", act.hours, ["volunteer_full_time", act.level])]
+                return [R.refuse("K-C10", act, "hours required: as the organising authority's document states")]
+            return [R.entry("K-C10", act, hours=act.hours, buckets=["volunteer_full_time", act.level])]
         dispatched = act.level in R["K-C9"].values["levels"] if kind == "open_class" else _level_ok(act, "K-C9")
         if not dispatched:  # an open class counts only as a 示范课 a city or county authority dispatched
-            return _refuse(act, "K-C9", "volunteer lectures count when dispatched by a city or county authority")
+            return [R.refuse("K-C9", act, "volunteer lectures count when dispatched by a city or county authority")]
         n = act.events if act.events is not None else 1
         per = R["K-C9"].values["hours_per_event"]
-        return [_entry(act, "K-C9", per * n, ["volunteer_event", act.level], f"{n} event(s) × {per}")]
+        return [R.entry("K-C9", act, hours=per * n, buckets=["volunteer_event", act.level],
+                        note=f"{n} event(s) × {per}")]
     if kind == "professional_certificate_training":
         if act.assessment == "fail":
-            return _refuse(act, "K-C11", "no pass certificate (合格证)")
+            return [R.refuse("K-C11", act, "no pass certificate (合格证)")]
         if act.hours is None:
-            return _refuse(act, "K-C11", "hours required: as the training notice states")
-        return [_entry(act, "K-C11", act.hours, ["professional_certificate_training", act.level])]
-    return _refuse(act, "K-X1", f"no article of the Kunming text registers hours for {kind!r}")
+            return [R.refuse("K-C11", act, "hours required: as the training notice states")]
+        return [R.entry("K-C11", act, hours=act.hours, buckets=["professional_certificate_training", act.level])]
+    return [R.refuse("K-X1", act, f"no article of the Kunming text registers hours for {kind!r}")]
 
 
 @hookimpl
@@ -216,10 +199,10 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
     if ruleset.name == LEGACY:
         amount = act.credits if act.credits is not None else act.hours
         if amount is None:
-            return _refuse(act, "K-T1", "legacy record without credits or hours")
+            return [R.refuse("K-T1", act, "legacy record without credits or hours")]
         rate = R["K-T1"].values["legacy_rate"]
-        return [_entry(act, "K-T1", amount * rate, ["legacy", act.kind],
-                       f"2006 credit method record: {amount} credits × {rate}")]
+        return [R.entry("K-T1", act, hours=amount * rate, buckets=["legacy", act.kind],
+                        note=f"2006 credit method record: {amount} credits × {rate}")]
     results = _current(act, teacher, history, settings)
     deadline = dt.date(act.date.year, R["K-A2"].values["deadline_month"], R["K-A2"].values["deadline_day"])
     # without a filing date, an activity completed after the deadline was necessarily filed after it
@@ -233,7 +216,7 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
             round_year = filed.year + (1 if filed > filed_deadline else 0)
             results = [attrs.evolve(e, year=round_year) for e in results]
             msg += f"; registered in the {round_year} round"
-        results = list(results) + [Warning("K-A2", R["K-A2"].article, msg, activity=act.id)]
+        results = list(results) + [R.warning("K-A2", msg, act)]
     return results
 
 
@@ -295,8 +278,8 @@ def xuefen_review(evaluation, history, settings):
         return None
     how = "counted 1 old credit = 1 hour" if settings["legacy_counts"] else "not counted (setting legacy_counts)"
     flags = evaluation.flags + tuple(
-        Flag("K-T1", R["K-T1"].article, "legacy", f"2006 credit-method record, {how}", activity=e.activity,
-             year=e.year) for e in legacy)
+        R.flag("K-T1", "legacy", f"2006 credit-method record, {how}", activity=e.activity, year=e.year)
+        for e in legacy)
     return attrs.evolve(evaluation, flags=flags)
 
 
@@ -353,9 +336,9 @@ def xuefen_org_flags(org_id, year, evaluations):
     if Decimal(len(short)) >= share * len(required):
         if not short:
             return []
-        return [Flag("K-R5", R["K-R5"].article, "school_barred",
-                     f"{len(short)} of {len(required)} teachers short of {year}'s hours (≥ {share * 100:.0f}%): "
-                     f"barred from county-level-and-above awards in {year}", year=year)]
+        return [R.flag("K-R5", "school_barred",
+                       f"{len(short)} of {len(required)} teachers short of {year}'s hours (≥ {share * 100:.0f}%): "
+                       f"barred from county-level-and-above awards in {year}", year=year)]
     return []
 
 
