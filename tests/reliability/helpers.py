@@ -60,13 +60,13 @@ def seed_orgs(conn) -> None:
     if not has_admin(conn):
         keys.bootstrap(conn)
     with audit.acting(conn, keys.signer(keys.ADMIN), "import_orgs"):
-        audit.insert(conn, keys.ADMIN, S.orgs, [o for o in ORGS if o["parent_id"] is None])
+        audit.insert(conn, keys.ADMIN, S.orgs, [o for o in ORGS if o["parent_id"] is None], action="import")
         done = {o["id"] for o in ORGS if o["parent_id"] is None}
         while len(done) < len(ORGS):
             ready = [o for o in ORGS if o["id"] not in done and o["parent_id"] in done]
-            audit.insert(conn, keys.ADMIN, S.orgs, ready)
+            audit.insert(conn, keys.ADMIN, S.orgs, ready, action="import")
             done |= {o["id"] for o in ready}
-        audit.insert(conn, keys.ADMIN, S.actors, ACTORS)
+        audit.insert(conn, keys.ADMIN, S.actors, ACTORS, action="import")
     keys.give_keys(conn, [a["id"] for a in ACTORS])
 
 
@@ -82,13 +82,13 @@ def seed_teacher(conn, teacher_id: str, school: str = "S1", *, name: str = "é™ˆè
 def _seed_teacher_rows(conn, teacher_id, school, name, activities) -> None:
     audit.insert(conn, keys.ADMIN, S.teachers, [{"id": teacher_id, "name": name, "school_id": school,
                                               "stage": "primary", "hired_on": dt.date(2005, 9, 1),
-                                              "cycle_start": dt.date(2020, 2, 1)}])
+                                              "cycle_start": dt.date(2020, 2, 1)}], action="import")
     rows = []
     for aid, days in activities:
         data = {"id": aid, "date": "2020-04-18", "days": str(days), **ACTIVITY}
         rows.append({"teacher_id": teacher_id, "id": aid, "kind": data["kind"], "date": dt.date(2020, 4, 18),
                      "data": data})
-    audit.insert(conn, keys.ADMIN, S.activities, rows)
+    audit.insert(conn, keys.ADMIN, S.activities, rows, action="import")
 
 
 def fresh_registry(db_url: str):

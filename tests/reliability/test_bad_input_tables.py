@@ -55,7 +55,8 @@ def engine(db_url):
     eng = fresh_registry(db_url)
     with eng.begin() as conn, audit.acting(conn, keys.signer(keys.ADMIN), "import_teachers"):
         audit.insert(conn, keys.ADMIN, S.teachers, [{"id": t, "name": f"测试{t}", "school_id": "S1", "stage": "primary",
-                                                  "cycle_start": dt.date(2020, 2, 1)} for t in ("T1", "T2")])
+                                                  "cycle_start": dt.date(2020, 2, 1)} for t in ("T1", "T2")],
+                     action="import")
     yield eng
     eng.dispose()
 

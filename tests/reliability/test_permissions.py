@@ -53,7 +53,7 @@ def registry(db_url):
     engine = fresh_registry(db_url)
     with engine.begin() as conn:
         with audit.acting(conn, keys.signer(keys.ADMIN), "import_actors"):
-            audit.insert(conn, keys.ADMIN, S.actors, EXTRA)
+            audit.insert(conn, keys.ADMIN, S.actors, EXTRA, action="import")
         keys.give_keys(conn, [a["id"] for a in EXTRA])
         for school, tid in TEACHERS.items():
             seed_teacher(conn, tid, school, name=f"测试{school}", activities=(("a1", 2),), as_of=AS_OF)
@@ -80,7 +80,8 @@ def test_permission_matrix_every_actor_every_stage_every_school(registry):
                 row = claims.claim_row(conn, claim_id)
                 with audit.acting(conn, keys.signer(keys.ADMIN), "test_setup"):
                     audit.update(conn, keys.ADMIN, S.claims, {"id": claim_id}, {"state": stage.name,
-                                                                              "version": row.version + 1})
+                                                                              "version": row.version + 1},
+                                 action="approve")
                 for actor in actors:
                     want = expected(actor, school_of[teacher], stage.level)
                     for action in ACTIONS:
@@ -127,7 +128,8 @@ def test_a_revoked_actor_can_do_nothing(cli, registry, tmp_path):
     assert json.loads(cli("queue", "--as", "revoked-ca-K1", "--json", expect=0).output) == []
     with registry.begin() as conn, audit.acting(conn, keys.signer(keys.ADMIN), "import_teachers"):
         audit.insert(conn, keys.ADMIN, S.teachers, [{"id": "T-no-claim", "name": "测试", "school_id": "S1",
-                                                     "stage": "primary", "cycle_start": AS_OF.replace(month=2, day=1)}])
+                                                     "stage": "primary", "cycle_start": AS_OF.replace(month=2, day=1)}],
+                     action="import")
     r = cli("submit", "T-no-claim", "--cycle", "--as", "revoked-sa-S1", "--on", AS_OF.isoformat())
     assert r.exit_code == 3 and "inactive" in r.output, r.output
     csv = tmp_path / "t.csv"

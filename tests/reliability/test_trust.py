@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import keys
-from tests.workflow.helpers import ACTORS, ORGS, activity, engine, load, teacher, write_csv
+from tests.workflow.helpers import ACTORS, activity, engine, load, teacher, write_csv
 from xuefen import audit, claims
 from xuefen import keys as xkeys
 from xuefen.errors import RefusedAction
@@ -117,10 +117,10 @@ def test_a_library_call_cannot_act_without_a_signed_action(reg):
         claims.approve(eng, CLAIM, "sa1", as_of=dt.date(2015, 7, 1))
     with pytest.raises(RefusedAction, match="not inside a signed action"):
         with eng.begin() as conn:
-            audit.update(conn, "sa1", S.claims, {"id": CLAIM}, {"state": "approved"})
+            audit.update(conn, "sa1", S.claims, {"id": CLAIM}, {"state": "approved"}, action="approve")
     with pytest.raises(RefusedAction, match="in the name of ca1 inside sa1's signed action"):
         with eng.begin() as conn, audit.acting(conn, reg.signer("sa1"), "approve"):
-            audit.update(conn, "ca1", S.claims, {"id": CLAIM}, {"state": "approved"})
+            audit.update(conn, "ca1", S.claims, {"id": CLAIM}, {"state": "approved"}, action="approve")
     assert _state(reg) == ("school_review", 1)
 
 
@@ -325,3 +325,42 @@ def test_a_signed_record_that_skips_a_stage_is_named(reg):
         audit.update(conn, "sa1", S.claims, {"id": CLAIM}, {"state": "approved", "version": 2}, action="approve")
     problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
     assert any(p["table"] == "claims" and "not to approved" in p["problem"] for p in problems), problems
+
+
+def test_a_setting_is_changed_only_by_a_signed_action_of_an_actor_over_the_region(reg):
+    r = reg("settings", "set", "kunming", "legacy_counts", "false", "--as", "sa1")
+    assert r.exit_code == 3 and "sa1's unit S1 does not contain YN" in r.output
+    r = reg("settings", "set", "kunming", "no_such_setting", "1")
+    assert r.exit_code == 2 and "unknown setting" in r.output
+    r = reg("settings", "set", "kunming", "legacy_counts", "perhaps")
+    assert r.exit_code == 2 and "true/false" in r.output
+    reg("settings", "set", "kunming", "legacy_counts", "false", "--as", "pa", expect=0)  # the province's admin
+    shown = json.loads(reg("settings", "show", "kunming", "--json", expect=0).output)
+    assert next(s for s in shown if s["name"] == "legacy_counts")["value"] is False
+    assert reg("audit", "verify", expect=0).output.startswith("chain intact")
+
+
+def test_a_setting_row_inserted_in_sql_is_named(reg):
+    """A setting that changes who meets the year, slipped in behind the program's back."""
+    with engine(reg).begin() as conn:
+        conn.execute(sa.insert(S.settings), [{"region": "kunming", "name": "legacy_counts", "value": False}])
+    problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
+    assert any(p["table"] == "settings" and p["id"] == "kunming/legacy_counts" and "no audit record" in p["problem"]
+               for p in problems), problems
+
+
+def test_a_record_of_a_kind_no_command_writes_is_named(reg):
+    """An "update" record, signed with a valid key through the library: no command writes that kind."""
+    with engine(reg).begin() as conn, audit.acting(conn, reg.signer("sa1"), "approve"):
+        audit.record(conn, "sa1", "update", "teacher", "T1", None, {"note": "edited"})
+    problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
+    assert any(p["table"] == "audit_log" and "no command writes" in p["problem"] for p in problems), problems
+
+
+def test_an_approval_by_an_actor_who_had_no_authority_then_is_named(reg):
+    """A signed record of a school admin approving at the county stage: the key is valid, the action is not."""
+    reg("approve", CLAIM, "--as", "sa1", "--on", ON, expect=0)  # now at county review
+    with engine(reg).begin() as conn, audit.acting(conn, reg.signer("sa1"), "approve"):
+        audit.update(conn, "sa1", S.claims, {"id": CLAIM}, {"state": "approved", "version": 3}, action="approve")
+    problems = json.loads(reg("audit", "verify", "--json").output)["problems"]
+    assert any(p["table"] == "claims" and "sa1 could not approve it then" in p["problem"] for p in problems), problems

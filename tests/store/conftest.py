@@ -37,12 +37,15 @@ def seed_claim(conn, *, teacher_id="t1", activity_id="a1", claim_id="c1", actor_
     """An org, a teacher, an activity and its claim, written through the audit log."""
     now = S.utcnow()
     if conn.execute(S.orgs.select().where(S.orgs.c.id == "s1")).first() is None:
-        audit.insert(conn, actor_id, S.orgs, [{"id": "s1", "name": "第一小学", "level": "school", "region": "kunming"}])
+        audit.insert(conn, actor_id, S.orgs, [{"id": "s1", "name": "第一小学", "level": "school", "region": "kunming"}],
+                     action="import")
     if conn.execute(S.teachers.select().where(S.teachers.c.id == teacher_id)).first() is None:
-        audit.insert(conn, actor_id, S.teachers, [{"id": teacher_id, "stage": "primary", "school_id": "s1"}])
+        audit.insert(conn, actor_id, S.teachers, [{"id": teacher_id, "stage": "primary", "school_id": "s1"}],
+                     action="import")
     audit.insert(conn, actor_id, S.activities, [{"teacher_id": teacher_id, "id": activity_id, "kind": "training",
-                                                 "date": dt.date(2020, 5, 1), "data": {}}])
+                                                 "date": dt.date(2020, 5, 1), "data": {}}], action="import")
     audit.insert(conn, actor_id, S.claims, [{
         "id": claim_id, "teacher_id": teacher_id, "activity_id": activity_id, "region": "kunming",
-        "purpose": "activity", "stages": STAGES, "state": "school_review", "created_at": now, "updated_at": now}])
+        "purpose": "activity", "stages": STAGES, "state": "school_review", "created_at": now, "updated_at": now}],
+        action="submit")
     return claim_id

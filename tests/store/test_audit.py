@@ -10,6 +10,7 @@ from xuefen import audit, ledger
 from xuefen.model import Entry
 from xuefen.store import schema as S
 
+from tests import keys
 from tests.store.conftest import BOOTSTRAP_RECORDS, seed_claim, signed
 
 
@@ -36,15 +37,19 @@ def test_chain_is_intact_after_normal_writes(engine):
 
 def test_update_records_before_and_after_and_checks_the_version(engine):
     _posted(engine)
-    with engine.begin() as conn, signed(conn):
-        new = audit.update(conn, "admin", S.claims, {"id": "c2"}, {"state": "county_review", "version": 2},
+    with engine.begin() as conn, signed(conn):  # the school's reviewer, with a key
+        audit.insert(conn, "admin", S.actors, [{"id": "sa", "name": "校管", "role": "school_admin", "org_id": "s1"}],
+                     action="import")
+        keys.give_keys(conn, ["sa"])
+    with engine.begin() as conn, signed(conn, "sa"):
+        new = audit.update(conn, "sa", S.claims, {"id": "c2"}, {"state": "county_review", "version": 2},
                            expect={"version": 1}, action="approve")
-        stale = audit.update(conn, "admin", S.claims, {"id": "c2"}, {"state": "rejected", "version": 2},
+        stale = audit.update(conn, "sa", S.claims, {"id": "c2"}, {"state": "rejected", "version": 2},
                              expect={"version": 1}, action="reject")
         rec = audit.records(conn, limit=1)[0]
     assert new["state"] == "county_review" and stale is None
     assert (rec.actor_id, rec.action, rec.before["state"], rec.after["state"]) == \
-        ("admin", "approve", "school_review", "county_review")
+        ("sa", "approve", "school_review", "county_review")
     with engine.connect() as conn:
         assert audit.verify(conn).intact
 

@@ -101,11 +101,12 @@ def counts(cli) -> dict:
 
 
 def set_actor(cli, actor_id: str, **values) -> None:
-    """Change an actor as an administrator would (through the audit log)."""
+    """Change an actor's row through the library, as an import by the administrator would record it (no command
+    changes an existing actor's data)."""
     from xuefen import audit
     from xuefen.store.schema import actors
     with engine(cli).begin() as conn, audit.acting(conn, cli.signer("admin"), "update_actor"):
-        assert audit.update(conn, "admin", actors, {"id": actor_id}, values) is not None
+        assert audit.update(conn, "admin", actors, {"id": actor_id}, values, action="import") is not None
 
 
 def out_json(result):

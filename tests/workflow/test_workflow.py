@@ -139,7 +139,7 @@ def test_teacher_may_not_act_on_their_own_claim_linked_actor(cli, reg):
 
 
 def test_inactive_actor_is_refused(cli, reg):
-    set_actor(cli, "sa1", active=False)
+    cli("actors", "deactivate", "sa1", "--reason", "left the school", "--as", "ca1", expect=0)
     before = counts(cli)
     with pytest.raises(RefusedAction, match="inactive"):
         claims.approve(reg, _cid(cli, "T1"), cli.signer("sa1"), as_of=ON)

@@ -79,11 +79,8 @@ def test_Z_T1_migration_counts_hours_of_2016_12_31_itself_and_not_of_2017_01_01(
 
 @pytest.mark.rule("Z-T1")
 def test_Z_T1_senior_at_360_setting_changes_the_migration(registry, tmp_path):
-    from xuefen import audit
-    from xuefen.store.schema import settings
-    with engine(registry).begin() as conn, audit.acting(conn, registry.signer("admin"), "setting"):
-        audit.insert(conn, "admin", settings, [{"region": "zhengzhou", "name": "senior_at_360",
-                                                "value": "system_path"}])
+    out = registry("settings", "set", "zhengzhou", "senior_at_360", "system_path", expect=0).output
+    assert "senior_at_360 = system_path (set by admin)" in out
     assert decisions(migrate(registry, "--on", "2019-03-01"))["S360"] == "system_path"
 
 

@@ -358,7 +358,7 @@ def record(conn, actor_id: str, action: str, object_type: str, object_id: str,
     return record_many(conn, actor_id, action, object_type, [(object_id, before, after)], at=at)[0]
 
 
-def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, action: str = "create",
+def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, action: str,
            at: dt.datetime | None = None) -> int:
     """Insert ``rows`` into ``table`` (executemany in chunks of :data:`CHUNK`) and record each.
 
@@ -380,7 +380,7 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     return len(rows)
 
 
-def update(conn, actor_id: str, table: sa.Table, key: Mapping, values: Mapping, *, action: str = "update",
+def update(conn, actor_id: str, table: sa.Table, key: Mapping, values: Mapping, *, action: str,
            expect: Mapping | None = None, at: dt.datetime | None = None) -> dict | None:
     """Update the one row of ``table`` with primary key ``key`` and record before/after.
 
@@ -526,6 +526,9 @@ def verify(conn, *, limit: int = 1000) -> Verification:
             problems.append(Broken("audit_log", str(rec.seq),
                                    "hash does not match the record's content (the record was altered)", rec.seq))
         hashes[rec.seq] = (rec.hash, rec.actor_id)
+        if not (rec.action in RECORD_KINDS or rec.action.startswith("migrate:")):
+            problems.append(Broken("audit_log", str(rec.seq), f"record {rec.seq} is of a kind no command writes "
+                                   f"({rec.action!r} on {rec.object_type} {rec.object_id})", rec.seq))
         if rec.object_type in VERIFIED:
             key = (rec.object_type, rec.object_id)
             prior = images.get(key)
@@ -539,7 +542,7 @@ def verify(conn, *, limit: int = 1000) -> Verification:
                                        f"({', '.join(diffs)}): changed behind the program's back in between",
                                        rec.seq))
             if rec.object_type == "claim" and isinstance(rec.before, dict) and isinstance(rec.after, dict):
-                why = _transition_problem(rec)
+                why = _transition_problem(rec) or _authority_problem(rec, images)
                 if why:
                     problems.append(Broken("claims", rec.object_id, why, rec.seq))
             images[key] = (rec.seq, rec.after)
@@ -628,6 +631,61 @@ def _verify_actions(conn, hashes: dict[int, tuple[str, str]], problems: list[Bro
                                f"{len(unsigned)} record(s) no signed action covers ({runs}): written or rewritten "
                                f"without an actor's key", unsigned[0]))
     return n
+
+
+#: the kinds of record the program writes (each command's action names; ``migrate:NAME`` besides)
+RECORD_KINDS = frozenset({
+    "bootstrap", "adopt", "import", "submit", "approve", "return", "reject", "revoke", "resubmit", "post",
+    "reverse", "certify", "issue_certificate", "next_cycle", "falsified", "sign", "key_register", "key_retire",
+    "key_revoke", "deactivate", "restore", "setting"})
+
+
+def _as_of_then(images: dict, kind: str, oid: str | None):
+    img = images.get((kind, oid)) if oid is not None else None
+    return img[1] if img is not None and isinstance(img[1], dict) else None
+
+
+def _authority_problem(rec: Record, images: dict) -> str | None:
+    """Whether the record's actor could take its action on the claim *then*: its role, unit and status, the
+    teacher's school and the org tree as their own latest records had them (None where the history before
+    signing lacks them)."""
+    import types
+
+    from xuefen.claims.authority import is_own, refusal_for
+    from xuefen.claims.flow import Flow
+
+    if rec.action not in ("approve", "return", "reject", "revoke", "resubmit"):
+        return None
+    claim = rec.before
+    actor = _as_of_then(images, "actor", rec.actor_id)
+    teacher = _as_of_then(images, "teacher", claim.get("teacher_id"))
+    if actor is None or teacher is None:
+        return None
+    chain, unit, seen = [], teacher.get("school_id"), set()
+    while unit is not None and unit not in seen:
+        seen.add(unit)
+        org = _as_of_then(images, "org", unit)
+        if org is None:
+            break
+        chain.append(types.SimpleNamespace(id=org["id"], level=org["level"]))
+        unit = org.get("parent_id")
+    who = types.SimpleNamespace(id=actor["id"], role=actor["role"], org_id=actor.get("org_id"),
+                                active=actor.get("active", True), data=actor.get("data"),
+                                teacher_id=actor.get("teacher_id"))
+    try:
+        flow = Flow.of(claim.get("stages") or (), claim.get("purpose") or "activity")
+    except Exception:  # a flow that cannot be built is _transition_problem's to name
+        return None
+    if rec.action == "resubmit":
+        if who.active and is_own(who, claim["teacher_id"]):
+            return None
+        stage = flow.stages[0]
+    else:
+        stage = flow.stages[-1] if rec.action == "revoke" else flow.stage(claim.get("state"))
+    if stage is None:
+        return None
+    why = refusal_for(who, claim["teacher_id"], stage, chain)
+    return f"record {rec.seq}: {rec.actor_id} could not {rec.action} it then: {why}" if why else None
 
 
 def _transition_problem(rec: Record) -> str | None:

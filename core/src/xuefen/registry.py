@@ -73,3 +73,36 @@ def evaluate_teacher(conn, teacher_id: str, as_of: dt.date) -> Evaluation:
 def region_runtime(conn, region: str) -> RegionRuntime:
     """:func:`xuefen.regions.runtime` for ``region`` with the settings stored in the database."""
     return runtime(region, repo.region_settings(conn, region))
+
+
+def set_setting(conn, signer, region: str, name: str, value) -> object:
+    """Store a named setting of ``region`` (a reading where its text is silent; ``xuefen rules CODE`` lists
+    them) as a signed action of ``signer``, who must manage every top unit of the region (or be the
+    registry administrator). Returns the value as stored (validated and coerced by the region's spec).
+
+    :raises InputError: an unknown setting or a value it does not take.
+    :raises RefusedAction: no valid key, or no authority over the region's units.
+    """
+    from xuefen import audit
+    from xuefen.claims.authority import actor_row, management_refusal
+    from xuefen.errors import RefusedAction
+    from xuefen.model import jsonable
+    from xuefen.store.schema import settings
+
+    stored = jsonable(runtime(region, {name: value}).settings[name])
+    with audit.acting(conn, signer, "setting", {"region": region, "name": name, "value": stored}):
+        me = actor_row(conn, signer.actor_id)
+        units = {r.id: r for r in conn.execute(sa.select(orgs).where(orgs.c.region == region))}
+        tops = sorted(u.id for u in units.values() if u.parent_id not in units)
+        for top in tops or [None]:
+            why = management_refusal(conn, me, top, f"change {region}'s setting {name}")
+            if why:
+                raise RefusedAction(f"settings set {region} {name}: {why}")
+        key = {"region": region, "name": name}
+        exists = conn.execute(sa.select(settings.c.value).where(settings.c.region == region,
+                                                                settings.c.name == name)).first()
+        if exists is None:
+            audit.insert(conn, signer.actor_id, settings, [{**key, "value": stored}], action="setting")
+        else:
+            audit.update(conn, signer.actor_id, settings, key, {"value": stored}, action="setting")
+    return stored

@@ -6,6 +6,7 @@ from rich.table import Table
 
 from xuefen.model import dec_str
 from xuefen_cli.output import console, print_json
+from xuefen_cli.signing import signer_for, signing
 
 
 @click.command("plugins")
@@ -68,4 +69,58 @@ def rules_cmd(region, as_json):
     console().print(s)
 
 
-COMMANDS = [plugins_cmd, rules_cmd]
+@click.group("settings")
+def settings_group():
+    """A region's named settings as this registry holds them (the readings `xuefen rules CODE` lists)."""
+
+
+@settings_group.command("set")
+@click.argument("region")
+@click.argument("name")
+@click.argument("value")
+@signing
+@click.pass_context
+def settings_set_cmd(ctx, region, name, value, actor, key_path):
+    """Set REGION's setting NAME to VALUE for this registry, signed by ACTOR (who manages the region's units)."""
+    from xuefen import registry
+    from xuefen.store import open_engine
+
+    signer = signer_for(actor, key_path)
+    engine = open_engine(ctx.obj["db_url"])
+    try:
+        with engine.begin() as conn:
+            stored = registry.set_setting(conn, signer, region, name, value)
+    finally:
+        engine.dispose()
+    click.echo(f"{region}: {name} = {stored} (set by {signer.actor_id})")
+
+
+@settings_group.command("show")
+@click.argument("region")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def settings_show_cmd(ctx, region, as_json):
+    """REGION's settings: the default of each, and the value this registry holds where it differs."""
+    from xuefen import registry
+    from xuefen.store import open_engine, repo
+
+    engine = open_engine(ctx.obj["db_url"])
+    try:
+        with engine.connect() as conn:
+            stored = repo.region_settings(conn, region)
+            rt = registry.region_runtime(conn, region)
+    finally:
+        engine.dispose()
+    items = [{"name": n, "default": s.default, "value": rt.settings[n], "stored": n in stored,
+              "rule": s.rule, "article": s.article, "doc": s.doc} for n, s in sorted(rt.setting_specs.items())]
+    if as_json:
+        print_json(items)
+        return
+    t = Table("setting", "value", "default", "rule", "article", title=f"{region}: settings")
+    for i in items:
+        t.add_row(i["name"], str(i["value"]) + (" (set)" if i["stored"] else ""), str(i["default"]), i["rule"],
+                  i["article"])
+    console().print(t)
+
+
+COMMANDS = [settings_group, plugins_cmd, rules_cmd]
