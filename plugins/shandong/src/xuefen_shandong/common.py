@@ -6,14 +6,14 @@ Stable names for the city modules (Weifang, Dongying) to import; they will not b
   ``school_recognised(act)``, ``teacher_move(teacher)``, ``moved_in_after(act, teacher, code)`` and
   ``convert_before_move(act, teacher, history, own_code, rule_row)`` (S-R2: an activity before a move into
   ``own_code`` is converted under the region it was earned in; returns None otherwise).
-- :mod:`xuefen_shandong.rules`: ``CODE``, ``RULES`` (the province's table, ids S-*), ``RULESET`` (the name of
-  the province's rule set), ``COUNTY_AND_ABOVE``, ``register_citations(code, table, rulesets)`` and
-  ``citations_for(ruleset, region)``: the province's hooks cite the table registered for the rule set they are
-  called with, so a city delegating to ``shandong`` under its own rule-set name may register its articles.
+- :mod:`xuefen_shandong.rules`: ``CODE``, ``RULES`` (the province's table, ids S-*; a city's table is
+  ``RULES.child(...)``), ``RULESET`` (the name of the province's rule set), ``COUNTY_AND_ABOVE``. The
+  province's hooks cite the table the core hands them (``ruleset.rules``, ``region.rules``): a city's
+  rule sets carry the city's table, so the province's code cites the city's restated articles.
 - :mod:`xuefen_shandong.hooks`: ``REGION``, ``START``/``END`` (S-D1), and the plain functions the province's
   hooks are made of, each taking the table ``T`` to cite: ``convert(act, teacher, history, settings, T)``,
   ``training``, ``school_based``, ``requirements(teacher, period, T)``, ``make_up``, ``certificate(ev, T)``,
-  ``stages(T)``, ``entry``, ``refuse``.
+  ``stages(T)``.
 """
 from __future__ import annotations
 

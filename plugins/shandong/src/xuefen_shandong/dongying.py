@@ -2,8 +2,10 @@
 
 Source: 东营市中小学教师继续教育学分管理办法, 2015-12-04, in force to 2020-12-03
 (docs/regulations/shandong-2015-and-others.txt, 第五篇; digest docs/rules/shandong.md).
-Dongying restates the province's rules in its own articles: those rows keep the
-province's ids, text and numbers and cite Dongying's article (``RESTATED``).
+Dongying restates the province's rules in its own articles: its table is a child of
+the province's, whose restated rows keep the province's ids, text and numbers and cite
+Dongying's article (``RESTATED``); the core hands it to the province's hooks with every
+Dongying rule set and region, so they cite Dongying's articles.
 Everything not answered here is answered by :mod:`xuefen_shandong.hooks`, registered
 before this module in the plugin manager. Ids D-D1 (dates in force) is ours.
 """
@@ -15,15 +17,22 @@ from decimal import Decimal as D
 import attrs
 
 from xuefen import hookimpl
-from xuefen.model import Flag, Region, RuleSet, Setting, Transition, dec_str
-from xuefen.rules import table
+from xuefen.model import Region, RuleSet, Setting, Transition, dec_str
 
 from xuefen_shandong import common, hooks as province
-from xuefen_shandong.rules import COUNTY_AND_ABOVE, RULES as S, register_citations
+from xuefen_shandong.rules import COUNTY_AND_ABOVE, RULES as S
 
 CODE = "dongying"
 
-OWN = table(
+#: which province rows each Dongying row changes (``xuefen rules dongying`` shows both sides)
+CHANGES = {"D-C1": ("S-C4",), "D-C2": ("S-C1",), "D-L1": ("S-L1",), "D-S1": ("S-R2", "S-C6"),
+           "D-D1": ("S-D1",), "D-T1": ("S-D1",)}
+#: the province's rules Dongying restates in its own articles
+RESTATED = {"S-R1": "第六条", "S-R3": "第十一条", "S-R4": "第十条", "S-R5": "第十四条", "S-R6": "第二十七条",
+            "S-C1": "第十二条", "S-C2": "第十三条", "S-C3": "第十四条", "S-C4": "第十五条", "S-C5": "第十六条",
+            "S-C6": "第二十二条", "S-F1": "第十九条", "S-A1": "第二十三条, 第二十四条"}
+#: the table a Dongying teacher's results cite: the province's, with Dongying's articles and rows
+RULES = S.child(
     CODE,
     ("D-C1", "第十五条", "besides lecturers, course experts and tutors (S-C4): 结对帮扶, education volunteers and "
      "送教下乡 organised by county-or-above authorities, task completed: 2 × the hours",
@@ -43,46 +52,26 @@ OWN = table(
       "old_rules_until": dt.date(2015, 12, 3)}),
     ("D-D1", "第三十四条", "in force 2015-12-04 to 2020-12-03", {"start": dt.date(2015, 12, 4),
                                                           "end": dt.date(2020, 12, 3)}),
+    restates=RESTATED, changes=CHANGES,
 )
-#: which province rows each Dongying row changes (``xuefen rules dongying`` shows both sides)
-CHANGES = {"D-C1": ("S-C4",), "D-C2": ("S-C1",), "D-L1": ("S-L1",), "D-S1": ("S-R2", "S-C6"),
-           "D-D1": ("S-D1",), "D-T1": ("S-D1",)}
-OWN = {k: attrs.evolve(r, values={**r.values, "changes": CHANGES[k]}) if k in CHANGES else r for k, r in OWN.items()}
-#: the province's rules Dongying restates in its own articles
-RESTATED = {"S-R1": "第六条", "S-R3": "第十一条", "S-R4": "第十条", "S-R5": "第十四条", "S-R6": "第二十七条",
-            "S-C1": "第十二条", "S-C2": "第十三条", "S-C3": "第十四条", "S-C4": "第十五条", "S-C5": "第十六条",
-            "S-C6": "第二十二条", "S-F1": "第十九条", "S-A1": "第二十三条, 第二十四条"}
-#: the table a Dongying teacher's results cite: the province's, with Dongying's articles and rows
-RULES = {**S, **{k: attrs.evolve(S[k], article=a, region=CODE) for k, a in RESTATED.items()}, **OWN}
 
-T1, D1 = OWN["D-T1"].values, OWN["D-D1"].values
+T1, D1 = RULES["D-T1"].values, RULES["D-D1"].values
 OLD = "东营 第三十二条: old certificate and old rules (before 2015-12-04)"
 CURRENT = "东营市中小学教师继续教育学分管理办法 (2015)"
-register_citations(CODE, RULES, (OLD, CURRENT))
 
 REGION = Region(
     code=CODE, name="东营市 Dongying", units=("credits",), parent="shandong",
-    rulesets=(RuleSet(CURRENT, D1["start"], D1["end"], "D-D1", OWN["D-D1"].article),
-              RuleSet(OLD, None, T1["old_rules_until"], "D-T1", OWN["D-T1"].article)),
+    rulesets=(RuleSet(CURRENT, D1["start"], D1["end"], "D-D1", RULES.article("D-D1")),
+              RuleSet(OLD, None, T1["old_rules_until"], "D-T1", RULES.article("D-T1"))),
     source="shandong-2015-and-others.txt, 第五篇: 东营市中小学教师继续教育学分管理办法 (2015-12-04)",
     cycle_years=S["S-R1"].values["cycle_years"], cycle_rule=("S-R1", RULES["S-R1"].article),
-    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS,
+    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS, rules=RULES,
 )
-
-
-@hookimpl
-def xuefen_region():
-    return REGION
-
-
-@hookimpl
-def xuefen_rules():
-    return [RULES[k] for k in RESTATED] + list(OWN.values())
 
 
 @hookimpl
 def xuefen_settings():
-    a = OWN["D-T1"].article
+    a = RULES.article("D-T1")
     return [Setting("old_certificate_valid", True, "D-T1", a, "credits registered on the old certificate "
                     "(activities with legacy true) dated before 2012-07-01 stay valid"),
             Setting("old_rules", "province_in_force", "D-T1", a,
@@ -99,13 +88,14 @@ def _current(act, teacher, history, settings):
     """D-C1, D-C2, D-S1; None where the province's conversion (with Dongying's articles) applies."""
     if common.act_flag(act, "falsified"):
         return None
-    c1 = OWN["D-C1"].values
+    c1 = RULES["D-C1"].values
     if act.kind in c1["kinds"] and act.approved_by_authority and (
             act.level in c1["levels"] or (act.level is None and act.kind == "volunteer_teaching")):
         if act.hours is None:
-            return province.refuse(RULES, act, "D-C1", "hours required: the hours of the task")
-        return [province.entry(RULES, act, "D-C1", act.hours * c1["factor"], ["trainer", act.kind, act.level],
-                               f"{dec_str(c1['factor'])} × {dec_str(act.hours)} hours")]
+            return [RULES.refuse("D-C1", act, "hours required: the hours of the task")]
+        return [RULES.entry("D-C1", act, credits=act.hours * c1["factor"],
+                            buckets=["trainer", act.kind, act.level],
+                            note=f"{dec_str(c1['factor'])} × {dec_str(act.hours)} hours")]
     if act.kind not in province.TRAINING_KINDS or act.level == "school":
         return None
     if act.public_subject and not act.approved_by_authority:
@@ -121,21 +111,21 @@ def _old(act, teacher, history, settings):
     """D-T1: before 2015-12-04."""
     old_certificate = act.date <= T1["old_certificate_until"]  # registered on the old certificate by then
     if old_certificate and not settings["old_certificate_valid"]:
-        return province.refuse(RULES, act, "D-T1", "old-certificate credits not counted (setting "
-                                                   "old_certificate_valid is false)")
+        return [RULES.refuse("D-T1", act, "old-certificate credits not counted (setting "
+                                          "old_certificate_valid is false)")]
     if old_certificate or act.legacy:  # registered on the old certificate: as registered
         if act.credits is None:
-            return province.refuse(RULES, act, "D-T1", "an old-certificate record counts the credits registered "
-                                                       "on it, and this one states none")
-        return [province.entry(RULES, act, "D-T1", act.credits,
-                               ["legacy", "old_certificate" if old_certificate else "old_rules"],
-                               "registered on the old 山东省中小学教师继续教育证书")]
+            return [RULES.refuse("D-T1", act, "an old-certificate record counts the credits registered "
+                                              "on it, and this one states none")]
+        return [RULES.entry("D-T1", act, credits=act.credits,
+                            buckets=["legacy", "old_certificate" if old_certificate else "old_rules"],
+                            note="registered on the old 山东省中小学教师继续教育证书")]
     if settings["old_rules"] == "dongying":
         out = _current(act, teacher, history, settings) or province.convert(act, teacher, history, settings, RULES)
     elif province.REGION.ruleset_on(act.date) is None:
-        return province.refuse(RULES, act, "D-T1", f"dated {act.date}: computed under the old provincial and city "
-                                                   f"rules in force then (鲁教师字〔2009〕14号), which are not "
-                                                   f"installed")
+        return [RULES.refuse("D-T1", act, f"dated {act.date}: computed under the old provincial and city "
+                                          f"rules in force then (鲁教师字〔2009〕14号), which are not "
+                                          f"installed")]
     else:  # the province's 2015 rules were in force on its date: they decide, citing the province
         out = province.convert(act, teacher, history, settings, S)
     return [attrs.evolve(r, buckets=r.buckets + ("old_rules",)) if hasattr(r, "buckets") else r for r in out]
@@ -162,7 +152,7 @@ def xuefen_requirements(teacher, period, ruleset, settings):
 
 @hookimpl
 def xuefen_transition(teacher, history, as_of, settings):
-    a = OWN["D-T1"].article
+    a = RULES.article("D-T1")
     out = []
     old = [e for e in history.entries if "old_certificate" in e.buckets]
     old_refused = [r for r in history.refused if r.rule == "D-T1" and "old-certificate" in r.reason]
@@ -182,18 +172,19 @@ def xuefen_transition(teacher, history, as_of, settings):
     return out
 
 
-@hookimpl
-def xuefen_review(evaluation, teacher, history, settings):
-    ev = province.tidy_share(province.falsified_flags(evaluation), RULES)
-    nxt = OWN["D-L1"].values["next_years"]
-    done = province.make_up(ev, teacher, lambda y, ys: [z for z in ys if y < z <= y + nxt], OWN["D-L1"],
+@hookimpl(wrapper=True)
+def xuefen_review(evaluation, teacher):
+    """The province's review (S-R4, S-F1, citing Dongying's articles; its S-L1 gives way to D-L1), then D-L1."""
+    ev = (yield) or evaluation
+    nxt = RULES.value("D-L1", "next_years")
+    done = province.make_up(ev, teacher, lambda y, ys: [z for z in ys if y < z <= y + nxt], RULES["D-L1"],
                             consecutive_window=lambda y, ys: province.cycle_years(ev, y, ys))
     if not done:
         return ev
     ev, pending = done
     if pending and ev.cycle is not None and ev.as_of >= ev.cycle.end:  # 视同未完成
-        ev = attrs.evolve(ev, cycle_met=False, flags=ev.flags + (Flag(
-            "D-L1", OWN["D-L1"].article, "incomplete", "leave shortfall not made up within the cycle: the cycle's "
+        ev = attrs.evolve(ev, cycle_met=False, flags=ev.flags + (RULES.flag(
+            "D-L1", "incomplete", "leave shortfall not made up within the cycle: the cycle's "
             "continuing education counts as not completed"),))
     return ev
 
@@ -207,7 +198,7 @@ def xuefen_certificate(cycle, evaluation):
 def xuefen_approval_stages(teacher, purpose):
     st = province.stages(RULES)
     if teacher is not None and teacher.extra.get("rotation_school_id"):
-        st[0] = attrs.evolve(st[0], rule="D-R1", article=OWN["D-R1"].article)
+        st[0] = attrs.evolve(st[0], rule="D-R1", article=RULES.article("D-R1"))
     return st
 
 
@@ -220,8 +211,8 @@ def xuefen_org_flags(org_id, year, evaluations):
         rows.append(f"{ev.teacher} {dec_str(r.counted) if r else '0'}")
     if not rows:
         return []
-    return [Flag("D-P1", OWN["D-P1"].article, "publish", f"publish {year}'s annual credits of all {len(rows)} "
-                 f"teachers: " + ", ".join(rows), year=year)]
+    return [RULES.flag("D-P1", "publish", f"publish {year}'s annual credits of all {len(rows)} "
+                       f"teachers: " + ", ".join(rows), year=year)]
 
 
 @hookimpl

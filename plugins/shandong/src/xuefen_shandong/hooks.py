@@ -1,9 +1,12 @@
 """Shandong (山东省): hooks. Every number comes from :mod:`xuefen_shandong.rules`.
 
 The conversion, the requirements, the leave make-up and the certificate are
-plain functions taking the table to cite (``T``), so a city that restates the
-province's rules in its own articles (Dongying) reuses them and every result
-names the article of the text that governs the teacher.
+plain functions taking the rule table to cite (``T``, a :class:`xuefen.rules.RuleTable`).
+The hooks take it from what the core hands them, ``ruleset.rules`` or
+``region.rules``: for a city whose table is a child of the province's (Dongying
+restates the province's rules in its own articles) it is the city's, so one
+conversion serves both and every result names the article of the text that
+governs the teacher.
 """
 from __future__ import annotations
 
@@ -13,11 +16,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 import attrs
 
 from xuefen import hookimpl
-from xuefen.model import (CertificateSpec, Entry, Flag, Refusal, Region, Requirement, RuleSet, Setting, Stage,
-                          Warning, dec_str)
+from xuefen.model import CertificateSpec, Flag, Region, Requirement, RuleSet, Setting, Stage, Warning, dec_str
 
 from xuefen_shandong import common
-from xuefen_shandong.rules import CODE, COUNTY_AND_ABOVE, RULES as R, RULESET, citations_for
+from xuefen_shandong.rules import CODE, COUNTY_AND_ABOVE, RULES as R, RULESET
 
 START, END = R["S-D1"].values["start"], R["S-D1"].values["end"]
 
@@ -31,6 +33,7 @@ REGION = Region(
     cycle_rule=("S-R1", R["S-R1"].article),
     activity_fields=common.ACTIVITY_FIELDS,
     teacher_fields=common.TEACHER_FIELDS,
+    rules=R,
 )
 
 #: kinds that are authority training (S-C1)
@@ -38,16 +41,6 @@ TRAINING_KINDS = ("training", "class_teacher_training", "principal_training", "p
 #: kinds S-C6 names as registrable only when the school recognises them as 自主研习 (S-C5)
 SELF_STUDY_KINDS = ("research", "publication", "open_class", "competition", "volunteer_teaching", "mentoring",
                     "studio", "self_study_exam", "other")
-
-
-@hookimpl
-def xuefen_region():
-    return REGION
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
@@ -67,15 +60,6 @@ def xuefen_settings():
 
 
 # -- conversion ---------------------------------------------------------------
-
-
-def entry(T, act, rule, credits, buckets, note=None, year=None, hours=None) -> Entry:
-    return Entry(activity=act.id, year=year or act.date.year, date=act.date, rule=rule, article=T[rule].article,
-                 credits=credits, hours=hours, buckets=tuple(dict.fromkeys(b for b in buckets if b)), note=note)
-
-
-def refuse(T, act, rule, reason) -> list:
-    return [Refusal(act.id, rule, T[rule].article, reason)]
 
 
 def _stated_rate(act, T):
@@ -103,30 +87,30 @@ def training_buckets(act) -> list[str]:
 def training(act, T, credits=None, note=None, rule="S-C1") -> list:
     """S-C1 (and S-R5's class-teacher hours): authority training, passed."""
     if act.assessment == "fail":
-        return refuse(T, act, rule, "assessment fail: only training passed (经考核合格) earns credits")
+        return [T.refuse(rule, act, "assessment fail: only training passed (经考核合格) earns credits")]
     if credits is None:
         credits, note = _stated_rate(act, T)
     if credits is None:
-        return refuse(T, act, rule, "hours required: credits are computed from the hours trained")
+        return [T.refuse(rule, act, "hours required: credits are computed from the hours trained")]
     hours = act.hours if act.kind == "class_teacher_training" else None
-    return [entry(T, act, rule, credits, training_buckets(act), note, hours=hours)]
+    return [T.entry(rule, act, credits=credits, buckets=training_buckets(act), note=note, hours=hours)]
 
 
 def school_based(act, T, settings, why=None) -> list:
     """S-C5: school-based training and school-recognised self-study at the school's rate."""
     if act.assessment == "fail":
-        return refuse(T, act, "S-C5", "assessment fail: the school did not certify it")
+        return [T.refuse("S-C5", act, "assessment fail: the school did not certify it")]
     if act.credits is not None:
         credits, note = act.credits, "credits as the school computed them"
     elif act.hours is not None:
         rate = settings["school_based_rate"]
         credits, note = act.hours * rate, f"{act.hours} hours × {rate} (setting school_based_rate)"
     else:
-        return refuse(T, act, "S-C5", "neither credits nor hours stated: the school computes the credits")
+        return [T.refuse("S-C5", act, "neither credits nor hours stated: the school computes the credits")]
     if why:
         note = f"{why}; {note}"
     kind = "self_study" if act.kind != "school_based" else None
-    return [entry(T, act, "S-C5", credits, ["school_based", kind, act.kind], note)]
+    return [T.entry("S-C5", act, credits=credits, buckets=["school_based", kind, act.kind], note=note)]
 
 
 def academic_year_end(day: dt.date, first_month: int) -> int:
@@ -138,34 +122,35 @@ def degree(act, history, T, settings) -> list:
     """S-C2: national-series study for a higher degree, passing grades: 72 per academic year, once."""
     v = T["S-C2"].values
     if not act.national_series:
-        return refuse(T, act, "S-C6", "degree study outside the national education series (国民教育系列) "
-                                      "is not in the registration scope")
+        return [T.refuse("S-C6", act, "degree study outside the national education series (国民教育系列) "
+                                      "is not in the registration scope")]
     if act.compensatory:
-        return refuse(T, act, "S-C2", "compensatory education (学历补偿) is not study for a higher degree by a "
-                                      "teacher already holding the qualifying one (第八条)")
+        return [T.refuse("S-C2", act, "compensatory education (学历补偿) is not study for a higher degree by a "
+                                      "teacher already holding the qualifying one (第八条)")]
     if act.assessment == "fail":
-        return refuse(T, act, "S-C2", "grades not passed (学业成绩合格 required)")
+        return [T.refuse("S-C2", act, "grades not passed (学业成绩合格 required)")]
     ends = academic_year_end(act.date, v["academic_year_first_month"])
     prog = act.program_id or "-"
     label = f"programme {prog}: academic year {ends - 1}-{ends}"
     if any("degree_study" in e.buckets and e.note == label for e in history.entries):
-        return refuse(T, act, "S-C2", f"{label} is already credited: never twice for one academic year")
+        return [T.refuse("S-C2", act, f"{label} is already credited: never twice for one academic year")]
     year = ends if settings["degree_year"] == "academic_year_end" else act.date.year
-    return [entry(T, act, "S-C2", v["credits_per_year"], ["degree_study", act.degree_level], label, year=year)]
+    return [T.entry("S-C2", act, credits=v["credits_per_year"], buckets=["degree_study", act.degree_level],
+                    note=label, year=year)]
 
 
 def new_teacher(act, history, T) -> list:
     """S-C3: probation training of at least 120 hours, passed: 72 credits, once."""
     v = T["S-C3"].values
     if act.assessment == "fail":
-        return refuse(T, act, "S-C3", "probation training not passed")
+        return [T.refuse("S-C3", act, "probation training not passed")]
     if act.hours is None or act.hours < v["minimum_hours"]:
         got = "no hours stated" if act.hours is None else f"{dec_str(act.hours)} hours"
-        return refuse(T, act, "S-C3", f"probation training must be at least {dec_str(v['minimum_hours'])} hours "
-                                      f"({got})")
+        return [T.refuse("S-C3", act, f"probation training must be at least {dec_str(v['minimum_hours'])} hours "
+                                      f"({got})")]
     if history.entries_of_kind("new_teacher"):
-        return refuse(T, act, "S-C3", "probation training is credited once")
-    return [entry(T, act, "S-C3", v["credits"], ["new_teacher", "training", act.level])]
+        return [T.refuse("S-C3", act, "probation training is credited once")]
+    return [T.entry("S-C3", act, credits=v["credits"], buckets=["new_teacher", "training", act.level])]
 
 
 def trainer(act, T) -> list:
@@ -174,17 +159,17 @@ def trainer(act, T) -> list:
     if act.role == "mentor":
         return None  # 师徒结对 mentoring is not S-C4: S-C6 decides
     if act.level is not None and act.level not in v["levels"]:
-        return refuse(T, act, "S-C4", f"only teaching in county-or-above training counts double, not {act.level}")
+        return [T.refuse("S-C4", act, f"only teaching in county-or-above training counts double, not {act.level}")]
     if act.hours is None:
-        return refuse(T, act, "S-C4", "hours required: the training hours taught")
-    return [entry(T, act, "S-C4", act.hours * v["factor"], ["trainer", act.level],
-                  f"{dec_str(v['factor'])} × {dec_str(act.hours)} hours taught")]
+        return [T.refuse("S-C4", act, "hours required: the training hours taught")]
+    return [T.entry("S-C4", act, credits=act.hours * v["factor"], buckets=["trainer", act.level],
+                    note=f"{dec_str(v['factor'])} × {dec_str(act.hours)} hours taught")]
 
 
 def convert(act, teacher, history, settings, T) -> list:
     """The province's conversion of one activity, citing table ``T``."""
     if common.act_flag(act, "falsified"):
-        return refuse(T, act, "S-F1", "falsified (弄虚作假、骗取学分): the credit record is cancelled")
+        return [T.refuse("S-F1", act, "falsified (弄虚作假、骗取学分): the credit record is cancelled")]
     kind = act.kind
     recognised = common.school_recognised(act)
     if kind == "school_based" or (kind in TRAINING_KINDS and act.level == "school"):
@@ -193,7 +178,7 @@ def convert(act, teacher, history, settings, T) -> list:
         if not act.approved_by_authority:
             if recognised:
                 return school_based(act, T, settings, "not authority training: school-recognised 自主研习")
-            return refuse(T, act, "S-C6", "training neither organised nor recognised by an education authority")
+            return [T.refuse("S-C6", act, "training neither organised nor recognised by an education authority")]
         return new_teacher(act, history, T) if kind == "new_teacher_training" else training(act, T)
     if kind == "degree_study":
         return degree(act, history, T, settings)
@@ -203,15 +188,15 @@ def convert(act, teacher, history, settings, T) -> list:
             return out
     if recognised:
         return school_based(act, T, settings, f"{kind}: school-recognised 自主研习")
-    return refuse(T, act, "S-C6", f"{kind!r} is not in the registration scope (authority training, degree "
+    return [T.refuse("S-C6", act, f"{kind!r} is not in the registration scope (authority training, degree "
                                   f"study, school-based training and school-recognised self-study); it counts "
-                                  f"only when the school recognises it as 自主研习 (school_recognised)")
+                                  f"only when the school recognises it as 自主研习 (school_recognised)")]
 
 
 @hookimpl
 def xuefen_convert(activity, teacher, history, ruleset, settings):
-    code, T = citations_for(ruleset)
-    moved = common.convert_before_move(activity, teacher, history, code or CODE, T["S-R2"])
+    T = ruleset.rules or R  # the table of the region whose rule set this is: a child's, citing its articles
+    moved = common.convert_before_move(activity, teacher, history, T.region, T["S-R2"])
     if moved is not None:
         return moved
     return convert(activity, teacher, history, settings, T)
@@ -236,8 +221,8 @@ def tidy_share(evaluation, T):
             r = attrs.evolve(r, threshold=r.threshold.quantize(cent, ROUND_FLOOR))
         fixed.append(r)
     ws = [w for w in evaluation.warnings if w.rule != "S-R4"]
-    ws += [Warning("S-R4", T["S-R4"].article, f"{r.requirement.label} in the cycle: {dec_str(r.counted)} credits, "
-                   f"above a third of the total ({dec_str(r.threshold)}): advice, nothing is cut")
+    ws += [T.warning("S-R4", f"{r.requirement.label} in the cycle: {dec_str(r.counted)} credits, "
+                     f"above a third of the total ({dec_str(r.threshold)}): advice, nothing is cut")
            for r in fixed if r.rule == "S-R4" and not r.met]
     return attrs.evolve(evaluation, cycle_results=tuple(fixed), warnings=tuple(ws))
 
@@ -276,7 +261,7 @@ def overlaps(period, start, end) -> bool:
 def xuefen_requirements(teacher, period, ruleset, settings):
     if ruleset is None:  # the period ends after the rules expired: they still govern the part in force
         return requirements(teacher, period, R) if overlaps(period, START, END) else []
-    return requirements(teacher, period, citations_for(ruleset)[1])
+    return requirements(teacher, period, ruleset.rules or R)
 
 
 # -- review: leave make-up (S-L1), falsified credits (S-F1) -------------------
@@ -354,13 +339,16 @@ def falsified_flags(evaluation):
 
 
 @hookimpl
-def xuefen_review(evaluation, teacher, history, settings):
-    ev = tidy_share(falsified_flags(evaluation), R)
+def xuefen_review(evaluation, teacher, history, settings, region):
+    T = region.rules or R  # the evaluated region's table: a child's teacher cites the child's articles
+    ev = tidy_share(falsified_flags(evaluation), T)
+    if T.changed_by("S-L1"):
+        return ev  # a child's own leave rule (Dongying's D-L1) makes up instead, extending this review
     if settings["leave_makeup"] == "next_year":
         window = lambda y, ys: [z for z in ys if z == y + 1]  # noqa: E731
     else:
         window = lambda y, ys: cycle_years(ev, y, ys)  # noqa: E731
-    done = make_up(ev, teacher, window, R["S-L1"])
+    done = make_up(ev, teacher, window, T["S-L1"])
     return done[0] if done else ev
 
 

@@ -6,10 +6,11 @@ the fourth part, cited since the second copy drops 第 from its article numbers;
 digest docs/rules/shandong.md). Ids S-D1 (dates in force) and S-A1 (approval) are
 ours: the digest describes them in prose without an id.
 
-A city that restates the province's rules in its own articles (Dongying) cites
-them through :func:`register_citations`: the province's hooks look up the
-table registered for the rule set in force, so one conversion serves both and
-every result names the article of the text that governs the teacher.
+A city that restates the province's rules in its own articles (Dongying) declares
+its table as a child of this one (``RULES.child(...)``): the province's hooks cite
+the table the core hands them (``ruleset.rules``, ``region.rules``), so one
+conversion serves both and every result names the article of the text that
+governs the teacher.
 """
 from __future__ import annotations
 
@@ -70,32 +71,3 @@ RULES = table(
 
 #: the name of the province's rule set (hooks receive it as ``ruleset.name``)
 RULESET = "鲁教师发〔2015〕3号"
-
-#: rule-set name → (region code, table of rows by concept id) for citing; see :func:`register_citations`
-_CITATIONS: dict[str, tuple[str, dict]] = {}
-#: region code → table of rows by concept id
-_BY_REGION: dict[str, dict] = {}
-
-
-def register_citations(code: str, table_rows: dict, rulesets: tuple[str, ...] = ()) -> None:
-    """Make the province's hooks cite ``table_rows`` for region ``code`` and its ``rulesets``.
-
-    ``table_rows`` maps the province's rule ids (concepts such as ``S-C2``) to the
-    row a city cites for them: the same id with the city's article (Dongying
-    第十三条), or the city's own row (Dongying's leave rule D-L1 for ``S-L1``).
-    """
-    _BY_REGION[code] = table_rows
-    for name in rulesets:
-        _CITATIONS[name] = (code, table_rows)
-
-
-def citations_for(ruleset=None, region: str | None = None) -> tuple[str | None, dict]:
-    """(region code, table) to cite for a rule set or a region; the province's by default."""
-    if ruleset is not None and ruleset.name in _CITATIONS:
-        return _CITATIONS[ruleset.name]
-    if region is not None and region in _BY_REGION:
-        return region, _BY_REGION[region]
-    return None, RULES
-
-
-register_citations(CODE, RULES, (RULESET,))

@@ -36,11 +36,11 @@ from xuefen import hookimpl, regions
 from xuefen.defaults import add_years, cycle_from
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Refusal, Region, Requirement, RuleSet,
+from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Region, Requirement, RuleSet,
                           Setting, Stage, dec_str)
 
 from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
-from xuefen_shandong.rules import RULES as S, RULESET, citations_for, register_citations
+from xuefen_shandong.rules import RULES as S, RULESET
 from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
 
 PARENT = "shandong"
@@ -67,6 +67,7 @@ REGION = Region(
     cycle_rule=("W-R1", R["W-R1"].article),
     activity_fields=ACTIVITY_FIELDS,
     teacher_fields=TEACHER_FIELDS,
+    rules=R,
 )
 
 
@@ -89,9 +90,10 @@ def _parent_runtime(settings: dict, code: str = PARENT):
 def _dated(region: Region, settings: dict) -> Region:
     """Weifang's own set until the day before the cut-over, then the parent's sets, delegated to it.
 
-    Each delegated set is named for Weifang and registered with the province's citations
-    (:func:`register_citations`), so the province's hooks cite its table and know they answer for a
-    Weifang teacher: a teacher who moved from Weifang (S-R2) is not sent back to Weifang again.
+    Each delegated set is named for Weifang and carries Weifang's table (a child of the province's,
+    whose S-* rows are the province's), so the province's hooks cite the province's articles and know
+    they answer for a Weifang teacher: a teacher who moved from Weifang (S-R2) is not sent back to
+    Weifang again.
     """
     day = cutover(settings)
     later = []
@@ -99,15 +101,9 @@ def _dated(region: Region, settings: dict) -> Region:
         if rs.end is not None and rs.end < day:
             continue
         start = day if rs.start is None or rs.start < day else rs.start
-        name = f"{rs.name} ({CODE})"
-        if name not in _REGISTERED:
-            register_citations(CODE, citations_for(rs)[1], (name,))
-            _REGISTERED.add(name)
-        later.append(attrs.evolve(rs, name=name, start=start, delegate=rs.delegate or PARENT))
+        later.append(attrs.evolve(rs, name=f"{rs.name} ({CODE})", start=start, delegate=rs.delegate or PARENT,
+                                  rules=R))
     return attrs.evolve(region, rulesets=(_own_ruleset(day), *later))
-
-
-_REGISTERED: set[str] = set()
 
 
 def _region(settings: dict) -> Region:
@@ -121,11 +117,6 @@ def _governing(day: dt.date, settings: dict) -> RuleSet | None:
 @hookimpl
 def xuefen_region(settings):
     return REGION if settings is None else _dated(REGION, settings)
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
@@ -148,15 +139,6 @@ def xuefen_settings():
 
 
 # -- conversion ---------------------------------------------------------------------
-
-
-def _entry(act, rule, credits, buckets, note=None):
-    return Entry(activity=act.id, year=act.date.year, date=act.date, rule=rule, article=R[rule].article,
-                 credits=credits, buckets=(WEIFANG, *(b for b in buckets if b)), note=note)
-
-
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, R[rule].article, reason)]
 
 
 def _per_hour(act, rule):
@@ -190,119 +172,128 @@ def _training(act, teacher, settings):
     module = act.module
     if module == "lecture":
         if act.level not in R["W-C3"].values["levels"]:
-            return _refuse(act, "W-C3", f"reports and lectures count when the city or county bureau organised "
-                                        f"them, not {act.level or 'an unstated level'}")
+            return [R.refuse("W-C3", act, f"reports and lectures count when the city or county bureau organised "
+                                          f"them, not {act.level or 'an unstated level'}")]
         credits, note = _per_hour(act, "W-C3")
         if credits is None:
-            return _refuse(act, "W-C3", "hours required: 1 hour = 0.1 credit")
-        return [_entry(act, "W-C3", credits, [ELECTIVE, "lecture", act.level], note)]
+            return [R.refuse("W-C3", act, "hours required: 1 hour = 0.1 credit")]
+        return [R.entry("W-C3", act, credits=credits, buckets=[WEIFANG, ELECTIVE, "lecture", act.level],
+                        note=note)]
     if module == "postgraduate_course":
         if teacher.stage not in R["W-C6"].values["stages"]:
-            return _refuse(act, "W-C6", f"a postgraduate course (研究生课程进修班) counts for senior-high teachers, "
-                                        f"not {teacher.stage}")
+            return [R.refuse("W-C6", act, f"a postgraduate course (研究生课程进修班) counts for senior-high teachers, "
+                                          f"not {teacher.stage}")]
         if not (act.graduated or act.assessment in ("pass", "excellent")):
-            return _refuse(act, "W-C6", "completion certificate (结业证书) required: graduated true or assessment "
-                                        "pass")
-        return [_entry(act, "W-C6", R["W-C6"].values["credits"], [ELECTIVE, "postgraduate_course"])]
+            return [R.refuse("W-C6", act, "completion certificate (结业证书) required: graduated true or assessment "
+                                          "pass")]
+        return [R.entry("W-C6", act, credits=R["W-C6"].values["credits"],
+                        buckets=[WEIFANG, ELECTIVE, "postgraduate_course"])]
     if act.level == "school" or act.kind == "school_based":
         return _approved_by_county_or_school(act, school=True)
     if act.level in R["W-C2"].values["levels"]:
         if act.delivery in ("online", "blended"):
             if act.level == "county" and act.credits is not None:
                 return _approved_by_county_or_school(act)
-            return _refuse(act, "W-C2", f"{act.delivery} training is not centralized training (集中培训); only a "
-                                        f"county bureau's approved course with stated credits counts (W-C12)")
+            return [R.refuse("W-C2", act, f"{act.delivery} training is not centralized training (集中培训); only a "
+                                          f"county bureau's approved course with stated credits counts (W-C12)")]
         if act.credits is not None:
-            return [_entry(act, "W-C2", act.credits, [ELECTIVE, "centralized", act.level],
-                           "credits stated by the project (原则上)")]
+            return [R.entry("W-C2", act, credits=act.credits,
+                            buckets=[WEIFANG, ELECTIVE, "centralized", act.level],
+                            note="credits stated by the project (原则上)")]
         if act.rate is not None and act.hours is not None:
-            return [_entry(act, "W-C2", act.hours * act.rate, [ELECTIVE, "centralized", act.level],
-                           f"{dec_str(act.hours)} hours × the project's rate {dec_str(act.rate)} (原则上)")]
+            return [R.entry("W-C2", act, credits=act.hours * act.rate,
+                            buckets=[WEIFANG, ELECTIVE, "centralized", act.level],
+                            note=f"{dec_str(act.hours)} hours × the project's rate {dec_str(act.rate)} (原则上)")]
         credits, note = _per_hour(act, "W-C2")
         if credits is None:
-            return _refuse(act, "W-C2", "hours required: 10 hours = 1 credit")
-        return [_entry(act, "W-C2", credits, [ELECTIVE, "centralized", act.level], note)]
-    return _refuse(act, "W-C2", "the organising authority's level is required (county or above: W-C2; school: "
-                                "W-C12)")
+            return [R.refuse("W-C2", act, "hours required: 10 hours = 1 credit")]
+        return [R.entry("W-C2", act, credits=credits, buckets=[WEIFANG, ELECTIVE, "centralized", act.level],
+                        note=note)]
+    return [R.refuse("W-C2", act, "the organising authority's level is required (county or above: W-C2; school: "
+                                  "W-C12)")]
 
 
 def _approved_by_county_or_school(act, school=False):
     if act.credits is None:
-        return _refuse(act, "W-C12", "the approving authority sets the credits: credits required")
+        return [R.refuse("W-C12", act, "the approving authority sets the credits: credits required")]
     buckets = [ELECTIVE, act.level or "school"]
     if school or act.level == "school":
         buckets.append("school_organised")
-    return [_entry(act, "W-C12", act.credits, buckets, "credits set by the approving authority")]
+    return [R.entry("W-C12", act, credits=act.credits, buckets=(WEIFANG, *buckets),
+                    note="credits set by the approving authority")]
 
 
 def _backbone(act, history):
     table_ = R["W-C4"].values["credits"]
     if act.level not in table_:
-        return _refuse(act, "W-C4", f"backbone-teacher training counts at county, city, provincial or national "
-                                    f"level, not {act.level or 'an unstated level'}")
+        return [R.refuse("W-C4", act, f"backbone-teacher training counts at county, city, provincial or national "
+                                      f"level, not {act.level or 'an unstated level'}")]
     if act.assessment not in ("pass", "excellent") and not act.graduated:
-        return _refuse(act, "W-C4", "the certificate (合格证书) is required: assessment pass")
+        return [R.refuse("W-C4", act, "the certificate (合格证书) is required: assessment pass")]
     amount = table_[act.level]
     best = sum((e.credits for e in history.entries if "backbone" in e.buckets and WEIFANG in e.buckets
                 and _same_cycle(e.date, act.date, history.cycle)), Decimal(0))
     if best >= amount:
-        return _refuse(act, "W-C4", f"only the highest backbone training counts, once: {dec_str(best)} already "
-                                    f"credited in the cycle, {act.level} gives {dec_str(amount)}")
+        return [R.refuse("W-C4", act, f"only the highest backbone training counts, once: {dec_str(best)} already "
+                                      f"credited in the cycle, {act.level} gives {dec_str(amount)}")]
     note = (f"{act.level} {dec_str(amount)}" if not best else
             f"highest level counts once: {act.level} {dec_str(amount)} tops up the {dec_str(best)} already credited")
-    return [_entry(act, "W-C4", amount - best, [ELECTIVE, "backbone", act.level], note)]
+    return [R.entry("W-C4", act, credits=amount - best, buckets=[WEIFANG, ELECTIVE, "backbone", act.level],
+                    note=note)]
 
 
 def _degree(act, teacher, history):
     if not act.national_series:
-        return _refuse(act, "W-C5", "degree study outside the national education series (国民教育系列)")
+        return [R.refuse("W-C5", act, "degree study outside the national education series (国民教育系列)")]
     if not act.normal_school:
-        return _refuse(act, "W-C5", "only 师范类 degree study counts (normal_school)")
+        return [R.refuse("W-C5", act, "only 师范类 degree study counts (normal_school)")]
     if not act.graduated:
-        return _refuse(act, "W-C5", "credited with the degree certificate (graduated true on its date)")
+        return [R.refuse("W-C5", act, "credited with the degree certificate (graduated true on its date)")]
     qualifying = R["W-C5"].values["qualifying_degree"].get(teacher.stage)
     if qualifying is not None:
         if act.degree_level is None:
-            return _refuse(act, "W-C5", f"degree_level required: a {teacher.stage} teacher's degree must be above "
-                                        f"{qualifying}")
+            return [R.refuse("W-C5", act, f"degree_level required: a {teacher.stage} teacher's degree must be above "
+                                          f"{qualifying}")]
         if DEGREE_ORDER.index(act.degree_level) <= DEGREE_ORDER.index(qualifying):
-            return _refuse(act, "W-C5", f"{act.degree_level} is not above a {teacher.stage} teacher's qualifying "
-                                        f"degree ({qualifying})")
+            return [R.refuse("W-C5", act, f"{act.degree_level} is not above a {teacher.stage} teacher's qualifying "
+                                          f"degree ({qualifying})")]
     prog = act.program_id or act.id
     if any(e.rule == "W-C5" and e.note == f"programme {prog}" for e in history.entries):
-        return _refuse(act, "W-C5", f"programme {prog} already credited")
-    return [_entry(act, "W-C5", R["W-C5"].values["credits"], [ELECTIVE, "degree_study", act.degree_level],
-                   f"programme {prog}")]
+        return [R.refuse("W-C5", act, f"programme {prog} already credited")]
+    return [R.entry("W-C5", act, credits=R["W-C5"].values["credits"],
+                    buckets=[WEIFANG, ELECTIVE, "degree_study", act.degree_level],
+                    note=f"programme {prog}")]
 
 
 def _levelled(act, rule, bucket):
     amounts = R[rule].values["credits"]
     if act.level not in amounts:
         levels = ", ".join(amounts)
-        return _refuse(act, rule, f"counts at {levels} level, not {act.level or 'an unstated level'}")
+        return [R.refuse(rule, act, f"counts at {levels} level, not {act.level or 'an unstated level'}")]
     n = act.events if act.events is not None else 1
     amount = amounts[act.level] * n
     note = f"{n} × {dec_str(amounts[act.level])} ({act.level})" if n != 1 else None
-    return [_entry(act, rule, amount, [ELECTIVE, bucket, act.level], note)]
+    return [R.entry(rule, act, credits=amount, buckets=[WEIFANG, ELECTIVE, bucket, act.level], note=note)]
 
 
 def _own(act, teacher, history, settings):
     """One activity under Weifang's own scheme (before the cut-over)."""
     if not act.approved_by_authority:
-        return _refuse(act, "W-Z1", "held without the approval procedure (未按规定办理审批手续): no credit")
+        return [R.refuse("W-Z1", act, "held without the approval procedure (未按规定办理审批手续): no credit")]
     if act_flag(act, "absent_without_leave"):
         owed = R["W-Z3"].values["owed"]
-        return _refuse(act, "W-Z3", f"selected for off-duty training and absent without leave: no credit, "
-                                    f"{dec_str(owed)} more elective credits owed in the cycle")
+        return [R.refuse("W-Z3", act, f"selected for off-duty training and absent without leave: no credit, "
+                                      f"{dec_str(owed)} more elective credits owed in the cycle")]
     if act.assessment == "fail":
-        return _refuse(act, "W-Z2", "assessment failed (第十六条): no credit")
+        return [R.refuse("W-Z2", act, "assessment failed (第十六条): no credit")]
     if act.attendance_shortfall:
-        return _refuse(act, "W-Z2", "absent for more than a quarter of the class hours (第十七条): no credit")
+        return [R.refuse("W-Z2", act, "absent for more than a quarter of the class hours (第十七条): no credit")]
     if act.mandatory:
         if act.credits is None:
-            return _refuse(act, "W-C1", "a required course earns the credits the city bureau sets: credits "
-                                        "required")
-        return [_entry(act, "W-C1", act.credits, [REQUIRED, act.level], "set by the city bureau")]
+            return [R.refuse("W-C1", act, "a required course earns the credits the city bureau sets: credits "
+                                          "required")]
+        return [R.entry("W-C1", act, credits=act.credits, buckets=[WEIFANG, REQUIRED, act.level],
+                        note="set by the city bureau")]
     kind = act.kind
     if kind in ("training", "new_teacher_training", "class_teacher_training", "principal_training",
                 "professional_certificate_training", "school_based", "other"):
@@ -310,37 +301,40 @@ def _own(act, teacher, history, settings):
             return _backbone(act, history)
         if kind == "other":
             if act.level not in R["W-C12"].values["levels"]:
-                return _refuse(act, "W-X1", "other activities count only as approved continuing education of a "
-                                            "county bureau or the school (W-C12)")
+                return [R.refuse("W-X1", act, "other activities count only as approved continuing education of a "
+                                              "county bureau or the school (W-C12)")]
             return _approved_by_county_or_school(act)
         return _training(act, teacher, settings)
     if kind == "degree_study":
         return _degree(act, teacher, history)
     if kind == "research":
         if act.assessment not in ("pass", "excellent"):
-            return _refuse(act, "W-C7", "the project's results must be appraised (通过鉴定): assessment pass")
+            return [R.refuse("W-C7", act, "the project's results must be appraised (通过鉴定): assessment pass")]
         return _levelled(act, "W-C7", "research")
     if kind == "open_class":
         if act.role == "trainee":
             if act.level not in COUNTY_AND_ABOVE:
-                return _refuse(act, "W-C8", "teaching-research activities count when a county-or-above research "
-                                            "body holds them")
+                return [R.refuse("W-C8", act, "teaching-research activities count when a county-or-above research "
+                                              "body holds them")]
             credits, note = _per_hour(act, "W-C8")
             if credits is None:
-                return _refuse(act, "W-C8", "hours required: attending counts 0.1 credit per hour")
-            return [_entry(act, "W-C8", credits, [ELECTIVE, "teaching_research", act.level], note)]
+                return [R.refuse("W-C8", act, "hours required: attending counts 0.1 credit per hour")]
+            return [R.entry("W-C8", act, credits=credits,
+                            buckets=[WEIFANG, ELECTIVE, "teaching_research", act.level], note=note)]
         return _levelled(act, "W-C8", "teaching_research")
     if kind == "mentoring":
         if act.credits is None:
-            return _refuse(act, "W-C9", "the text states no amount: the credits the authority states are required")
-        return [_entry(act, "W-C9", act.credits, [ELECTIVE, "mentoring", act.level], "filed mentoring agreement")]
+            return [R.refuse("W-C9", act, "the text states no amount: the credits the authority states are required")]
+        return [R.entry("W-C9", act, credits=act.credits, buckets=[WEIFANG, ELECTIVE, "mentoring", act.level],
+                        note="filed mentoring agreement")]
     if kind == "publication":
         if act.module == "textbook":
             return _levelled(act, "W-C10", "textbook")
         if act.module == "monograph":
-            return [_entry(act, "W-C11", R["W-C11"].values["monograph"], [ELECTIVE, "monograph"], "monograph")]
+            return [R.entry("W-C11", act, credits=R["W-C11"].values["monograph"],
+                            buckets=[WEIFANG, ELECTIVE, "monograph"], note="monograph")]
         return _levelled(act, "W-C11", "paper")
-    return _refuse(act, "W-X1", f"no article of the Weifang text credits an activity of kind {kind!r}")
+    return [R.refuse("W-X1", act, f"no article of the Weifang text credits an activity of kind {kind!r}")]
 
 
 @hookimpl
@@ -434,14 +428,14 @@ def _cycle_set(evaluation, settings) -> RuleSet | None:
     return _governing(min(evaluation.cycle.end, evaluation.as_of), settings)
 
 
-@hookimpl
+@hookimpl(wrapper=True)
 def xuefen_review(evaluation, teacher, history, settings):
+    """A cycle under the province's rules: the province's review; under Weifang's scheme: W-Z3 and W-V1."""
+    province = yield
     rs = _cycle_set(evaluation, settings)
     if rs is None or rs.name != SCHEME:
-        prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
-        return prt.hook.xuefen_review(evaluation=evaluation, teacher=teacher, history=history,
-                                      settings=prt.settings, region=prt.region)
-    ev = evaluation
+        return province
+    ev = evaluation  # the province's review does not apply to Weifang's own scheme
     cycle = ev.cycle
     owed_each = R["W-Z3"].values["owed"]
     absent = [a for a in history.activities

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from xuefen.rules import table
+from xuefen_shandong.rules import RULES as S
 
 CODE = "weifang"
 
 #: the levels "county and above" (县及县以上)
 COUNTY_AND_ABOVE = ("national", "provincial", "city", "county")
 
-RULES = table(
+#: Weifang's own rows, in a child of the province's table: the province's hooks, answering for a
+#: Weifang teacher from the cut-over, find the province's rows in it with the province's articles
+RULES = S.child(
     CODE,
     ("W-R1", "第六条, 第九条", "5-year cycle (原则上) of 36 credits, made of W-R2 (required) and W-R3 (elective), "
      "counted separately: neither makes up for the other", {"cycle_years": 5, "total": D(36)}),
