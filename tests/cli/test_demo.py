@@ -21,7 +21,7 @@ def test_demo_builds_a_registry_prints_its_report_and_is_deterministic(tmp_path)
     assert "audit verify" in r.stdout  # the next commands to try
     # every action is signed: the invented actors' keys are beside the database, and it says how to use them
     keys = tmp_path / "a.keys"
-    assert f"export XUEFEN_KEYS_DIR={keys}" in r.stdout and "approve --all-queued --as" in r.stdout
+    assert f"export XUEFEN_KEYS_DIR={keys}" in r.stdout and "audit checkpoint -o a.checkpoint.json" in r.stdout
     assert keys.stat().st_mode & 0o777 == 0o700
     assert len(list(keys.glob("*.pem"))) > 5 and all(k.stat().st_mode & 0o077 == 0 for k in keys.glob("*.pem"))
     # the printed suggestions name the report org and year: reuse them

@@ -127,9 +127,10 @@ def demo_cmd(path, force, code, seed, show_all):
                 *([f"xuefen --db {url} certificate list --org {data['report_org']}"] if issued else []),
                 f"xuefen --db {url} audit verify"):
         c.print(f"  [cyan]{cmd}[/]")
+    checkpoint = p.with_suffix("").name + ".checkpoint.json"
     c.print(f"every action is signed; the invented actors' private keys are in {keys_dir}/. To act as one:")
     c.print(f"  [cyan]export XUEFEN_KEYS_DIR={keys_dir}[/]")
-    c.print(f"  [cyan]xuefen --db {url} approve --all-queued --as {school_admin}[/]")
-
+    c.print(f"  [cyan]xuefen --db {url} audit checkpoint -o {checkpoint} --as {demo_runner.ADMIN}[/]")
+    c.print(f"  [cyan]xuefen --db {url} audit verify --checkpoint {checkpoint}[/]")
 
 COMMANDS = [demo_cmd]
