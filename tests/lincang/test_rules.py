@@ -4,7 +4,7 @@ Digest: docs/rules/lincang.md; text: docs/regulations/lincang-2017.txt.
 """
 from __future__ import annotations
 
-from decimal import Decimal as D
+from decimal import ROUND_CEILING, Decimal as D
 
 import pytest
 
@@ -286,7 +286,8 @@ def test_L_R1_mental_health_counts_only_towards_the_total():
 @pytest.mark.rule("L-R2")
 def test_L_R2_to_L_R6_module_minimums_per_year_and_cycle(rule, module, year_min, cycle_min):
     need = D(year_min)
-    hours = need / D("1.1")  # credits = 1.1 × hours at rate 1, grade 合格
+    # credits = 1.1 × hours at rate 1, grade 合格; hours to the ledger's 4 places, rounded up so they reach the minimum
+    hours = (need / D("1.1")).quantize(D("0.0001"), rounding=ROUND_CEILING)
     ev = case([county("a", hours=str(hours), module=module)])
     r = year_req(ev, 2019, rule)
     assert (r["required"], r["met"], r["unit"]) == (year_min, True, "credits")

@@ -94,16 +94,20 @@ def test_any_value_in_any_activity_field_is_accepted_or_named(field, value):
 @example(Decimal("-0.5")).via("negative hours")
 @example(Decimal("100000.0001")).via("just over the cap")
 @example(Decimal("1E+400")).via("huge")
+@example(Decimal("7.12345")).via("more decimal places than the ledger keeps")
 def test_hours_are_exact_or_refused_by_range(value):
+    places = max(0, -Decimal(value).normalize().as_tuple().exponent) if Decimal(value) else 0
     try:
         case = parse_case(_case_with(hours=str(value)))
     except InputError as exc:
         _assert_clear(exc, "activity 'a1': hours:")
-        assert Decimal(value) < 0 or Decimal(value) > F.MAX_AMOUNT
+        assert Decimal(value) < 0 or Decimal(value) > F.MAX_AMOUNT or places > F.AMOUNT_PLACES
         if Decimal(value) < 0:
             assert any("negative" in p for p in exc.problems)
-        else:
+        elif Decimal(value) > F.MAX_AMOUNT:
             assert any("larger than" in p for p in exc.problems)
+        else:  # never rounded: the ledger could not post it as stated
+            assert any(f"more than {F.AMOUNT_PLACES} decimal places" in p for p in exc.problems)
     else:
         hours = case.activities[0].hours
         assert isinstance(hours, Decimal) and hours == Decimal(value)
@@ -114,12 +118,16 @@ def test_hours_are_exact_or_refused_by_range(value):
 @given(y=st.integers(-5, 99999), m=st.integers(-1, 14), d=st.integers(-1, 33))
 @example(2019, 2, 29).via("not a leap year")
 @example(10000, 1, 1).via("past year 9999")
+@example(1949, 12, 31).via("before the registry's years")
+@example(2101, 1, 1).via("after the registry's years")
 def test_dates_out_of_range_name_the_field(y, m, d):
     text = f"{y:04d}-{m:02d}-{d:02d}"
     try:
         expected = dt.date(y, m, d)
     except ValueError:
         expected = None
+    if expected is not None and not F.YEAR_MIN <= y <= F.YEAR_MAX:
+        expected = None  # a real date, but no activity's: refused as outside the years
     try:
         case = parse_case(_case_with(date=text))
     except InputError as exc:

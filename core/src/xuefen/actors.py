@@ -25,7 +25,8 @@ import sqlalchemy as sa
 
 from xuefen import audit, keys
 from xuefen.claims.authority import REGISTRY_ADMIN, actor_row, management_refusal
-from xuefen.errors import RefusedAction
+from xuefen.errors import InputError, RefusedAction
+from xuefen.io import fields as F
 from xuefen.store.schema import actors, settings
 from xuefen.store.schema import keys as keys_table
 
@@ -141,7 +142,14 @@ def bootstrap(conn, admin_id: str, *, name: str | None = None, signer: keys.Sign
     written before it (a registry upgraded from before signing), so from here on every
     record is signed. Returns the new key (the caller writes it to a file).
     :raises RefusedAction: the registry has an administrator already.
+    :raises InputError: ``admin_id`` is not a valid id in its normal form, or ``name`` not a valid name
+        (docs/formats.md §3, ids).
     """
+    if F.checked_id(admin_id, "administrator id") != admin_id:
+        raise InputError(f"administrator id: {admin_id!r} is not in its normal form "
+                         f"({F.parse_id(admin_id)!r}, NFKC and stripped)")
+    if name is not None:
+        F.checked_name(name, "administrator name")
     if has_admin(conn):
         found = conn.execute(sa.select(actors.c.id).where(actors.c.role == REGISTRY_ADMIN)).scalars().all()
         raise RefusedAction(f"the registry has an administrator already ({', '.join(found)}); a new actor is "

@@ -128,7 +128,7 @@ class _Importer:
             extras = {f for rp in regions.values() for f in rp.region.teacher_fields}
             return F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), extras
         extras = {f for rp in regions.values() for f in rp.region.activity_fields}
-        return {"teacher_id": F.parse_str, **F.ACTIVITY_FIELDS}, ("teacher_id",) + F.ACTIVITY_REQUIRED, extras
+        return {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}, ("teacher_id",) + F.ACTIVITY_REQUIRED, extras
 
     def _check_header(self, spec, required, extras) -> None:
         cols = [h for h in self.table.header if h]
@@ -281,11 +281,11 @@ class _Importer:
     # -- teachers --
 
     def _build_teachers(self) -> ImportResult:
-        schools = self._existing(orgs, [str(raw.get("school_id") or "").strip() for _, raw in self.table.rows])
+        schools = self._existing(orgs, [F.normal_id(raw.get("school_id")) for _, raw in self.table.rows])
         parsed, seen = [], {}
         for n, (line, raw) in enumerate(self.table.rows, 1):
             self._tick(n)
-            school = schools.get(str(raw.get("school_id") or "").strip())
+            school = schools.get(F.normal_id(raw.get("school_id")))
             rt = self._runtime(school["region"]) if school else None
             v = self._parse(line, raw, F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",),
                             rt.region.teacher_fields if rt else ())
@@ -318,16 +318,16 @@ class _Importer:
     # -- activities --
 
     def _build_activities(self) -> ImportResult:
-        ids = [str(raw.get("teacher_id") or "").strip() for _, raw in self.table.rows]
+        ids = [F.normal_id(raw.get("teacher_id")) for _, raw in self.table.rows]
         found = self._existing(teachers, ids)
         school_ids = {t["school_id"] for t in found.values() if t["school_id"]}
         schools = self._existing(orgs, list(school_ids))
-        spec = {"teacher_id": F.parse_str, **F.ACTIVITY_FIELDS}
+        spec = {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}
         required = ("teacher_id",) + F.ACTIVITY_REQUIRED
         parsed, seen = [], {}
         for n, (line, raw) in enumerate(self.table.rows, 1):
             self._tick(n)
-            trow = found.get(str(raw.get("teacher_id") or "").strip())
+            trow = found.get(F.normal_id(raw.get("teacher_id")))
             school = schools.get(trow["school_id"]) if trow and trow["school_id"] else None
             rt = self._runtime(school["region"]) if school else None
             v = self._parse(line, raw, spec, required, rt.region.activity_fields if rt else ())

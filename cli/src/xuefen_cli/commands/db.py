@@ -37,6 +37,11 @@ def init_cmd(ctx, admin_id, admin_name, key_out, app_role, as_json):
     from xuefen.store.engine import create_engine
 
     url = ctx.obj["db_url"]
+    if admin_id:
+        from xuefen.io import fields as F
+        admin_id = F.checked_id(admin_id, "--admin")  # the id as stored (NFKC), before it names the key file
+        if admin_name is not None:
+            admin_name = F.checked_name(admin_name, "--name")
     engine = create_engine(url)
     admin = None
     try:

@@ -174,8 +174,9 @@ def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, 
             raise RefusedAction(f"claim {claim.id}: no certificate: {d.spec.reason} ({d.spec.rule}, {d.spec.article})")
         return certs.write(conn, d, actor_id, action="certify", data={"claim": claim.id, "stages": stage_names}).id
     cert = ev.certificate
-    cid = f"{claim.teacher_id}:cycle:{ev.cycle.start.isoformat()}"
-    row = {"id": cid, "serial": f"{claim.region}-{cid}", "teacher_id": claim.teacher_id, "region": claim.region,
+    cid = repo.derived_id(f"{claim.teacher_id}:cycle:{ev.cycle.start.isoformat()}")
+    row = {"id": cid, "serial": repo.derived_id(f"{claim.region}-{cid}"), "teacher_id": claim.teacher_id,
+           "region": claim.region,
            "kind": "cycle", "title": cert.title if cert else None, "issuer": cert.issuer if cert else None,
            "cycle_start": ev.cycle.start, "cycle_end": ev.cycle.end, "issued_on": as_of,
            "valid_until": cert.valid_until if cert else None, "rule": cert.rule if cert else stage.rule,
@@ -271,7 +272,8 @@ def _act(conn, claim_id: str, action: str, signer, *, reason, version, as_of, fa
             rule, article = registry.region_runtime(conn, claim.region).region.integrity_rule or (stage.rule,
                                                                                               stage.article)
             audit.insert(conn, actor.id, integrity, [{
-                "id": f"{claim.id}:falsified", "teacher_id": claim.teacher_id, "claim_id": claim.id,
+                "id": repo.derived_id(f"{claim.id}:falsified"), "teacher_id": claim.teacher_id,
+                "claim_id": claim.id,
                 "rule": rule, "article": article, "reason": reason, "recorded_at": utcnow()}],
                 action="falsified")
             reason = f"falsified: {reason}"
@@ -336,7 +338,7 @@ def approve_many(engine, claim_ids: Iterable[str], signer, *, on_each=None, **kw
 def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str, start: dt.date | None = None) -> str:
     """The claim id of an activity (the importer's), or of a teacher's cycle starting on ``start``."""
     if purpose == "cycle":
-        return f"cycle:{teacher_id}:{start.isoformat() if start else 'current'}"
+        return repo.derived_id(f"cycle:{teacher_id}:{start.isoformat() if start else 'current'}")
     return repo.claim_id_for(teacher_id, activity_id)
 
 

@@ -140,7 +140,7 @@ class Decision:
     @property
     def cert_id(self) -> str:
         span = self.once_from.isoformat() if self.once_from else "once"
-        return f"{self.teacher}:{self.kind}:{span}"
+        return repo.derived_id(f"{self.teacher}:{self.kind}:{span}")
 
 
 def decide(conn, teacher_id: str, *, kind: str | None = None, on: dt.date | None = None) -> Decision:

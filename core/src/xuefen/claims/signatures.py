@@ -132,7 +132,7 @@ def sign_stage(conn, claim, stage: Stage, actor, signer: Signer | None, as_of: d
     data = canonical(body)
     sig = signer.sign(data)
     load_public(_keys_of(conn, actor.id)[fp]).verify(sig, data)
-    sid = f"{claim.id}:{stage.name}:{claim.version}"
+    sid = repo.derived_id(f"{claim.id}:{stage.name}:{claim.version}")
     audit.insert(conn, actor.id, signatures, [{
         "id": sid, "claim_id": claim.id, "stage": stage.name, "actor_id": actor.id, "payload": data.decode(),
         "signature": base64.b64encode(sig).decode(), "signed_at": utcnow()}], action="sign")

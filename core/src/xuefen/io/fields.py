@@ -7,6 +7,7 @@ reader prefixes with the record and field.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -14,9 +15,40 @@ from xuefen import model
 
 #: upper bound for any amount: no activity is worth more hours or credits than this
 MAX_AMOUNT = Decimal("100000")
+#: decimal places an amount may have: the ledger's (``store.schema.AMOUNT_SCALE``, a test keeps them equal).
+#: More is refused, never rounded: a rounded amount would differ from what the certificate states, and an
+#: unrounded one cannot be posted, which stuck the claim at final approval
+AMOUNT_PLACES = 4
+_QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)
+#: the years a date may fall in. Continuing education in this registry starts with the 1950s' teacher
+#: training; a date before 1950 or after 2100 is a typo (1900 for 2019, 3000 for 2030), an Excel date
+#: serial gone wrong, or an attack on the date arithmetic, never a real activity, hiring or cycle
+YEAR_MIN, YEAR_MAX = 1950, 2100
+#: longest id, in characters after NFKC: the id columns' size (``store.schema.ID``, String(128)), checked
+#: here so that SQLite (which would store anything) and PostgreSQL (which would raise) behave the same
+ID_MAX = 128
+#: characters an id may never contain: the registry joins ids with them into composite keys (the audit
+#: log's object ids ``TEACHER/ACTIVITY``, claim ids ``activity:TEACHER:ACTIVITY``), so an id holding one
+#: could collide with another record's key or make ``audit verify`` report tampering that never happened
+ID_SEPARATORS = "/:"
+#: longest name (of an org unit, actor or teacher), in characters
+NAME_MAX = 200
+#: Unicode categories refused in ids: control (Cc), format (Cf, which holds the bidi overrides such as
+#: U+202E and zero-width characters), surrogates (Cs), line and paragraph separators (Zl, Zp)
+ID_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+#: refused in names: the same except the format characters that some scripts and emoji need (ZWJ,
+#: ZWNJ...), but including the bidi controls that make a name display as something else
+NAME_REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def parse_date(value: Any) -> dt.date:
+def char_name(ch: str) -> str:
+    """``U+202E (RIGHT-TO-LEFT OVERRIDE)``: how a problem names a character."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+def _parse_any_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -27,6 +59,14 @@ def parse_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date (``YYYY-MM-DD``, or a date cell) in the years :data:`YEAR_MIN` to :data:`YEAR_MAX`."""
+    d = _parse_any_date(value)
+    if not YEAR_MIN <= d.year <= YEAR_MAX:
+        raise ValueError(f"{d.isoformat()} is outside the years {YEAR_MIN}-{YEAR_MAX}")
+    return d
 
 
 def parse_decimal(value: Any) -> Decimal:
@@ -44,6 +84,8 @@ def parse_decimal(value: Any) -> Decimal:
         raise ValueError(f"{value} is negative")
     if d > MAX_AMOUNT:
         raise ValueError(f"{value} is larger than {MAX_AMOUNT}")
+    if d != d.quantize(_QUANTUM):
+        raise ValueError(f"{value} has more than {AMOUNT_PLACES} decimal places (the ledger keeps {AMOUNT_PLACES})")
     return d
 
 
@@ -97,6 +139,75 @@ def parse_str(value: Any) -> str:
     return s
 
 
+def normal_id(value: Any) -> str:
+    """The form an id is stored and looked up in: NFKC, stripped (full-width ``ＴＥＡＣＨＥＲ１`` is
+    ``TEACHER1``). No checks: for looking up a raw cell; :func:`parse_id` checks."""
+    text = value if isinstance(value, str) else ("" if value is None else
+                                                 repr(value) if isinstance(value, float) else str(value))
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_id(value: Any) -> str:
+    """An id (of an org unit, actor, teacher, activity, project...): NFKC-normalised and stripped; not empty,
+    at most :data:`ID_MAX` characters, no control or format character (:data:`ID_REFUSED_CATEGORIES`) and
+    no ``/`` or ``:`` (:data:`ID_SEPARATORS`)."""
+    if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
+        raise ValueError(f"{value!r} is not an id (text)")
+    s = normal_id(value)
+    if not s:
+        raise ValueError("is empty")
+    for ch in s:
+        if ch in ID_SEPARATORS:
+            raise ValueError(f"{_short(s)} contains {ch!r}, which an id may not contain (the registry joins ids "
+                             f"with '/' and ':' into composite keys); use another character such as '-' or '_'")
+        if unicodedata.category(ch) in ID_REFUSED_CATEGORIES:
+            raise ValueError(f"{_short(s)} contains {char_name(ch)}, a control or format character, which an id "
+                             f"may not contain")
+    if len(s) > ID_MAX:
+        raise ValueError(f"{_short(s)} is {len(s)} characters long; an id has at most {ID_MAX}")
+    return s
+
+
+def checked_id(value: Any, what: str) -> str:
+    """:func:`parse_id` for an id given on the command line or to a library call (``what`` names it, e.g.
+    ``--admin``): the normalised id, or :class:`~xuefen.errors.InputError` ``WHAT: problem``."""
+    from xuefen.errors import InputError
+    try:
+        return parse_id(value)
+    except ValueError as exc:
+        raise InputError(f"{what}: {exc}") from None
+
+
+def checked_name(value: Any, what: str) -> str:
+    """:func:`parse_name`, raising :class:`~xuefen.errors.InputError` ``WHAT: problem``."""
+    from xuefen.errors import InputError
+    try:
+        return parse_name(value)
+    except ValueError as exc:
+        raise InputError(f"{what}: {exc}") from None
+
+
+def parse_name(value: Any) -> str:
+    """A name: text, stripped, not empty, at most :data:`NAME_MAX` characters, no control character, line
+    separator or bidi control."""
+    s = parse_str(value)
+    for ch in s:
+        if unicodedata.category(ch) in NAME_REFUSED_CATEGORIES or ch in BIDI_CONTROLS:
+            raise ValueError(f"{_short(s)} contains {char_name(ch)}, a control or bidi character, which a name may not "
+                             f"contain")
+    if len(s) > NAME_MAX:
+        raise ValueError(f"{_short(s)} is {len(s)} characters long; a name has at most {NAME_MAX}")
+    return s
+
+
+def _short(s: str, keep: int = 40) -> str:
+    """``s`` quoted for a problem, shortened (a 10,000-character cell is not echoed back whole), with
+    control and format characters shown as escapes."""
+    shown = s if len(s) <= keep else s[:keep] + "…"
+    return "'" + "".join(ch if unicodedata.category(ch) not in ID_REFUSED_CATEGORIES else f"\\u{ord(ch):04x}"
+                         for ch in shown) + "'"
+
+
 def one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if not isinstance(value, str) or value.strip() not in choices:
@@ -126,22 +237,22 @@ def parse_leave(value: Any) -> tuple[model.Leave, ...]:
 
 
 TEACHER_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "id": parse_str,
+    "id": parse_id,
     "stage": one_of(model.STAGES),
     "hired_on": parse_date,
     "principal_since": parse_date,
     "class_teacher": parse_bool,
     "cycle_start": parse_date,
     "previous_certificate_on": parse_date,
-    "school_id": parse_str,
+    "school_id": parse_id,
     "leave": parse_leave,
     "normal_school_graduate": parse_bool,
-    "name": parse_str,
+    "name": parse_name,
 }
 TEACHER_REQUIRED = ("id", "stage")
 
 ACTIVITY_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "id": parse_str,
+    "id": parse_id,
     "kind": one_of(model.KINDS),
     "date": parse_date,
     "level": one_of(model.LEVELS),
@@ -161,7 +272,7 @@ ACTIVITY_FIELDS: dict[str, Callable[[Any], Any]] = {
     "national_series": parse_bool,
     "in_subject": parse_bool,
     "compensatory": parse_bool,
-    "program_id": parse_str,
+    "program_id": parse_id,
     "graduated": parse_bool,
     "full_time": parse_bool,
     "rate": parse_decimal,
@@ -172,17 +283,17 @@ ACTIVITY_FIELDS: dict[str, Callable[[Any], Any]] = {
     "published_on": parse_date,
     "normal_school": parse_bool,
     "attendance_shortfall": parse_bool,
-    "project_id": parse_str,
+    "project_id": parse_id,
     "filed_on": parse_date,
     "legacy": parse_bool,
 }
 ACTIVITY_REQUIRED = ("id", "kind", "date")
 
-ORG_FIELDS = {"id": parse_str, "name": parse_str, "level": one_of(model.ORG_LEVELS),
-              "parent_id": parse_str, "region": parse_str}
+ORG_FIELDS = {"id": parse_id, "name": parse_name, "level": one_of(model.ORG_LEVELS),
+              "parent_id": parse_id, "region": parse_str}
 ORG_REQUIRED = ("id", "name", "level", "region")
-ACTOR_FIELDS = {"id": parse_str, "name": parse_str, "role": one_of(model.ROLES), "org_id": parse_str,
-                "teacher_id": parse_str}
+ACTOR_FIELDS = {"id": parse_id, "name": parse_name, "role": one_of(model.ROLES), "org_id": parse_id,
+                "teacher_id": parse_id}
 ACTOR_REQUIRED = ("id", "name", "role", "org_id")
 
 

@@ -5,6 +5,14 @@ field names, then one record per row; blank rows are skipped; CSV must be
 UTF-8 (a BOM, as Excel writes it, is accepted). XLSX is read with openpyxl in
 read-only mode, first sheet.
 
+Limits, the same for both formats (docs/formats.md §3): a file of at most
+:data:`MAX_FILE_BYTES` (an XLSX: uncompressed, summed over the archive, checked
+before anything is unpacked), at most :data:`MAX_ROWS` rows after the header and
+:data:`MAX_COLUMNS` columns (an XLSX's declared dimension is checked before its
+rows are read, so a small file claiming cell ``XFD1048576`` is refused instead of
+padded out to a billion cells), and at most :data:`MAX_CELL_CHARS` characters in
+a cell.
+
 Writing neutralises formula injection: a text cell that starts with ``=``,
 ``+``, ``-``, ``@`` (or a tab/carriage return) gets a leading ``'`` so a
 spreadsheet shows it as text instead of running it; plain numbers such as
@@ -26,6 +34,15 @@ from xuefen.model import dec_str
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?\Z")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+#: largest table file, in bytes (an XLSX: the sum of its members' uncompressed sizes). A province's
+#: 400,000 activities are about 60 MB of CSV
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: most records a table may have after its header row (a file is one transaction; split larger ones)
+MAX_ROWS = 1_000_000
+#: most columns a table may have: §3's widest table has about 40 fields, with a region's extras
+MAX_COLUMNS = 200
+#: longest cell, in characters: the longest field (a ``leave`` list) needs a few hundred
+MAX_CELL_CHARS = 10_000
 
 
 def table_format(path: str | Path) -> str:
@@ -58,13 +75,18 @@ def read_table(path: str | Path) -> Table:
     fmt = table_format(p)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
-    header, rows = _read_csv(p) if fmt == "csv" else _read_xlsx(p)
+    try:
+        header, rows = _read_csv(p) if fmt == "csv" else _read_xlsx(p)
+    except MemoryError:  # a last resort: the limits above are meant to refuse such a file before this
+        raise InputError(f"{p}: too large to read in memory; split it into smaller files") from None
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header]
     if not any(header):
         raise InputError(f"{p}:1: the first row must name the fields (FORMATS.md §3)")
     problems = []
     seen = set()
     for h in header:
+        if len(h) > MAX_CELL_CHARS:
+            raise InputError(f"{p}:1: a field name of {len(h)} characters; at most {MAX_CELL_CHARS}")
         if h and h in seen:
             problems.append(f"{p}:1: {h}: the column appears twice")
         seen.add(h)
@@ -84,6 +106,10 @@ def read_table(path: str | Path) -> Table:
             if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold it; no field needs it
                 problems.append(f"{p}:{line}: {name}: contains a NUL character (\\x00); remove it")
                 continue
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                problems.append(f"{p}:{line}: {name}: the cell holds {len(value)} characters; a cell holds at "
+                                f"most {MAX_CELL_CHARS}")
+                continue
             rec[name] = value
         records.append((line, rec))
     if problems:
@@ -95,8 +121,26 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_big(p: Path, size: int, what: str = "") -> InputError:
+    return InputError(f"{p}: {what}{size:,} bytes; a table file may hold at most {MAX_FILE_BYTES:,} "
+                      f"(split it into smaller files)")
+
+
+def _too_many(p: Path, rows: int | None, columns: int | None, where: str = "") -> InputError | None:
+    """The problem of a table with more than :data:`MAX_ROWS` records or :data:`MAX_COLUMNS` columns."""
+    if rows is not None and rows > MAX_ROWS:
+        return InputError(f"{p}{where}: {rows:,} rows after the header; a table may have at most {MAX_ROWS:,} "
+                          f"(split it into smaller files)")
+    if columns is not None and columns > MAX_COLUMNS:
+        return InputError(f"{p}{where}: {columns:,} columns; a table may have at most {MAX_COLUMNS}")
+    return None
+
+
 def _read_csv(p: Path) -> tuple[list, list[tuple[int, list]]]:
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(p, size)
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
@@ -117,12 +161,21 @@ def _read_csv(p: Path) -> tuple[list, list[tuple[int, list]]]:
         header = next(reader, None)
         if header is None:
             raise InputError(f"{p}:1: the file is empty; the first row must name the fields")
+        if (problem := _too_many(p, None, len(header), ":1")) is not None:
+            raise problem
         rows = []
         start = reader.line_num + 1
         for cells in reader:
-            rows.append((start, cells))
+            if len(cells) > MAX_COLUMNS and any(not _blank(c) for c in cells[MAX_COLUMNS:]):
+                raise _too_many(p, None, len(cells), f":{start}")
+            rows.append((start, cells[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS:
+                raise _too_many(p, len(rows), None)
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own limit, far above ours
+            raise InputError(f"{p}:{reader.line_num}: a cell holds more than {csv.field_size_limit():,} "
+                             f"characters; a cell holds at most {MAX_CELL_CHARS}") from None
         raise InputError(f"{p}:{reader.line_num}: not valid CSV: {exc}") from None
     return header, rows
 
@@ -131,20 +184,56 @@ def _read_xlsx(p: Path) -> tuple[list, list[tuple[int, list]]]:
     import zipfile
 
     from openpyxl import load_workbook
+    unreadable = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, TypeError,
+                  IndexError, EOFError, NotImplementedError, SyntaxError)  # SyntaxError: XML ParseError's base
+    try:
+        with zipfile.ZipFile(p) as zf:  # reads the central directory only: nothing is unpacked yet
+            size = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{p}: not a readable .xlsx workbook ({exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise _too_big(p, size, "uncompressed, the workbook holds ")
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except unreadable as exc:
         raise InputError(f"{p}: not a readable .xlsx workbook ({exc})") from None
     try:
+        if not wb.worksheets:
+            raise InputError(f"{p}: the workbook has no worksheet")
         ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-        if header is None:
-            raise InputError(f"{p}:1: the sheet is empty; the first row must name the fields")
-        rows = [(n, list(cells)) for n, cells in enumerate(it, 2)]
+        where = f" sheet {ws.title!r}"
+        # the size the sheet declares (its <dimension ref="A1:…"/>): openpyxl pads every row out to it
+        declared = (None if ws.max_row is None else ws.max_row - 1, ws.max_column)
+        if (problem := _too_many(p, *declared, where)) is not None:
+            raise problem
+        ws.reset_dimensions()  # rows as the sheet holds them: no padding, and no cell past the claim dropped
+        rows: list = []
+        n = 1
+        try:
+            it = ws.iter_rows(values_only=True)
+            header = next(it, None)
+            if header is None:
+                raise InputError(f"{p}:1: the sheet is empty; the first row must name the fields")
+            header = _within_columns(p, 1, header, where)
+            for n, cells in enumerate(it, 2):
+                if n - 1 > MAX_ROWS:
+                    raise _too_many(p, n - 1, None, where)
+                if cells:  # a row the sheet skips comes as (): a blank row, left out as read_table would
+                    rows.append((n, _within_columns(p, n, cells, where)))
+        except unreadable as exc:
+            raise InputError(f"{p}:{n}: not a readable .xlsx worksheet ({exc})") from None
     finally:
         wb.close()
-    return list(header), rows
+    return header, rows
+
+
+def _within_columns(p: Path, line: int, cells: Sequence, where: str) -> list:
+    """The row's cells, at most :data:`MAX_COLUMNS` of them (blank cells past that are dropped)."""
+    if len(cells) > MAX_COLUMNS:
+        if any(not _blank(c) for c in cells[MAX_COLUMNS:]):
+            raise _too_many(p, None, len(cells), f"{where} row {line}")
+        cells = cells[:MAX_COLUMNS]
+    return list(cells)
 
 
 # -- writing -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-from xuefen.errors import XuefenError
+from xuefen.errors import Conflict, XuefenError
 
 DEFAULT_URL = "sqlite:///xuefen.db"
 #: how long an SQLite writer waits for another to finish before giving up
@@ -41,6 +41,25 @@ class DatabaseError(XuefenError):
     """The database cannot be opened or migrated."""
 
     exit_code = 2
+
+
+class DatabaseBusy(DatabaseError, Conflict):
+    """SQLite: another process held the database's write lock for longer than :data:`SQLITE_BUSY_SECONDS`.
+
+    Exit code 4, like :class:`~xuefen.errors.Conflict`: nothing was changed, and the same command run again
+    once the other one has finished will go through.
+    """
+
+    exit_code = 4
+
+
+#: what SQLite says when the busy timeout ran out (SQLITE_BUSY, SQLITE_LOCKED)
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def _busy_message(url) -> str:
+    return (f"database {url.render_as_string(hide_password=True)} is busy: another xuefen command is writing "
+            f"to it (waited {SQLITE_BUSY_SECONDS} s); nothing was changed, try again when it has finished")
 
 
 def _json_default(value):
@@ -96,6 +115,14 @@ def create_engine(url: str = DEFAULT_URL, *, echo: bool = False) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "handle_error")
+        def _sqlite_busy(context):
+            # the write lock was not free within the busy timeout: say so, instead of a traceback or
+            # "cannot open or migrate" (raising here replaces SQLAlchemy's OperationalError)
+            orig = context.original_exception
+            if type(orig).__name__ == "OperationalError" and str(orig).lower().startswith(_SQLITE_BUSY):
+                raise DatabaseBusy(_busy_message(engine.url)) from orig
 
         return engine
     if u.get_backend_name() == "postgresql":
@@ -160,6 +187,8 @@ def open_engine(url: str = DEFAULT_URL, *, migrate: bool = True, echo: bool = Fa
         or ``postgresql+psycopg://user:password@host/db``.
     :param migrate: False to leave the schema as it is.
     :raises DatabaseError: the database cannot be reached or migrated.
+    :raises DatabaseBusy: SQLite: another process kept the write lock longer than :data:`SQLITE_BUSY_SECONDS`
+        (exit code 4; so does any later transaction of the engine that waits as long).
     """
     try:
         engine = create_engine(url, echo=echo)

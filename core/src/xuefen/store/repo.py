@@ -9,6 +9,7 @@ Writes that must appear in the audit log go through :func:`xuefen.audit.insert`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -170,9 +171,21 @@ class Claim:
                 "updated_at": self.updated_at}
 
 
+def derived_id(text: str) -> str:
+    """An id built from other ids (``activity:TEACHER:ACTIVITY``, ``CLAIM:STAGE:VERSION``…) that fits the id
+    columns: itself when at most :data:`~xuefen.io.fields.ID_MAX` characters, else its beginning, ``~`` and
+    32 hex digits of its SHA-256. Deterministic, so the same parts always give the same id, and the same on
+    SQLite and PostgreSQL (where a longer value would not fit the column)."""
+    if len(text) <= F.ID_MAX:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{text[:F.ID_MAX - len(digest) - 1]}~{digest}"
+
+
 def claim_id_for(teacher_id: str, activity_id: str | None, purpose: str = "activity") -> str:
     """The id given to the claim of an activity (deterministic, so a re-import finds it)."""
-    return f"{purpose}:{teacher_id}:{activity_id}" if activity_id is not None else f"{purpose}:{teacher_id}"
+    return derived_id(f"{purpose}:{teacher_id}:{activity_id}" if activity_id is not None
+                      else f"{purpose}:{teacher_id}")
 
 
 # -- lookups -------------------------------------------------------------------
@@ -229,7 +242,7 @@ def claims_where(conn, *conditions, order: Iterable = ()) -> list[Claim]:
 
 
 __all__ = ["Actor", "Claim", "Org", "activities_of", "activity_as_row", "activity_data",
-           "activity_from_row", "claim_id_for", "claims_where", "get_actor", "get_claim",
+           "activity_from_row", "claim_id_for", "claims_where", "derived_id", "get_actor", "get_claim",
            "get_org", "get_teacher", "stage_as_json", "stage_from_json", "teacher_as_row",
            "teacher_from_row", "teacher_region"]
 
