@@ -9,7 +9,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Entry, Refusal, Region, Requirement, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Cycle, Entry, Region, Requirement, RuleSet, Setting,
                           Stage, Transition, Warning, dec_str)
 
 from xuefen_zhengzhou.rules import (AUTHORITY_LEVELS, CITY_BUREAU, CODE, CYCLE_TITLE, NEW_TEACHER_TITLE,
@@ -48,17 +48,8 @@ REGION = Region(
     cycle_rule=("Z-R4", R["Z-R4"].article),
     activity_fields=ACTIVITY_FIELDS,
     teacher_fields=TEACHER_FIELDS,
+    rules=R,
 )
-
-
-@hookimpl
-def xuefen_region():
-    return REGION
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
@@ -168,15 +159,6 @@ def xuefen_cycle(teacher):
 # -- conversion -------------------------------------------------------------------
 
 
-def _entry(act, rule, hours, buckets, note=None):
-    return Entry(activity=act.id, year=act.date.year, date=act.date, rule=rule, article=R[rule].article,
-                 hours=hours, buckets=tuple(dict.fromkeys(b for b in buckets if b)), note=note)
-
-
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, R[rule].article, reason)]
-
-
 def _designed_hours(act, rule, what):
     """The hours of the project design; None with a refusal when they are missing."""
     if act.hours is not None:
@@ -184,22 +166,22 @@ def _designed_hours(act, rule, what):
     why = f"hours required: {what}"
     if act.days is not None:
         why += " (Zhengzhou registers the designed hours and converts no days)"
-    return None, _refuse(act, rule, why)
+    return None, [R.refuse(rule, act, why)]
 
 
 def _failed(act, rule):
     if act.assessment == "fail":
-        return _refuse(act, rule, "assessment fail: hours are registered only for a project passed (考核合格)")
+        return [R.refuse(rule, act, "assessment fail: hours are registered only for a project passed (考核合格)")]
     return None
 
 
 def _degree(act, teacher, history, settings):
     if not act.in_subject:
-        return _refuse(act, "Z-C3", "六(一) registers degree study in an education/teaching subject (教育教学专业) "
-                                    "only; in_subject is false")
+        return [R.refuse("Z-C3", act, "六(一) registers degree study in an education/teaching subject (教育教学专业) "
+                                      "only; in_subject is false")]
     if not act.graduated:
-        return _refuse(act, "Z-C4", "degree study not finished: nothing is registered and this cycle is not "
-                                    "exempt; the cycle in which the certificate is obtained is exempt (六(一))")
+        return [R.refuse("Z-C4", act, "degree study not finished: nothing is registered and this cycle is not "
+                                      "exempt; the cycle in which the certificate is obtained is exempt (六(一))")]
     started = _field(act, "started_on", F.parse_date, None, f"activity {act.id!r}")
     cycle = history.cycle or base_cycle(teacher)
     straddles = started is not None and cycle is not None and started < cycle.start <= act.date
@@ -209,7 +191,7 @@ def _degree(act, teacher, history, settings):
             + (f", started {started} before this cycle: it exempts this cycle, the one it was obtained in"
                if straddles else "")
             + ("" if act.hours is not None else "; no hours stated in the project design"))
-    return [_entry(act, rule, hours, ["degree_study", act.degree_level], note)]
+    return [R.entry(rule, act, hours=hours, buckets=["degree_study", act.degree_level], note=note)]
 
 
 def _school_based(act):
@@ -219,7 +201,7 @@ def _school_based(act):
     hours, refused = _designed_hours(act, "Z-C2", "the school's project design sets the hours")
     if refused:
         return refused
-    return [_entry(act, "Z-C2", hours, ["school_based", act.kind, "school"])]
+    return [R.entry("Z-C2", act, hours=hours, buckets=["school_based", act.kind, "school"])]
 
 
 def _famous_backbone_unfiled(act, teacher) -> str | None:
@@ -246,39 +228,39 @@ def _authority_project(act, teacher):
         return refused
     unfiled = _famous_backbone_unfiled(act, teacher)
     if unfiled:
-        return _refuse(act, "Z-A2", unfiled)
+        return [R.refuse("Z-A2", act, unfiled)]
     hours, refused = _designed_hours(act, "Z-C1", "the hours of the authority's project design")
     if refused:
         return refused
     fb = "famous_backbone" if _field(act, "famous_backbone", F.parse_bool, False, f"activity {act.id!r}") else None
-    return [_entry(act, "Z-C1", hours, ["training", act.kind, act.level, fb])]
+    return [R.entry("Z-C1", act, hours=hours, buckets=["training", act.kind, act.level, fb])]
 
 
 def _non_authority(act, settings):
     where = f"activity {act.id!r}"
     consent = _field(act, "school_consent", F.parse_bool, None, where)
     if consent is False or (consent is None and not settings["consent_by_school_review"]):
-        return _refuse(act, "Z-C5", "non-authority training is registered only with the school's consent "
-                                    "(经所在学校同意)")
+        return [R.refuse("Z-C5", act, "non-authority training is registered only with the school's consent "
+                                      "(经所在学校同意)")]
     if not _field(act, "qualified_institution", F.parse_bool, True, where):
-        return _refuse(act, "Z-C5", "non-authority training counts only at a qualified institution (有资质的培训机构)")
+        return [R.refuse("Z-C5", act, "non-authority training counts only at a qualified institution (有资质的培训机构)")]
     refused = _failed(act, "Z-C5")
     if refused:
         return refused
     hours, refused = _designed_hours(act, "Z-C5", "the hours of the project design registered for it")
     if refused:
         return refused
-    return [_entry(act, "Z-C5", hours, ["non_authority_training", act.kind])]
+    return [R.entry("Z-C5", act, hours=hours, buckets=["non_authority_training", act.kind])]
 
 
 def _support_teaching(act):
     if act.level == "school":
-        return _refuse(act, "Z-C6", "support/送教 teaching counts when an education authority organised it, not "
-                                    "a school")
+        return [R.refuse("Z-C6", act, "support/送教 teaching counts when an education authority organised it, not "
+                                      "a school")]
     hours, refused = _designed_hours(act, "Z-C6", "the hours the organising authority's notice sets")
     if refused:
         return refused
-    return [_entry(act, "Z-C6", hours, ["support_teaching", act.level])]
+    return [R.entry("Z-C6", act, hours=hours, buckets=["support_teaching", act.level])]
 
 
 def _new_teacher_training(act, teacher):
@@ -298,7 +280,7 @@ def _new_teacher_training(act, teacher):
             note = "not assessed as passed yet: counts towards the cycle, not towards the 120 (Z-R5)"
     elif is_new_teacher(teacher):
         note = f"outside the first {within} year(s) of work: counts towards the cycle, not towards the 120"
-    return [_entry(act, "Z-R5", hours, ["new_teacher_training", act.level, qualifying], note)]
+    return [R.entry("Z-R5", act, hours=hours, buckets=["new_teacher_training", act.level, qualifying], note=note)]
 
 
 def _precondition(act, teacher, history, settings, results):
@@ -314,7 +296,7 @@ def _precondition(act, teacher, history, settings, results):
     msg = (f"before the 新任教师培训合格证书 ({dec_str(passed)} of {dec_str(need)} new-teacher hours passed): the "
            f"certificate is the precondition for further continuing education")
     if settings["new_teacher_precondition"] == "refuse":
-        return _refuse(act, "Z-R5", msg)
+        return [R.refuse("Z-R5", act, msg)]
     return list(results) + [Warning("Z-R5", R["Z-R5"].article, msg, activity=act.id)]
 
 
@@ -323,8 +305,8 @@ def _convert(act, teacher, history, settings):
     if kind == "degree_study":
         return _degree(act, teacher, history, settings)
     if kind == "self_study_exam":
-        return _refuse(act, "Z-C3", "self-study exam subjects are degree study: registered once the degree "
-                                    "certificate is obtained (record it as degree_study, graduated)")
+        return [R.refuse("Z-C3", act, "self-study exam subjects are degree study: registered once the degree "
+                                      "certificate is obtained (record it as degree_study, graduated)")]
     if not act.approved_by_authority:
         return _non_authority(act, settings)
     if kind == "volunteer_teaching":
@@ -336,15 +318,15 @@ def _convert(act, teacher, history, settings):
     if act.level in AUTHORITY_LEVELS or kind in ("training", "class_teacher_training", "principal_training",
                                                  "other"):
         return _authority_project(act, teacher)
-    return _refuse(act, "Z-X1", f"no article registers a {kind!r} record unless an education authority designed "
-                                f"it as a project (五, give its level) or the school as school-based")
+    return [R.refuse("Z-X1", act, f"no article registers a {kind!r} record unless an education authority designed "
+                                  f"it as a project (五, give its level) or the school as school-based")]
 
 
 @hookimpl
 def xuefen_convert(activity, teacher, history, settings):
     act = activity
     if not in_scope(teacher):
-        return _refuse(act, "Z-S1", scope_reason(teacher))
+        return [R.refuse("Z-S1", act, scope_reason(teacher))]
     return _precondition(act, teacher, history, settings, _convert(act, teacher, history, settings))
 
 
