@@ -15,7 +15,7 @@ from xuefen import hookimpl
 from xuefen.defaults import add_years
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Entry, Flag, Refusal, Region, Requirement, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RuleSet, Setting,
                           Stage, Warning, dec_str, to_decimal)
 
 from xuefen_lincang.rules import CODE, COUNTY_PLUS, MODULES, RULES as R
@@ -39,57 +39,44 @@ REGION = Region(
     cycle_rule=("L-H1", R["L-H1"].article),
     activity_fields=ACTIVITY_FIELDS,
     integrity_rule=("L-F1", R["L-F1"].article),
+    rules=R,
 )
-
-
-def art(rule: str) -> str:
-    return R[rule].article
-
-
-@hookimpl
-def xuefen_region():
-    return REGION
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
 def xuefen_settings():
     c1 = R["L-C1"].values
     return [
-        Setting("rate_out_of_range", "refuse", "L-C2", art("L-C2"),
+        Setting("rate_out_of_range", "refuse", "L-C2", R.article("L-C2"),
                 "第十条 gives the rate ranges as what applies 一般 (normally): refuse an activity whose rate lies "
                 "outside its range (default), or warn and compute its credits with the stated rate",
                 ("refuse", "warn")),
-        Setting("grade_coefficients", dict(c1["coefficients"]), "L-C1", art("L-C1"),
+        Setting("grade_coefficients", dict(c1["coefficients"]), "L-C1", R.article("L-C1"),
                 "performance coefficient by grade (pass 合格 60-69, fair 中 70-79, good 良 80-89, excellent 优 "
                 "90-100); default reads 0.1/0.15/0.2/0.25 as ascending from 合格, so a better grade earns more; "
                 "swap the values for the other reading"),
-        Setting("assessment_grades", dict(c1["assessment_grades"]), "L-C1", art("L-C1"),
+        Setting("assessment_grades", dict(c1["assessment_grades"]), "L-C1", R.article("L-C1"),
                 "with no score, the grade an assessment reads as (default: excellent as 优, pass as 合格)"),
-        Setting("self_selected_default", "school_based", "L-S1", art("L-S1"),
+        Setting("self_selected_default", "school_based", "L-S1", R.article("L-S1"),
                 "a record that says neither self_selected nor mandatory: only school-based research counts as "
                 "self-selected (default; 第七条 含校本研修), or every record not marked mandatory does",
                 ("school_based", "not_mandatory")),
-        Setting("blended_rate_range", "level", "L-C2", art("L-C2"),
+        Setting("blended_rate_range", "level", "L-C2", R.article("L-C2"),
                 "blended training takes its level's rate range (default) or the online range",
                 ("level", "online")),
-        Setting("hours_when_credits_withheld", "count", "L-C3", art("L-C3"),
+        Setting("hours_when_credits_withheld", "count", "L-C3", R.article("L-C3"),
                 "the text withholds only credits from failed training (第十三条) and from school-based research "
                 "not per plan or ineffective (第十五条): its hours still count, shown as an entry with zero "
                 "credits (default), or the activity is refused", ("count", "refuse")),
-        Setting("centralized_hours", "days", "L-H5", art("L-H5"),
+        Setting("centralized_hours", "days", "L-H5", R.article("L-H5"),
                 "a centralized training stating both days and hours counts 6 hours per day (default, 第九条 "
                 "按照每天6学时计算) or its stated hours", ("days", "stated")),
-        Setting("hire_year_annual", "required", "L-H4", art("L-H4"),
+        Setting("hire_year_annual", "required", "L-H4", R.article("L-H4"),
                 "第九条 asks 72 hours (and 第十一条 72 credits) of every teacher every year and is silent on a "
                 "new teacher's year of hiring, when the 120 induction hours are due and not counted: the annual "
                 "minimums still apply that year (default), or only the induction minimums do",
                 ("required", "induction_only")),
-        Setting("induction_year", "first_twelve_months", "L-H4", art("L-H4"),
+        Setting("induction_year", "first_twelve_months", "L-H4", R.article("L-H4"),
                 "任职第一年: induction within 12 months of hired_on counts in the year of hiring (default), or "
                 "only induction dated in the calendar year of hiring", ("first_twelve_months", "calendar")),
     ]
@@ -110,15 +97,6 @@ def _extra_bool(act, name, default):
         return F.parse_bool(raw)
     except ValueError as exc:
         raise _bad(act, name, str(exc)) from None
-
-
-def _entry(act, rule, *, hours=None, credits=None, buckets=(), note=None, year=None):
-    return Entry(activity=act.id, year=year or act.date.year, date=act.date, rule=rule, article=art(rule),
-                 hours=hours, credits=credits, buckets=tuple(dict.fromkeys(b for b in buckets if b)), note=note)
-
-
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, art(rule), reason)]
 
 
 def _module(act, kind_default=None):
@@ -149,7 +127,7 @@ def _hours(act, settings, warnings):
         centralized = act.kind != "school_based" and act.delivery in (None, "centralized")
         if act.hours is None or (centralized and settings["centralized_hours"] == "days"):
             if act.hours is not None and act.hours != by_days:
-                warnings.append(Warning("L-H5", art("L-H5"),
+                warnings.append(Warning("L-H5", R.article("L-H5"),
                                         f"stated {dec_str(act.hours)} hours, counted {dec_str(act.days)} days × "
                                         f"{dec_str(per_day)} = {dec_str(by_days)} (setting centralized_hours)",
                                         activity=act.id))
@@ -206,8 +184,8 @@ def rate_range(act, school_based, settings):
 def _withheld(act, rule, hours, buckets, note, settings):
     """L-C3/L-P2: credits withheld; the hours stay (setting ``hours_when_credits_withheld``)."""
     if settings["hours_when_credits_withheld"] == "refuse":
-        return _refuse(act, rule, note + "; refused (setting hours_when_credits_withheld)")
-    return [_entry(act, rule, hours=hours, credits=R[rule].values["credits"], buckets=buckets, note=note)]
+        return [R.refuse(rule, act, note + "; refused (setting hours_when_credits_withheld)")]
+    return [R.entry(rule, act, hours=hours, credits=R[rule].values["credits"], buckets=buckets, note=note)]
 
 
 def _training(act, settings):
@@ -218,12 +196,12 @@ def _training(act, settings):
     p1 = R["L-P1"].values
     if act.published_on is not None and act.level in p1["levels"] and not school_based \
             and act.published_on.month not in p1["months"]:
-        warnings.append(Warning("L-P1", art("L-P1"),
+        warnings.append(Warning("L-P1", R.article("L-P1"),
                                 f"a {act.level} project published on {act.published_on}, not in March or "
                                 f"September", activity=act.id))
     if not act.approved_by_authority and not school_based:
-        return _refuse(act, "L-A1", "training not approved by the same-level education authority "
-                                    "(organised outside the education system)") + warnings
+        return [R.refuse("L-A1", act, "training not approved by the same-level education authority "
+                                      "(organised outside the education system)")] + warnings
     hours, hours_note = _hours(act, settings, warnings)
     module = _module(act, DEFAULT_MODULE.get(act.kind) or ("school_based" if school_based else None))
     buckets = [act.kind, act.level or "school",
@@ -253,8 +231,8 @@ def _training(act, settings):
     if not low <= act.rate <= high:
         msg = f"rate {dec_str(act.rate)} outside the {what} range {dec_str(low)}-{dec_str(high)}"
         if settings["rate_out_of_range"] == "refuse":
-            return _refuse(act, "L-C2", msg) + warnings
-        warnings.append(Warning("L-C2", art("L-C2"), msg + "; credited as stated (setting rate_out_of_range)",
+            return [R.refuse("L-C2", act, msg)] + warnings
+        warnings.append(Warning("L-C2", R.article("L-C2"), msg + "; credited as stated (setting rate_out_of_range)",
                                 activity=act.id))
     coefficient = _coefficient(grade, settings)
     base = act.rate * hours
@@ -264,9 +242,9 @@ def _training(act, settings):
     notes.append(f"base {dec_str(act.rate)} × {dec_str(hours)} = {dec_str(base)}; {how}: {name} "
                  f"{dec_str(coefficient)} × {dec_str(base)} = {dec_str(performance)}")
     if module is None:
-        warnings.append(Warning("L-R1", art("L-R1"), "no module: its credits count only towards the total",
+        warnings.append(Warning("L-R1", R.article("L-R1"), "no module: its credits count only towards the total",
                                 activity=act.id))
-    return [_entry(act, "L-C1", hours=hours, credits=credits, buckets=buckets, note="; ".join(notes))] + warnings
+    return [R.entry("L-C1", act, hours=hours, credits=credits, buckets=buckets, note="; ".join(notes))] + warnings
 
 
 def _induction(act, teacher, settings):
@@ -286,10 +264,10 @@ def _induction(act, teacher, settings):
     base = [act.kind, "induction", act.level]
     out = []
     if practical:
-        out.append(_entry(act, "L-H4", hours=practical, buckets=base + ["practical"], year=year,
-                          note=note + f"; practical part {dec_str(practical)}"))
+        out.append(R.entry("L-H4", act, hours=practical, buckets=base + ["practical"], year=year,
+                           note=note + f"; practical part {dec_str(practical)}"))
     if hours - (practical or 0) > 0 or not out:
-        out.append(_entry(act, "L-H4", hours=hours - (practical or 0), buckets=base, year=year, note=note))
+        out.append(R.entry("L-H4", act, hours=hours - (practical or 0), buckets=base, year=year, note=note))
     return out + warnings
 
 
@@ -299,59 +277,59 @@ def _trainer(act, settings):
     if act.level is None:
         raise _bad(act, "level", f"required: the training project's level ({', '.join(factors)}) (L-T1)")
     if act.level not in factors:
-        return _refuse(act, "L-T1", f"teaching on a {act.level}-level project earns no credits under 第十二条 "
-                                    f"(国培, provincial, 州市 and county projects only)")
+        return [R.refuse("L-T1", act, f"teaching on a {act.level}-level project earns no credits under 第十二条 "
+                                      f"(国培, provincial, 州市 and county projects only)")]
     if act.hours is None:
         raise _bad(act, "hours", "required: the hours taught (L-T1)")
     f = factors[act.level]
     module = _module(act)
-    return [_entry(act, "L-T1", credits=act.hours * f,
-                   buckets=["trainer", act.level, f"module:{module}" if module else None,
-                            "self_selected" if _self_selected(act, False, settings) else None],
-                   note=f"{dec_str(act.hours)} hours taught × {dec_str(f)}; credits only, no hours (L-T1)")]
+    return [R.entry("L-T1", act, credits=act.hours * f,
+                    buckets=["trainer", act.level, f"module:{module}" if module else None,
+                             "self_selected" if _self_selected(act, False, settings) else None],
+                    note=f"{dec_str(act.hours)} hours taught × {dec_str(f)}; credits only, no hours (L-T1)")]
 
 
 def _stated(act, settings):
     """L-T2: the authority's stated credits, recorded as stated."""
     if act.assessment == "fail" or act.subjects_passed == 0:
-        return _refuse(act, "L-T2", "not awarded or no exam passed: 第十二条 converts only completed, awarded or "
-                                    "passed work")
+        return [R.refuse("L-T2", act, "not awarded or no exam passed: 第十二条 converts only completed, awarded or "
+                                      "passed work")]
     if act.credits is None:
         raise _bad(act, "credits", "required: the credits the authority stated for it (L-T2, 按相关规定)")
     module = _module(act)
-    return [_entry(act, "L-T2", credits=act.credits,
-                   buckets=[act.kind, act.level, f"module:{module}" if module else None,
-                            "self_selected" if _self_selected(act, False, settings) else None],
-                   note="credits as the authority stated (第十二条 按相关规定); no hours")]
+    return [R.entry("L-T2", act, credits=act.credits,
+                    buckets=[act.kind, act.level, f"module:{module}" if module else None,
+                             "self_selected" if _self_selected(act, False, settings) else None],
+                    note="credits as the authority stated (第十二条 按相关规定); no hours")]
 
 
 @hookimpl
 def xuefen_convert(activity, teacher, history, ruleset, settings):
     act = activity
     if teacher.stage in R["L-Z1"].values["excluded"]:
-        return _refuse(act, "L-Z1", f"{teacher.stage} teachers are governed by other rules (第二十五条: 中等职业学校"
-                                    f"教师的学分管理办法另行规定)")
+        return [R.refuse("L-Z1", act, f"{teacher.stage} teachers are governed by other rules (第二十五条: 中等职业学校"
+                                      f"教师的学分管理办法另行规定)")]
     if _extra_bool(act, "falsified", False):
-        return _refuse(act, "L-F1", "falsified hours, grade or credits: the training's credits are void and the "
-                                    "case is entered in the teacher's integrity file (诚信档案)")
+        return [R.refuse("L-F1", act, "falsified hours, grade or credits: the training's credits are void and the "
+                                      "case is entered in the teacher's integrity file (诚信档案)")]
     if act.kind == "new_teacher_training":
         return _induction(act, teacher, settings)
     if act.kind in TRAINING_KINDS:
         return _training(act, settings)
     if not act.approved_by_authority:
-        return _refuse(act, "L-A1", "not approved by the same-level education authority")
+        return [R.refuse("L-A1", act, "not approved by the same-level education authority")]
     if act.kind == "trainer":
         return _trainer(act, settings)
     if act.kind in R["L-T2"].values["kinds"]:
         return _stated(act, settings)
-    return _refuse(act, "L-N1", f"no article of the Lincang text converts an activity of kind {act.kind!r}")
+    return [R.refuse("L-N1", act, f"no article of the Lincang text converts an activity of kind {act.kind!r}")]
 
 
 # -- requirements --------------------------------------------------------------------
 
 
 def _minimum(rule, unit, key, label, **select):
-    return Requirement(rule, art(rule), unit, minimum=R[rule].values[key], label=label, **select)
+    return Requirement(rule, R.article(rule), unit, minimum=R[rule].values[key], label=label, **select)
 
 
 @hookimpl
@@ -369,13 +347,13 @@ def xuefen_requirements(teacher, period, ruleset, settings):
                   all_of=(f"module:{R[rule].values['module']}",))
          for rule in ("L-R2", "L-R3", "L-R4", "L-R5", "L-R6")]
     if period.kind == "cycle":
-        reqs.append(Requirement("L-S1", art("L-S1"), "credits", share=R["L-S1"].values["share"],
+        reqs.append(Requirement("L-S1", R.article("L-S1"), "credits", share=R["L-S1"].values["share"],
                                 all_of=("self_selected",), label="self-selected projects"))
     elif hire_year:
         h4 = R["L-H4"].values
-        reqs += [Requirement("L-H4", art("L-H4"), "hours", minimum=h4["minimum"], all_of=("induction",),
+        reqs += [Requirement("L-H4", R.article("L-H4"), "hours", minimum=h4["minimum"], all_of=("induction",),
                              label="induction"),
-                 Requirement("L-H4", art("L-H4"), "hours", minimum=h4["practical"],
+                 Requirement("L-H4", R.article("L-H4"), "hours", minimum=h4["practical"],
                              all_of=("induction", "practical"), label="induction, practical part")]
     return reqs
 
@@ -385,21 +363,21 @@ def xuefen_review(evaluation, teacher, history):
     flags = []
     for e in evaluation.entries:
         if e.rule == "L-C3":
-            flags.append(Flag("L-C3", art("L-C3"), "liability", "failed training: no credits, and the costs of "
+            flags.append(Flag("L-C3", R.article("L-C3"), "liability", "failed training: no credits, and the costs of "
                               "the training fall on the teacher (第十三条)", activity=e.activity, year=e.year))
     for r in evaluation.refused:
         if r.rule == "L-C3":
-            flags.append(Flag("L-C3", art("L-C3"), "liability", "failed training: no credits, and the costs of "
+            flags.append(Flag("L-C3", R.article("L-C3"), "liability", "failed training: no credits, and the costs of "
                               "the training fall on the teacher (第十三条)", activity=r.activity))
         elif r.rule == "L-F1":
             act = next((a for a in history.activities if a.id == r.activity), None)
-            flags.append(Flag("L-F1", art("L-F1"), "integrity", "falsified record: its credits are void; entered "
+            flags.append(Flag("L-F1", R.article("L-F1"), "integrity", "falsified record: its credits are void; entered "
                               "in the teacher's integrity file (诚信档案)", activity=r.activity,
                               year=act.date.year if act else None))
     for rec in (teacher.extra or {}).get("integrity", ()) if isinstance(teacher.extra, dict) else ():
         if isinstance(rec, dict):  # integrity-file records the database keeps (xuefen revoke --falsified)
             why = rec.get("reason")
-            flags.append(Flag(rec.get("rule") or "L-F1", rec.get("article") or art("L-F1"), "integrity",
+            flags.append(Flag(rec.get("rule") or "L-F1", rec.get("article") or R.article("L-F1"), "integrity",
                               "entered in the teacher's integrity file (诚信档案): revoked as falsified, the "
                               "training's credits are void" + (f" ({why})" if why else ""),
                               activity=rec.get("activity")))
@@ -411,7 +389,7 @@ def xuefen_review(evaluation, teacher, history):
 @hookimpl
 def xuefen_certificate(teacher, cycle, evaluation):
     if teacher.stage in R["L-Z1"].values["excluded"]:
-        return CertificateSpec(eligible=False, rule="L-Z1", article=art("L-Z1"),
+        return CertificateSpec(eligible=False, rule="L-Z1", article=R.article("L-Z1"),
                                reason=f"{teacher.stage} teachers' credits are governed by other rules")
     if cycle is None:
         return None
@@ -421,7 +399,7 @@ def xuefen_certificate(teacher, cycle, evaluation):
                            for r in short)
     else:
         reason = "the cycle's hours and credits are both met"
-    return CertificateSpec(eligible=not short, rule="L-E1", article=art("L-E1"), reason=reason,
+    return CertificateSpec(eligible=not short, rule="L-E1", article=R.article("L-E1"), reason=reason,
                            title="教师资格定期注册：全员培训学时学分", issuer="county/city education authority",
                            kind="cycle")
 
@@ -436,11 +414,11 @@ def xuefen_approval_stages(activity, purpose):
         return None
     school_based = activity is not None and (activity.kind == "school_based" or activity.level == "school")
     if school_based:
-        a = art("L-W2")
+        a = R.article("L-W2")
         return [Stage("entered", "school_admin", "school", "L-W2", a, signed=True, records_assessment=True),
                 Stage("leader_signed", "county_admin", "county", "L-W2", a, signed=True),
                 Stage("authority_signed", "province_admin", "province", "L-W2", a)]
-    a = art("L-W1")
+    a = R.article("L-W1")
     level = R["L-W1"].values["leader_level"].get(activity.level if activity else None, "county")
     return [Stage("entered", "project_leader", level, "L-W1", a, signed=True, records_assessment=True),
             Stage("leader_signed", "county_admin", "county", "L-W1", a, signed=True),
