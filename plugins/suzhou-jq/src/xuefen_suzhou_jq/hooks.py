@@ -13,7 +13,7 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.errors import InputError
-from xuefen.model import (CertificateSpec, Entry, Flag, Refusal, Region, Requirement, RequirementResult,
+from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RequirementResult,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
 from xuefen_suzhou_jq.rules import CODE, RULES as R
@@ -29,10 +29,6 @@ ACTIVITY_FIELDS = ("characters", "prize")
 TRAINING_KINDS = ("training", "new_teacher_training", "class_teacher_training", "principal_training")
 
 
-def art(rule: str) -> str:
-    return R[rule].article
-
-
 def _in_force(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -45,19 +41,20 @@ def _in_force(value) -> dt.date:
 def _with_settings(region: Region, settings: dict) -> Region:
     """SZ-D1: the day in force is a reading, so it follows the setting ``in_force``."""
     start = _in_force(settings["in_force"])
-    return attrs.evolve(region, rulesets=(RuleSet(RULESET, start, None, "SZ-D1", art("SZ-D1")),))
+    return attrs.evolve(region, rulesets=(RuleSet(RULESET, start, None, "SZ-D1", R.article("SZ-D1")),))
 
 
 REGION = Region(
     code=CODE,
     name="肃州区 Suzhou District (Jiuquan, Gansu)",
     units=("credits",),
-    rulesets=(RuleSet(RULESET, R["SZ-D1"].values["in_force"], None, "SZ-D1", art("SZ-D1")),),
+    rulesets=(RuleSet(RULESET, R["SZ-D1"].values["in_force"], None, "SZ-D1", R.article("SZ-D1")),),
     source="shandong-2015-and-others.txt, first part: 肃州区 中小学教师继续教育学分管理办法（试行）, 2010-12-02",
     parent=None,
     cycle_years=None,  # annual only (SZ-R1, SZ-R3)
-    cycle_rule=("SZ-R3", art("SZ-R3")),
+    cycle_rule=("SZ-R3", R.article("SZ-R3")),
     activity_fields=ACTIVITY_FIELDS,
+    rules=R,
 )
 
 
@@ -67,47 +64,33 @@ def xuefen_region(settings):
 
 
 @hookimpl
-def xuefen_rules():
-    return list(R.values())
-
-
-@hookimpl
 def xuefen_settings():
     return [
-        Setting("in_force", R["SZ-D1"].values["in_force"].isoformat(), "SZ-D1", art("SZ-D1"),
+        Setting("in_force", R["SZ-D1"].values["in_force"].isoformat(), "SZ-D1", R.article("SZ-D1"),
                 "the text states no effective date: in force from the day it is dated (YYYY-MM-DD); an activity "
                 "dated earlier is refused"),
-        Setting("credits_per_hour", str(R["SZ-C1"].values["credits_per_hour"]), "SZ-C1", art("SZ-C1"),
+        Setting("credits_per_hour", str(R["SZ-C1"].values["credits_per_hour"]), "SZ-C1", R.article("SZ-C1"),
                 "按学时计: credits per hour of a district-or-above training's stated hours"),
-        Setting("new_teacher_year", "academic", "SZ-R2", art("SZ-R2"),
+        Setting("new_teacher_year", "academic", "SZ-R2", R.article("SZ-R2"),
                 "当学年度: the 120 credits are counted over the academic year containing hired_on, 1 September to "
                 "31 August, and reported in the year of hiring (default); or over the calendar year of hiring",
                 ("academic", "calendar")),
-        Setting("new_teacher_split", True, "SZ-R2", art("SZ-R2"),
+        Setting("new_teacher_split", True, "SZ-R2", R.article("SZ-R2"),
                 "in the year of hiring SZ-R2's 120 replaces only SZ-R1's total of 42; SZ-R1's 24 (district "
                 "training) and 16 (school-based, 第六条 每位教师每年) still apply (default true)"),
-        Setting("missing_assessment", "count", "SZ-C1", art("SZ-C1"),
+        Setting("missing_assessment", "count", "SZ-C1", R.article("SZ-C1"),
                 "a training or school-based record stating no assessment: counted, with a warning (default), "
                 "or refused as not shown to have passed", ("count", "refuse")),
-        Setting("online_counts_as_district_training", False, "SZ-R1", art("SZ-R1"),
+        Setting("online_counts_as_district_training", False, "SZ-R1", R.article("SZ-R1"),
                 "online distance training (第二条③, a channel apart from ① and ④) counts towards the 42 but not "
                 "towards the 24 of district-or-above training (default false)"),
-        Setting("veto_on", "all", "SZ-P1", art("SZ-P1"),
+        Setting("veto_on", "all", "SZ-P1", R.article("SZ-P1"),
                 "未完成规定42学分: the year's requirements as a whole, the 24 and 16 included (all, default), or "
                 "only the total (total)", ("all", "total")),
     ]
 
 
 # -- conversion ---------------------------------------------------------------
-
-
-def _entry(act, rule, credits, buckets, note=None):
-    return Entry(activity=act.id, year=act.date.year, date=act.date, rule=rule, article=art(rule),
-                 credits=credits, buckets=tuple(dict.fromkeys(b for b in buckets if b)), note=note)
-
-
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, art(rule), reason)]
 
 
 def _bad(act, field, why):
@@ -136,12 +119,12 @@ def _rate(settings) -> Decimal:
 def _assessed(act, rule, settings):
     """SZ-C1/SZ-C3: only a record assessed as passed earns credits. Returns (refusal or None, warnings)."""
     if act.assessment == "fail":
-        return _refuse(act, rule, "assessment fail: only training assessed as passed earns credits (考核合格)"), []
+        return [R.refuse(rule, act, "assessment fail: only training assessed as passed earns credits (考核合格)")], []
     if act.assessment is None:
         if settings["missing_assessment"] == "refuse":
-            return _refuse(act, rule, "no assessment stated: only training assessed as passed earns credits "
-                                      "(setting missing_assessment)"), []
-        return None, [Warning(rule, art(rule), "no assessment stated: counted as passed (setting "
+            return [R.refuse(rule, act, "no assessment stated: only training assessed as passed earns credits "
+                                        "(setting missing_assessment)")], []
+        return None, [Warning(rule, R.article(rule), "no assessment stated: counted as passed (setting "
                                                "missing_assessment)", activity=act.id)]
     return None, []
 
@@ -149,9 +132,9 @@ def _assessed(act, rule, settings):
 def _training(act, history, settings):
     """SZ-C1 (hours), SZ-C2 (long off-duty training, short training by days)."""
     if not act.approved_by_authority:
-        return _refuse(act, "SZ-C1", "training not organised or recognised by an education authority (第四条)")
+        return [R.refuse("SZ-C1", act, "training not organised or recognised by an education authority (第四条)")]
     if act.level is not None and act.level not in R["SZ-C1"].values["levels"]:
-        return _refuse(act, "SZ-C1", f"level {act.level!r} is not district-or-above")
+        return [R.refuse("SZ-C1", act, f"level {act.level!r} is not district-or-above")]
     refused, warnings = _assessed(act, "SZ-C1", settings)
     if refused:
         return refused
@@ -160,27 +143,28 @@ def _training(act, history, settings):
     if act.full_time:
         year = act.date.year
         if any("long_training" in e.buckets and e.year == year for e in history.entries):
-            return _refuse(act, "SZ-C2", f"long off-duty training already counted {dec_str(c2['long_per_year'])} "
-                                         f"credits in {year} (每年可计42学分: once a year)")
-        return [_entry(act, "SZ-C2", c2["long_per_year"], base + ["long_training"],
-                       f"off-duty training over a month: {dec_str(c2['long_per_year'])} for {year}")] + warnings
+            return [R.refuse("SZ-C2", act, f"long off-duty training already counted {dec_str(c2['long_per_year'])} "
+                                           f"credits in {year} (每年可计42学分: once a year)")]
+        return [R.entry("SZ-C2", act, credits=c2["long_per_year"], buckets=base + ["long_training"],
+                        note=f"off-duty training over a month: {dec_str(c2['long_per_year'])} for {year}")] + warnings
     if act.hours is not None:
         rate = _rate(settings)
-        return [_entry(act, "SZ-C1", act.hours * rate, base,
-                       f"{dec_str(act.hours)} hours × {dec_str(rate)}")] + warnings
+        return [R.entry("SZ-C1", act, credits=act.hours * rate, buckets=base,
+                        note=f"{dec_str(act.hours)} hours × {dec_str(rate)}")] + warnings
     if act.days is not None:
-        return [_entry(act, "SZ-C2", act.days * c2["per_day"], base + ["short_training"],
-                       f"short training: {dec_str(act.days)} days × {dec_str(c2['per_day'])}")] + warnings
-    return _refuse(act, "SZ-C1", "neither hours (按学时计) nor days (short training, 6 a day) stated")
+        return [R.entry("SZ-C2", act, credits=act.days * c2["per_day"], buckets=base + ["short_training"],
+                        note=f"short training: {dec_str(act.days)} days × {dec_str(c2['per_day'])}")] + warnings
+    return [R.refuse("SZ-C1", act, "neither hours (按学时计) nor days (short training, 6 a day) stated")]
 
 
 def _secondment(act):
     """SZ-C2: secondment (挂职锻炼), 6 a day."""
     if act.days is None:
-        return _refuse(act, "SZ-C2", "secondment (挂职锻炼) is credited by the day: days required")
+        return [R.refuse("SZ-C2", act, "secondment (挂职锻炼) is credited by the day: days required")]
     per = R["SZ-C2"].values["per_day"]
-    return [_entry(act, "SZ-C2", act.days * per, [act.kind, "secondment", "district_training", act.level],
-                   f"secondment: {dec_str(act.days)} days × {dec_str(per)}")]
+    return [R.entry("SZ-C2", act, credits=act.days * per,
+                    buckets=[act.kind, "secondment", "district_training", act.level],
+                    note=f"secondment: {dec_str(act.days)} days × {dec_str(per)}")]
 
 
 def _school_based(act, settings, note=None):
@@ -190,34 +174,34 @@ def _school_based(act, settings, note=None):
         return refused
     n = act.events if act.events is not None else 1
     if n == 0:
-        return _refuse(act, "SZ-C3", "no topic (专题) completed")
+        return [R.refuse("SZ-C3", act, "no topic (专题) completed")]
     per = R["SZ-C3"].values["per_topic"]
     text = f"{n} topic(s) × {dec_str(per)}" + (f"; {note}" if note else "")
-    return [_entry(act, "SZ-C3", per * n, [act.kind, "school_based", act.level], text)] + warnings
+    return [R.entry("SZ-C3", act, credits=per * n, buckets=[act.kind, "school_based", act.level], note=text)] + warnings
 
 
 def _stated(act, kind_bucket, extra=()):
     """SZ-C10: degree study and online training earn the authority's stated credits."""
     if act.assessment == "fail":
-        return _refuse(act, "SZ-C10", "assessment fail: no single-subject pass or diploma, no credits")
+        return [R.refuse("SZ-C10", act, "assessment fail: no single-subject pass or diploma, no credits")]
     if act.credits is None:
-        return _refuse(act, "SZ-C10", "the text states no amount for degree study or online training (第八条: set "
-                                      "by the managing body): the authority's stated credits are required")
-    return [_entry(act, "SZ-C10", act.credits, [act.kind, kind_bucket, *extra, act.level],
-                   "credits as stated by the authority")]
+        return [R.refuse("SZ-C10", act, "the text states no amount for degree study or online training (第八条: set "
+                                        "by the managing body): the authority's stated credits are required")]
+    return [R.entry("SZ-C10", act, credits=act.credits, buckets=[act.kind, kind_bucket, *extra, act.level],
+                    note="credits as stated by the authority")]
 
 
 def _by_level(act, rule, n=1, what=""):
     table = R[rule].values["credits"]
     if act.level is None:
-        return _refuse(act, rule, f"level required: {what} earns by level "
-                                  f"({', '.join(f'{k} {dec_str(v)}' for k, v in table.items())})")
+        return [R.refuse(rule, act, f"level required: {what} earns by level "
+                                    f"({', '.join(f'{k} {dec_str(v)}' for k, v in table.items())})")]
     if act.level not in table:
-        return _refuse(act, rule, f"{what} at level {act.level!r} earns nothing (第七条 names "
-                                  f"{', '.join(table)})")
+        return [R.refuse(rule, act, f"{what} at level {act.level!r} earns nothing (第七条 names "
+                                    f"{', '.join(table)})")]
     per = table[act.level]
     note = f"{act.level}: {dec_str(per)}" + (f" × {n}" if n != 1 else "")
-    return [_entry(act, rule, per * n, [act.kind, "research_activity", act.level], note)]
+    return [R.entry(rule, act, credits=per * n, buckets=[act.kind, "research_activity", act.level], note=note)]
 
 
 def _count(act):
@@ -227,9 +211,9 @@ def _count(act):
 def _research(act):
     """SZ-C4: only the project's leader (主持) earns."""
     if act.role in ("member", "participant"):
-        return _refuse(act, "SZ-C4", f"role {act.role!r}: only the teacher leading the project (主持) earns credits")
+        return [R.refuse("SZ-C4", act, f"role {act.role!r}: only the teacher leading the project (主持) earns credits")]
     if act.assessment == "fail":
-        return _refuse(act, "SZ-C4", "the project was not concluded (结题) with a passing appraisal")
+        return [R.refuse("SZ-C4", act, "the project was not concluded (结题) with a passing appraisal")]
     return _by_level(act, "SZ-C4", what="a research project")
 
 
@@ -237,33 +221,33 @@ def _publication(act):
     """SZ-C5: provincial-or-higher journal; by length."""
     v = R["SZ-C5"].values
     if act.level is not None and act.level not in v["levels"]:
-        return _refuse(act, "SZ-C5", f"only papers in provincial-or-higher journals earn credits, not {act.level!r}")
+        return [R.refuse("SZ-C5", act, f"only papers in provincial-or-higher journals earn credits, not {act.level!r}")]
     raw = act.extra.get("characters")
     if raw is None:
-        return [_entry(act, "SZ-C5", v["short"], [act.kind, "research_activity", act.level],
-                       "length not stated: counted as not over 1,000 characters"),
-                Warning("SZ-C5", art("SZ-C5"), f"paper length not stated (field characters): counted "
+        return [R.entry("SZ-C5", act, credits=v["short"], buckets=[act.kind, "research_activity", act.level],
+                        note="length not stated: counted as not over 1,000 characters"),
+                Warning("SZ-C5", R.article("SZ-C5"), f"paper length not stated (field characters): counted "
                                                f"{dec_str(v['short'])}, over {v['length']} characters earns "
                                                f"{dec_str(v['long'])}", activity=act.id)]
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit())):
         raise _bad(act, "characters", f"{raw!r} is not a whole number of characters")
     n = int(raw)
     amount = v["long"] if n > v["length"] else v["short"]
-    return [_entry(act, "SZ-C5", amount, [act.kind, "research_activity", act.level],
-                   f"{n} characters ({'over' if n > v['length'] else 'not over'} {v['length']})")]
+    return [R.entry("SZ-C5", act, credits=amount, buckets=[act.kind, "research_activity", act.level],
+                    note=f"{n} characters ({'over' if n > v['length'] else 'not over'} {v['length']})")]
 
 
 def _mentoring(act, history):
     """SZ-C6: the mentor earns 3 per academic year, once."""
     if act.role in ("mentee", "trainee_mentee", "apprentice"):
-        return _refuse(act, "SZ-C6", "only the mentor (指导教师) earns credits for 师徒结对")
+        return [R.refuse("SZ-C6", act, "only the mentor (指导教师) earns credits for 师徒结对")]
     start, end = academic_year(act.date)
     if any("mentoring" in e.buckets and start <= e.date <= end for e in history.entries):
-        return _refuse(act, "SZ-C6", f"mentoring already counted for the academic year {start} to {end} "
-                                     f"(每学年可得3学分: once a year)")
+        return [R.refuse("SZ-C6", act, f"mentoring already counted for the academic year {start} to {end} "
+                                       f"(每学年可得3学分: once a year)")]
     per = R["SZ-C6"].values["per_academic_year"]
-    return [_entry(act, "SZ-C6", per, [act.kind, "mentoring", "research_activity", act.level],
-                   f"academic year {start.year}/{end.year}")]
+    return [R.entry("SZ-C6", act, credits=per, buckets=[act.kind, "mentoring", "research_activity", act.level],
+                    note=f"academic year {start.year}/{end.year}")]
 
 
 def _talk(act):
@@ -271,10 +255,10 @@ def _talk(act):
     n = _count(act)
     minimum = R["SZ-C8"].values["min_hours"]
     if n == 0:
-        return _refuse(act, "SZ-C8", "no talk given")
+        return [R.refuse("SZ-C8", act, "no talk given")]
     if act.hours is not None and act.hours < minimum * n:
-        return _refuse(act, "SZ-C8", f"{dec_str(act.hours)} hours for {n} talk(s): each talk must last at least "
-                                     f"{dec_str(minimum)} hour")
+        return [R.refuse("SZ-C8", act, f"{dec_str(act.hours)} hours for {n} talk(s): each talk must last at least "
+                                       f"{dec_str(minimum)} hour")]
     return _by_level(act, "SZ-C8", n, "a talk")
 
 
@@ -282,12 +266,12 @@ def _competition(act):
     """SZ-C9: first prize only."""
     raw = act.extra.get("prize")
     if raw is None:
-        return _refuse(act, "SZ-C9", "only a first prize (一等奖) earns credits: the record states no prize "
-                                     "(field prize)")
+        return [R.refuse("SZ-C9", act, "only a first prize (一等奖) earns credits: the record states no prize "
+                                       "(field prize)")]
     if not isinstance(raw, str) or raw.strip() not in PRIZES:
         raise _bad(act, "prize", f"{raw!r} is not one of {', '.join(PRIZES)}")
     if raw.strip() != R["SZ-C9"].values["prize"]:
-        return _refuse(act, "SZ-C9", f"{raw.strip()} prize: only a first prize (一等奖) earns credits")
+        return [R.refuse("SZ-C9", act, f"{raw.strip()} prize: only a first prize (一等奖) earns credits")]
     return _by_level(act, "SZ-C9", what="a first prize")
 
 
@@ -318,7 +302,7 @@ def _convert(act, teacher, history, settings):
         return _talk(act)
     if kind == "competition":
         return _competition(act)
-    return _refuse(act, "SZ-X1", f"no article of the Suzhou text credits an activity of kind {kind!r}")
+    return [R.refuse("SZ-X1", act, f"no article of the Suzhou text credits an activity of kind {kind!r}")]
 
 
 @hookimpl
@@ -331,7 +315,7 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 
 def _split():
     v = R["SZ-R1"].values
-    a = art("SZ-R1")
+    a = R.article("SZ-R1")
     return [Requirement("SZ-R1", a, "credits", minimum=v["district_training"], all_of=("district_training",),
                         label="district-or-above training"),
             Requirement("SZ-R1", a, "credits", minimum=v["school_based"], all_of=("school_based",),
@@ -339,7 +323,7 @@ def _split():
 
 
 def _new_teacher_total():
-    return Requirement("SZ-R2", art("SZ-R2"), "credits", minimum=R["SZ-R2"].values["minimum"],
+    return Requirement("SZ-R2", R.article("SZ-R2"), "credits", minimum=R["SZ-R2"].values["minimum"],
                        label="new teacher, year of hiring")
 
 
@@ -357,7 +341,7 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         return []  # not yet teaching in the district
     if hired == y:
         return [_new_teacher_total()] + (_split() if settings["new_teacher_split"] else [])
-    total = Requirement("SZ-R1", art("SZ-R1"), "credits", minimum=R["SZ-R1"].values["minimum"],
+    total = Requirement("SZ-R1", R.article("SZ-R1"), "credits", minimum=R["SZ-R1"].values["minimum"],
                         label="annual total")
     return [total] + _split()
 
@@ -414,7 +398,7 @@ def xuefen_review(evaluation, teacher, settings):
             running = f" (as of {as_of}, the year is not over)" if dt.date(y, 12, 31) > as_of else ""
             if relevant and y == hired and end > as_of:
                 running = f" (as of {as_of}; the academic year of hiring runs to {end})"
-            flags.append(Flag("SZ-P1", art("SZ-P1"), "veto",
+            flags.append(Flag("SZ-P1", R.article("SZ-P1"), "veto",
                               f"{y}: short of the required credits ({short}){running}: no title evaluation "
                               f"(职务评聘) and no awards (评优评先) in {y}", year=y))
     return attrs.evolve(ev, years=tuple(out), flags=tuple(flags))
@@ -426,7 +410,7 @@ def xuefen_review(evaluation, teacher, settings):
 @hookimpl
 def xuefen_approval_stages():
     """SZ-A1: the school registers in December, the district bureau reviews and stamps in January."""
-    a = art("SZ-A1")
+    a = R.article("SZ-A1")
     return [Stage("school_review", "school_admin", "school", "SZ-A1", a, records_assessment=True),
             Stage("county_review", "county_admin", "county", "SZ-A1", a)]
 
@@ -446,7 +430,7 @@ def xuefen_certificate(teacher, evaluation, settings, kind):
                            for r in results)
         reason = (f"{y} met ({reason})" if eligible else
                   f"{y} short ({reason}): no title evaluation or awards in {y} (SZ-P1)")
-    return CertificateSpec(eligible=eligible, rule="SZ-P1", article=art("SZ-P1"), reason=reason,
+    return CertificateSpec(eligible=eligible, rule="SZ-P1", article=R.article("SZ-P1"), reason=reason,
                            title="中小学教师继续教育登记手册 (annual registration)",
                            issuer="district bureau (区教育局人事监察股, SZ-A1)", kind="annual",
                            once_from=dt.date(y, 1, 1))
