@@ -14,7 +14,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Refusal, Region, Requirement,
+from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Region, Requirement,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
 from xuefen_chifeng.rules import CODE, COUNTY_OR_ABOVE, RULES as R
@@ -34,6 +34,7 @@ REGION = Region(
     cycle_years=R["C-R1"].values["cycle_years"],
     cycle_rule=("C-R1", R["C-R1"].article),
     activity_fields=(BREACH, ASSIGNED),
+    rules=R,
 )
 
 
@@ -48,11 +49,6 @@ def _dated(region: Region, settings: dict) -> Region:
 @hookimpl
 def xuefen_region(settings):
     return REGION if settings is None else _dated(REGION, settings)
-
-
-@hookimpl
-def xuefen_rules():
-    return list(R.values())
 
 
 @hookimpl
@@ -184,10 +180,6 @@ def route(act, settings) -> Route:
 # -- conversion ---------------------------------------------------------------
 
 
-def _refuse(act, rule, reason):
-    return [Refusal(act.id, rule, R[rule].article, reason)]
-
-
 def _buckets(act, rt: Route) -> tuple[str, ...]:
     out = [rt.route, act.kind]
     if act.level:
@@ -204,13 +196,13 @@ def refusal_before(act, teacher, settings) -> list | None:
     """Refusals that come before any conversion: scope (C-S1, C-S2); the core refuses dates before in_force."""
     start = in_force(settings)
     if start is not None and act.date < start:
-        return _refuse(act, "C-T1", f"dated {act.date}, before the method came into force on {start}")
+        return [R.refuse("C-T1", act, f"dated {act.date}, before the method came into force on {start}")]
     if not in_scope(teacher):
-        return _refuse(act, "C-S1", f"a {teacher.stage} teacher is outside the method's scope (第二条 covers "
-                                    f"kindergarten, primary and secondary, special education and education "
-                                    f"research institutions; 中职 vocational schools are not covered)")
+        return [R.refuse("C-S1", act, f"a {teacher.stage} teacher is outside the method's scope (第二条 covers "
+                                      f"kindergarten, primary and secondary, special education and education "
+                                      f"research institutions; 中职 vocational schools are not covered)")]
     if not act.approved_by_authority:
-        return _refuse(act, "C-S2", "not organised, commissioned or recognised by an education authority (第三条)")
+        return [R.refuse("C-S2", act, "not organised, commissioned or recognised by an education authority (第三条)")]
     return None
 
 
@@ -222,14 +214,14 @@ def xuefen_convert(activity, teacher, settings):
     if early:
         return early
     if act.assessment is not None and act.assessment not in R["C-C3"].values["earning"]:
-        return _refuse(act, "C-C3", f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
-                                    f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")
+        return [R.refuse("C-C3", act, f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
+                                      f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")]
     if act.assessment is None and not settings["unassessed_earns"]:
-        return _refuse(act, "C-C3", "assessment: required: credits follow an assessment of 合格 or 优秀 "
-                                    "(第十九条; setting unassessed_earns)")
+        return [R.refuse("C-C3", act, "assessment: required: credits follow an assessment of 合格 or 优秀 "
+                                      "(第十九条; setting unassessed_earns)")]
     rt = route(act, settings)
     if rt.route is None:
-        return _refuse(act, "C-C1", rt.reason)
+        return [R.refuse("C-C1", act, rt.reason)]
     rule = "C-C1" if rt.route == REQUIRED else "C-C2"
     out: list = []
     if rt.warning:
@@ -242,8 +234,9 @@ def xuefen_convert(activity, teacher, settings):
                            f"the method grades 优秀/合格/不合格 (第十九条), so the score is not graded and the "
                            f"activity earns as passed; state assessment", activity=act.id))
     if act.hours is None:
-        return out + _refuse(act, rule, "hours: required: credits are converted from the hours the organising "
-                                        "body states" + (" (days are not converted)" if act.days is not None else ""))
+        return out + [R.refuse(rule, act, "hours: required: credits are converted from the hours the organising "
+                                          "body states"
+                                          + (" (days are not converted)" if act.days is not None else ""))]
     rate = R[rule].values["credits_per_hour"]
     credits = act.hours * rate
     note = f"{rt.route} ({rt.reason}): {dec_str(act.hours)} hours × {dec_str(rate)}"
