@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -46,3 +47,18 @@ def signer_for(actor: str | None, key_path: str | None):
         raise RefusedAction(f"who acts? give --as ACTOR (or set ${ACTOR_ENV}): every change is signed by "
                             f"its actor's key")
     return Signer.load(actor, key_path, passphrase=None if os.environ.get("XUEFEN_KEY_PASSPHRASE") else _prompt)
+
+
+@contextmanager
+def signed_transaction(ctx, actor: str | None, key_path: str | None):
+    """``with signed_transaction(ctx, actor, key_path) as (conn, signer):`` — the acting actor's key (checked
+    before the database is opened) and one transaction on the command's database, disposed afterwards."""
+    from xuefen.store import open_engine
+
+    signer = signer_for(actor, key_path)
+    engine = open_engine(ctx.obj["db_url"])
+    try:
+        with engine.begin() as conn:
+            yield conn, signer
+    finally:
+        engine.dispose()

@@ -6,7 +6,7 @@ from rich.table import Table
 
 from xuefen.model import dec_str
 from xuefen_cli.output import console, print_json
-from xuefen_cli.signing import signer_for, signing
+from xuefen_cli.signing import signed_transaction, signing
 
 
 @click.command("plugins")
@@ -83,15 +83,9 @@ def settings_group():
 def settings_set_cmd(ctx, region, name, value, actor, key_path):
     """Set REGION's setting NAME to VALUE for this registry, signed by ACTOR (who manages the region's units)."""
     from xuefen import registry
-    from xuefen.store import open_engine
 
-    signer = signer_for(actor, key_path)
-    engine = open_engine(ctx.obj["db_url"])
-    try:
-        with engine.begin() as conn:
-            stored = registry.set_setting(conn, signer, region, name, value)
-    finally:
-        engine.dispose()
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        stored = registry.set_setting(conn, signer, region, name, value)
     click.echo(f"{region}: {name} = {stored} (set by {signer.actor_id})")
 
 

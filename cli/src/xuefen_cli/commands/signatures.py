@@ -12,7 +12,7 @@ import sys
 import click
 
 from xuefen_cli.output import console, print_json
-from xuefen_cli.signing import signer_for, signing
+from xuefen_cli.signing import signed_transaction, signing
 
 
 @click.group("keys")
@@ -52,19 +52,13 @@ def keys_create_cmd(ctx, actor_id, path, valid_until, actor, key_path, as_json):
 
     from xuefen import actors, keys
     from xuefen.errors import InputError
-    from xuefen.store import open_engine
 
-    signer = signer_for(actor, key_path)
     target = Path(path).expanduser() if path else keys.default_key_path(actor_id)
     if target.exists():
         raise InputError(f"{target}: already exists; a private key file is never overwritten (choose --out)")
-    engine = open_engine(ctx.obj["db_url"])
-    try:
-        with engine.begin() as conn:
-            new = actors.create_key(conn, signer, actor_id, valid_until=_valid_until(valid_until))
-            written = new.write(target)  # inside the transaction: no file, no key
-    finally:
-        engine.dispose()
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        new = actors.create_key(conn, signer, actor_id, valid_until=_valid_until(valid_until))
+        written = new.write(target)  # inside the transaction: no file, no key
     info = {"actor": actor_id, "path": str(written), "fingerprint": new.fingerprint, "by": signer.actor_id}
     if as_json:
         print_json(info)
@@ -88,19 +82,13 @@ def keys_register_cmd(ctx, actor_id, public_file, valid_until, actor, key_path, 
 
     from xuefen import actors
     from xuefen.errors import InputError
-    from xuefen.store import open_engine
 
-    signer = signer_for(actor, key_path)
     try:
         pem = Path(public_file).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{public_file}: cannot read the public key: {exc}") from None
-    engine = open_engine(ctx.obj["db_url"])
-    try:
-        with engine.begin() as conn:
-            rec = actors.register_key(conn, signer, actor_id, pem, valid_until=_valid_until(valid_until))
-    finally:
-        engine.dispose()
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        rec = actors.register_key(conn, signer, actor_id, pem, valid_until=_valid_until(valid_until))
     if as_json:
         print_json(rec.as_json())
     else:
@@ -134,15 +122,9 @@ def keys_generate_cmd(actor_id, path, passphrase):
 def keys_revoke_cmd(ctx, actor_id, prefix, reason, actor, key_path):
     """Revoke a key: nothing it signs from now on is accepted (what it signed before stays valid)."""
     from xuefen import actors
-    from xuefen.store import open_engine
 
-    signer = signer_for(actor, key_path)
-    engine = open_engine(ctx.obj["db_url"])
-    try:
-        with engine.begin() as conn:
-            rec = actors.revoke_key(conn, signer, actor_id, prefix, reason=reason)
-    finally:
-        engine.dispose()
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        rec = actors.revoke_key(conn, signer, actor_id, prefix, reason=reason)
     click.echo(f"key {rec.fingerprint[:16]} of {actor_id} revoked by {signer.actor_id}")
 
 
@@ -185,15 +167,9 @@ def actors_group():
 def actors_deactivate_cmd(ctx, actor_id, reason, actor, key_path):
     """Deactivate ID, signed by ACTOR (an administrator whose unit contains ID's): ID acts no more."""
     from xuefen import actors
-    from xuefen.store import open_engine
 
-    signer = signer_for(actor, key_path)
-    engine = open_engine(ctx.obj["db_url"])
-    try:
-        with engine.begin() as conn:
-            actors.deactivate(conn, signer, actor_id, reason=reason)
-    finally:
-        engine.dispose()
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        actors.deactivate(conn, signer, actor_id, reason=reason)
     click.echo(f"actor {actor_id} deactivated by {signer.actor_id}")
 
 
