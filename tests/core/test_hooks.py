@@ -119,7 +119,7 @@ def rt():
 
 
 def test_hook_xuefen_region():
-    r = rt().hook.xuefen_region()
+    r = rt().hook.xuefen_region(settings=rt().settings)
     assert (r.code, r.units, r.parent, r.cycle_years) == ("kunming", ("hours",), None, 5)
 
 
