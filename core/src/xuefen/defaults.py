@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xuefen.hookspecs import hookimpl
-from xuefen.model import CertificateSpec, Cycle, Refusal, Stage
+from xuefen.model import CertificateSpec, Cycle, Deadline, Refusal, Stage
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -82,3 +82,17 @@ def xuefen_certificate(cycle, evaluation):
     rule, article = (first.rule, first.requirement.article) if first else (cycle.rule, cycle.article)
     reason = "every cycle requirement is met" if evaluation.cycle_met else "a cycle requirement is not met"
     return CertificateSpec(eligible=evaluation.cycle_met, rule=rule, article=article, reason=reason)
+
+
+@hookimpl
+def xuefen_deadline(evaluation, period):
+    """The period's last day: a year's 31 December citing its first short requirement, a cycle's end citing
+    the rule that set the cycle."""
+    if period.kind == "cycle":
+        cycle = evaluation.cycle
+        return Deadline(period.end, cycle.rule, cycle.article, "period_end", "end of the cycle")
+    rows = [r for r in evaluation.year_results(period.year) if r.requirement.severity == "requirement"]
+    first = next((r for r in rows if not r.met), rows[0] if rows else None)
+    if first is None:
+        return None
+    return Deadline(period.end, first.rule, first.requirement.article, "period_end", "end of the year")

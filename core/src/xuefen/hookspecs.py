@@ -25,7 +25,7 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
-    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Evaluation, History, Migration,
+    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Deadline, Evaluation, History, Migration,
                               Period, Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
                               Transition)
 
@@ -264,6 +264,25 @@ def xuefen_org_flags(org_id: str, year: int, evaluations: list, settings: dict) 
     :param year: the report's year.
     :param evaluations: the :class:`~xuefen.model.Evaluation` of each teacher of the school.
     :returns: a list of :class:`~xuefen.model.Flag` (empty: none), or None to defer.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_deadline(teacher: Teacher, evaluation: Evaluation, period: Period, settings: dict,
+                    region: Region) -> Deadline | None:
+    """Give the last day a teacher can still make up what a period lacks (``xuefen shortfalls``).
+
+    Called by :mod:`xuefen.shortfalls` once per teacher and period that falls short (the
+    year of the as-of date, the current cycle). The core's default is the period's last
+    day, citing the period's first short requirement (a year) or the rule that set the
+    cycle. Stops at first non-None result.
+
+    :param period: the year (``kind == "year"``) or the cycle (``kind == "cycle"``).
+    :param region: the evaluated region's declaration (its ``rules`` the table to cite).
+    :returns: a :class:`~xuefen.model.Deadline` citing a rule table row, or None to defer.
+
+    Use in sub-jurisdiction plugins: implement only where the child's deadline differs
+    (Kunming's 31 October filing, K-A2; Zhengzhou's 2018-12-31 paper-path date, Z-T2).
     """
 
 

@@ -366,6 +366,24 @@ class CertificateSpec:
 
 
 @attrs.frozen
+class Deadline:
+    """The last day a teacher can still make up a period's shortfall, and the rule that sets it
+    (Kunming's 31 October filing, K-A2; a cycle's end; Zhengzhou's paper-path date, Z-T2)."""
+
+    date: dt.date  #: the last day (inclusive)
+    rule: str
+    article: str
+    kind: str = "period_end"  #: ``filing`` (claims must be filed by then), ``period_end``, ``issue`` (last issue date)
+    label: str = ""  #: what falls due, in English (the region's labels give it in Chinese)
+
+    def as_json(self) -> dict:
+        d = {"date": self.date.isoformat(), "rule": self.rule, "article": self.article, "kind": self.kind}
+        if self.label:
+            d["label"] = self.label
+        return d
+
+
+@attrs.frozen
 class Transition:
     """A transition rule's decision for one teacher (e.g. Zhengzhou Z-T1)."""
 
@@ -425,6 +443,9 @@ class Region:
     #: the region's rule table (:func:`xuefen.rules.table`, a child's ``PARENT.child(...)``): the core
     #: answers ``xuefen_rules`` with its declared rows and gives it to every rule set as ``rules``
     rules: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
+    #: the region's labels in Chinese and English (:mod:`xuefen.labels`): ``{"region": {"zh": …, "en": …},
+    #: RULE: {…}, "RULE/requirement label": {…}}``; a child falls back to its parent's
+    labels: Mapping = attrs.field(factory=dict, eq=False, hash=False, repr=False)
 
     def ruleset_on(self, day: dt.date) -> RuleSet | None:
         for rs in self.rulesets:

@@ -17,6 +17,7 @@ from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Region, Requirement,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
+from xuefen_chifeng.labels import LABELS
 from xuefen_chifeng.rules import CODE, COUNTY_OR_ABOVE, RULES as R
 
 RULESET = "Chifeng credits method (教师〔2016〕12号)"
@@ -34,7 +35,7 @@ REGION = Region(
     cycle_years=R["C-R1"].values["cycle_years"],
     cycle_rule=("C-R1", R["C-R1"].article),
     activity_fields=(BREACH, ASSIGNED),
-    rules=R,
+    rules=R, labels=LABELS,
 )
 
 

@@ -8,8 +8,10 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.defaults import add_years
-from xuefen.model import CertificateSpec, CohortLimit, Entry, Region, Requirement, RuleSet, Setting, Stage, dec_str
+from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, Region, Requirement, RuleSet, Setting, Stage,
+                          dec_str)
 
+from xuefen_kunming.labels import LABELS
 from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
 
 IN_FORCE = R["K-T1"].values["in_force"]
@@ -28,6 +30,7 @@ REGION = Region(
     cycle_years=R["K-R1"].values["cycle_years"],
     cycle_rule=("K-R1", R["K-R1"].article),
     rules=R,
+    labels=LABELS,
 )
 
 
@@ -340,6 +343,16 @@ def xuefen_org_flags(org_id, year, evaluations):
                        f"{len(short)} of {len(required)} teachers short of {year}'s hours (≥ {share * 100:.0f}%): "
                        f"barred from county-level-and-above awards in {year}", year=year)]
     return []
+
+
+@hookimpl
+def xuefen_deadline(period):
+    """K-A2: a year's hours are filed before the end of October (第十四条); the cycle ends as K-R1 sets it."""
+    if period.kind != "year":
+        return None
+    v = R["K-A2"].values
+    return Deadline(dt.date(period.year, v["deadline_month"], v["deadline_day"]), "K-A2", R["K-A2"].article,
+                    "filing", "filing deadline of the year (31 October)")
 
 
 # -- demo -----------------------------------------------------------------------

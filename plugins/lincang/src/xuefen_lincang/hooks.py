@@ -18,6 +18,7 @@ from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RuleSet, Setting,
                           Stage, Warning, dec_str, to_decimal)
 
+from xuefen_lincang.labels import LABELS
 from xuefen_lincang.rules import CODE, COUNTY_PLUS, MODULES, RULES as R
 
 IN_FORCE = R["L-D1"].values["in_force"]
@@ -39,7 +40,7 @@ REGION = Region(
     cycle_rule=("L-H1", R["L-H1"].article),
     activity_fields=ACTIVITY_FIELDS,
     integrity_rule=("L-F1", R["L-F1"].article),
-    rules=R,
+    rules=R, labels=LABELS,
 )
 
 

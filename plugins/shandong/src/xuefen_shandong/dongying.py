@@ -19,6 +19,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.model import Region, RuleSet, Setting, Transition, dec_str
 
+from xuefen_shandong.labels import DONGYING as LABELS
 from xuefen_shandong import common, hooks as province
 from xuefen_shandong.rules import COUNTY_AND_ABOVE, RULES as S
 
@@ -65,7 +66,7 @@ REGION = Region(
               RuleSet(OLD, None, T1["old_rules_until"], "D-T1", RULES.article("D-T1"))),
     source="shandong-2015-and-others.txt, 第五篇: 东营市中小学教师继续教育学分管理办法 (2015-12-04)",
     cycle_years=S["S-R1"].values["cycle_years"], cycle_rule=("S-R1", RULES["S-R1"].article),
-    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS, rules=RULES,
+    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS, rules=RULES, labels=LABELS,
 )
 
 

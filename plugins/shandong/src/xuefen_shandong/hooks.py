@@ -18,6 +18,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.model import CertificateSpec, Flag, Region, Requirement, RuleSet, Setting, Stage, Warning, dec_str
 
+from xuefen_shandong.labels import SHANDONG as LABELS
 from xuefen_shandong import common
 from xuefen_shandong.rules import CODE, COUNTY_AND_ABOVE, RULES as R, RULESET
 
@@ -33,7 +34,7 @@ REGION = Region(
     cycle_rule=("S-R1", R["S-R1"].article),
     activity_fields=common.ACTIVITY_FIELDS,
     teacher_fields=common.TEACHER_FIELDS,
-    rules=R,
+    rules=R, labels=LABELS,
 )
 
 #: kinds that are authority training (S-C1)

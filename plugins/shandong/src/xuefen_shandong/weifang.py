@@ -39,6 +39,7 @@ from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Region, Requirement, RuleSet,
                           Setting, Stage, dec_str)
 
+from xuefen_shandong.labels import WEIFANG as LABELS
 from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
 from xuefen_shandong.rules import RULES as S, RULESET
 from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
@@ -67,7 +68,7 @@ REGION = Region(
     cycle_rule=("W-R1", R["W-R1"].article),
     activity_fields=ACTIVITY_FIELDS,
     teacher_fields=TEACHER_FIELDS,
-    rules=R,
+    rules=R, labels=LABELS,
 )
 
 

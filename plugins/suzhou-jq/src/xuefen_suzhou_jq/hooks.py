@@ -16,6 +16,7 @@ from xuefen.errors import InputError
 from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RequirementResult,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
+from xuefen_suzhou_jq.labels import LABELS
 from xuefen_suzhou_jq.rules import CODE, RULES as R
 
 RULESET = "2010 学分管理办法（试行）"
@@ -54,7 +55,7 @@ REGION = Region(
     cycle_years=None,  # annual only (SZ-R1, SZ-R3)
     cycle_rule=("SZ-R3", R.article("SZ-R3")),
     activity_fields=ACTIVITY_FIELDS,
-    rules=R,
+    rules=R, labels=LABELS,
 )
 
 

@@ -9,9 +9,10 @@ import attrs
 from xuefen import hookimpl
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Entry, Region, Requirement, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Cycle, Deadline, Entry, Region, Requirement, RuleSet, Setting,
                           Stage, Transition, Warning, dec_str)
 
+from xuefen_zhengzhou.labels import LABELS
 from xuefen_zhengzhou.rules import (AUTHORITY_LEVELS, CITY_BUREAU, CODE, CYCLE_TITLE, NEW_TEACHER_TITLE,
                                     PAPER_TITLE, PROVINCE_SYSTEM, RULES as R)
 
@@ -49,6 +50,7 @@ REGION = Region(
     activity_fields=ACTIVITY_FIELDS,
     teacher_fields=TEACHER_FIELDS,
     rules=R,
+    labels=LABELS,
 )
 
 
@@ -445,6 +447,16 @@ def xuefen_transition(teacher, history, as_of, settings):
 def path_of(evaluation) -> str | None:
     """The Z-T1 decision of an evaluation, if any."""
     return next((t.decision for t in evaluation.transitions if t.rule == "Z-T1"), None)
+
+
+@hookimpl
+def xuefen_deadline(evaluation, period):
+    """Z-T2: a paper-path teacher's cycle is due by the Zhengzhou bureau's last issue date, 2018-12-31 (八);
+    every other cycle by its own end (Z-R4, the default)."""
+    if period.kind != "cycle" or path_of(evaluation) != "paper_path":
+        return None
+    return Deadline(DEADLINE, "Z-T2", R["Z-T2"].article, "issue",
+                    "last day the Zhengzhou bureau issues paper-path certificates")
 
 
 def cutover_decisions(teacher, evaluation, settings):
