@@ -243,7 +243,7 @@ def test_chifeng_year_end_to_end_status_and_report_by_level_and_dimension(cli, t
                                  "school": {"credits": "20.5"}}
     assert sum(D(v["credits"]) for v in rep["by"]["level"].values()) == \
         sum(D(v["credits"]) for v in rep["by"]["dimension"].values())
-    text = cli("report", "--org", "D1", "--year", "2020", "--by", "dimension", expect=0).output
+    text = cli("report", "--org", "D1", "--year", "2020", "--by", "dimension", "--lang", "en", expect=0).output
     assert "by dimension" in text and "knowledge" in text
     res = cli("report", "--org", "D1", "--year", "2020", "--by", "level:x", expect=2)
     assert "--by" in res.output

@@ -79,6 +79,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "flagged_schools": ("被标记学校", "flagged schools"),
     "cycle_met": ("周期达标", "cycle met"),
     "no_shortfall": ("无学时缺口", "no shortfall"),
+    "no_requirement": ("本年度无要求", "no requirement this year"),
     "rules_cited": ("所依规则", "rules cited"),
     "generated": ("生成于", "generated"),
     "page": ("页", "page"),
@@ -170,3 +171,9 @@ def deadline_label(code: str, deadline, period_kind: str, lang: str = DEFAULT_LA
     if lang == "en" and deadline.label:
         return deadline.label
     return term(deadline.kind, lang)
+
+
+def flag_template(code: str, rule: str, lang: str = DEFAULT_LANG) -> str | None:
+    """The region's ``flag/RULE`` template in ``lang`` (``{short}``, ``{total}``, ``{year}``, ``{school}``: the
+    school's figures of a school flag such as K-R5), or None where it gives none."""
+    return _lookup(code, f"flag/{rule}", lang)

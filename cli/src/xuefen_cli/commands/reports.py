@@ -69,7 +69,8 @@ def _requirements_table(title: str, results) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="The evaluation as JSON (FORMATS.md §2).")
 @click.pass_context
 def status_cmd(ctx, teacher_id, as_of, as_json):
-    """A teacher's progress towards each requirement, from their approved claims."""
+    """A teacher's (教师) progress towards each requirement (要求) of the year (年度) and the cycle (周期), from
+    their approved claims."""
     from xuefen import registry
     from xuefen.store import repo
     from xuefen.store import open_engine
@@ -146,43 +147,85 @@ def write_csv(report: dict, out) -> None:
             w.writerow({k: neutralise(v) for k, v in row.items()})
 
 
-def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
+#: the report table's words: (English, Chinese)
+WORDS = {
+    "year": ("year {year}", "{year}年度"), "teachers": ("teachers", "名教师"), "met": ("met", "达标"),
+    "short": ("short", "未达标"), "flagged": ("school(s) flagged", "所学校被标记"), "schools": ("schools", "学校"),
+    "school": ("school", "学校"), "teacher": ("teacher", "教师"), "requirement": ("requirement", "要求"),
+    "counted": ("counted", "已计"), "required": ("required", "应修"), "short_by": ("short", "尚缺"),
+    "title": ("xuefen report", "继续教育学时报告"), "short_title": ("teachers short of what they must earn",
+                                                               "未完成学时的教师"),
+    "all_title": ("teachers", "教师"), "none": ("no requirement this year", "本年度无要求"),
+    "cycle": ("cycle {start}–{end} ", "周期 {start}–{end} "), "by": ("{year} by {name}", "{year}年度 · 按 {name}"),
+    "flag": ("flag", "标记"),
+}
+
+
+def _w(key: str, lang: str, **kw) -> str:
+    en, zh = WORDS[key]
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+def _flag_message(sc: dict, f: dict, lang: str, year: int) -> str:
+    """A school flag's message; in Chinese, the region's ``flag/RULE`` template filled with the school's figures
+    (else the rule's label and the plugin's own message)."""
+    from xuefen import labels as L
+
+    if lang != "zh":
+        return f["message"]
+    template = L.flag_template(sc["region"], f["rule"], lang)
+    if template:
+        return template.format(short=sc["short"], total=sc["with_requirements"], year=f.get("year", year),
+                               school=sc["name"])
+    return f"{L.rule_label(sc['region'], f['rule'], lang)}: {f['message']}"
+
+
+def show_report(report: dict, *, short_only: bool = False, out=None, lang: str = "en") -> None:
+    """The report as tables; ``lang`` ``zh`` in Chinese (what ``xuefen report`` prints by default), with the
+    region's rule labels, ``en`` in English."""
+    from xuefen import labels as L
+
     c = out or console()
     s = report["summary"]
     share = f"{s['short'] / s['with_requirements'] * 100:.1f}%" if s["with_requirements"] else "—"
-    head = Text.assemble((f"{report['name']} ({report['org']})", "bold"), f" · year {report['year']} · ",
-                         (f"{s['teachers']}", "bold"), " teachers · ", (f"{s['met']}", "bold green"), " met · ",
-                         (f"{s['short']}", "bold red"), f" short ({share}) · ",
+    sep = " · "
+    head = Text.assemble((f"{report['name']} ({report['org']})", "bold"), sep, _w("year", lang, year=report["year"]),
+                         "\n", (f"{s['teachers']}", "bold"), f" {_w('teachers', lang)}{sep}",
+                         (f"{s['met']}", "bold green"), f" {_w('met', lang)}{sep}",
+                         (f"{s['short']}", "bold red"), f" {_w('short', lang)} ({share}){sep}",
                          (f"{s['flagged_schools']}", "bold red" if s["flagged_schools"] else "bold"),
-                         " school(s) flagged")
-    t = Table(title="schools", title_justify="left", show_edge=False)
-    for col, kw in (("school", {}), ("teachers", {"justify": "right"}), ("met", {"justify": "right"}),
-                    ("short", {"justify": "right"}), ("", {}), ("flags", {})):
+                         f" {_w('flagged', lang)}")
+    t = Table(title=_w("schools", lang), title_justify="left", show_edge=False)
+    for col, kw in ((_w("school", lang), {"overflow": "fold"}), (_w("teachers", lang).strip("名"), {"justify": "right"}),
+                    (_w("met", lang), {"justify": "right"}), (_w("short", lang), {"justify": "right"}), ("", {}),
+                    (L.term("flags", lang), {"overflow": "fold"})):
         t.add_column(col, **kw)
     for sc in report["schools"]:
         n = sc["with_requirements"]
         met = n - sc["short"]
-        bar = ProgressBar(total=max(n, 1), completed=met, width=20,
+        bar = ProgressBar(total=max(n, 1), completed=met, width=20 if lang == "en" else 12,
                           complete_style="red" if sc["flags"] else "green",
                           finished_style="green")
-        flags = "\n".join(f"[red]{f['rule']}[/] ({f['article']}) {f['message']}" for f in sc["flags"]) or "[green]—[/]"
+        flags = "\n".join(f"[red]{f['rule']}[/] ({f['article']}) {_flag_message(sc, f, lang, report['year'])}"
+                          for f in sc["flags"]) or "[green]—[/]"
         t.add_row(f"{sc['name']}\n[dim]{sc['id']}[/]", str(sc["teachers"]), str(met), str(sc["short"]), bar, flags)
-    c.print(Panel(Group(head, Text(""), t), title=f"xuefen report · {report['org']} · {report['year']}",
-                  border_style="cyan", expand=False))
+    title = f"xuefen report · {report['org']} · {report['year']}" if lang == "en" else \
+        f"{_w('title', lang)} · {report['org']} · {report['year']}"
+    c.print(Panel(Group(head, Text(""), t), title=title, border_style="cyan", expand=False))
     for name, values in report.get("by", {}).items():
         units = sorted({u for amounts in values.values() for u in amounts if u != "teachers"})
-        g = Table(title=f"{report['year']} by {name}", title_justify="left", show_edge=False)
+        g = Table(title=_w("by", lang, year=report["year"], name=name), title_justify="left", show_edge=False)
         g.add_column(name)
-        g.add_column("teachers", justify="right")
+        g.add_column(_w("teachers", lang).strip("名"), justify="right")
         for u in units:
-            g.add_column(u, justify="right")
+            g.add_column(L.unit_label(u, lang), justify="right")
         for value, amounts in values.items():
             g.add_row(value, str(amounts["teachers"]), *(amounts.get(u) or "0" for u in units))
         c.print(g)
     names = {sc["id"]: sc["name"] for sc in report["schools"]}
     for item in report["teachers"]:
         for f in item.get("flags", ()):
-            c.print(f"[red]flag[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
+            c.print(f"[red]{_w('flag', lang)}[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
     def short(item) -> bool:  # short of the year's minimums, or, with none this year, of the cycle's
         if item["requirements"]:
             return not item["met"]
@@ -191,24 +234,26 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
     rows = [tt for tt in report["teachers"] if not short_only or short(tt)]
     if not rows:
         return
-    tt = Table(title="teachers short of what they must earn" if short_only else "teachers", title_justify="left",
-               show_edge=False)
-    for col in ("teacher", "school", "requirement", "counted", "required", "short"):
-        tt.add_column(col, justify="right" if col in ("counted", "required", "short") else "left")
+    tt = Table(title=_w("short_title" if short_only else "all_title", lang), title_justify="left", show_edge=False)
+    for key in ("teacher", "school", "requirement", "counted", "required", "short_by"):
+        tt.add_column(_w(key, lang), justify="right" if key in ("counted", "required", "short_by") else "left",
+                      overflow="fold")
     for item in rows:
         who = item["teacher"] + (f" {item['name']}" if item.get("name") else "")
         cycle = item.get("cycle")
         lines = [("", r) for r in item["requirements"]]
         if cycle and (not short_only or not lines):
-            lines += [(f"cycle {cycle['start']}–{cycle['end']} ", r) for r in cycle["requirements"]]
+            lines += [(_w("cycle", lang, start=cycle["start"], end=cycle["end"]), r) for r in cycle["requirements"]]
         if not lines:
-            tt.add_row(who, names.get(item["school"], item["school"]), "[dim]no requirement this year[/]", "", "", "")
+            tt.add_row(who, names.get(item["school"], item["school"]), f"[dim]{_w('none', lang)}[/]", "", "", "")
             continue
         for i, (period, r) in enumerate(lines):
             short = Text(r["short"], style="bold red") if not r["met"] else Text("✓", style="green")
+            label = L.rule_label(item["region"], r["rule"], lang, r["label"] or None) if lang == "zh" else \
+                (r["label"] or "")
             tt.add_row(who if i == 0 else "", names.get(item["school"], item["school"]) if i == 0 else "",
-                       f"{period}{r['rule']} {r['label'] or ''}".strip(), r["counted"],
-                       f"{r['required']} {r['unit']}", short)
+                       f"{period}{r['rule']} {label}".strip(), r["counted"],
+                       f"{r['required']} {L.unit_label(r['unit'], lang)}", short)
     c.print(tt)
 
 
@@ -222,13 +267,22 @@ def show_report(report: dict, *, short_only: bool = False, out=None) -> None:
 @click.option("--by", "by", multiple=True, metavar="NAME",
               help="Also sum the year's earned amounts per value of NAME, an entry attribute the region "
                    "declares as NAME:VALUE buckets (Chifeng: level, dimension; Lincang: module). Repeatable.")
+@click.option("--html", "html_path", metavar="FILE.html", default=None,
+              help="Write the report as one self-contained, printable HTML page (A4, a page per school): "
+                   "completion per requirement (要求) per school (学校) as charts, the shortfall list (学时缺口), "
+                   "the school flags (标记, e.g. K-R5) and the rule and article (规则, 条款) behind each figure.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table and the HTML page: zh (中文, the default) or en.")
 @click.pass_context
-def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by):
-    """Met / short per requirement of every teacher under an org unit, and each school's flags (e.g. K-R5)."""
+def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_path, lang):
+    """Met / short (达标 / 尚缺) per requirement of every teacher (教师) under an org unit (单位), for the year
+    (年度) and the cycle (周期), and each school's flags (标记, e.g. K-R5)."""
     from xuefen.store import open_engine
 
-    if as_json and as_csv:
-        raise InputError("report: --json and --csv exclude each other")
+    if sum(map(bool, (as_json, as_csv, html_path))) > 1:
+        raise InputError("report: --json, --csv and --html exclude each other")
+    if html_path is not None and not html_path.lower().endswith((".html", ".htm")):
+        raise InputError(f"--html: {html_path}: the file name must end in .html")
     if by and as_csv:
         raise InputError("report: --by goes with the table or --json, not --csv (one row per requirement)")
     for name in by:
@@ -242,14 +296,22 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by):
         key = reports.redact_key(conn) if redact else None
     with engine.begin() as conn:
         report = reports.build_report(conn, org_id, year, key=key, by=by)
-    if as_json:
+    if html_path is not None:
+        from xuefen import html_report
+
+        try:
+            html_report.write(report, html_path, lang=lang)
+        except OSError as exc:
+            raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
+        click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
+    elif as_json:
         print_json(report)
     elif as_csv:
         buf = io.StringIO()
         write_csv(report, buf)
         sys.stdout.write(buf.getvalue())
     else:
-        show_report(report, short_only=short_only)
+        show_report(report, short_only=short_only, lang=lang)
 
 
 COMMANDS = [status_cmd, report_cmd]

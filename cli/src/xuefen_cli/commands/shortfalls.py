@@ -60,9 +60,9 @@ def show(result: dict, lang: str, out=None) -> None:
         return
     table = Table(show_edge=False, pad_edge=False, expand=False, show_lines=True)
     table.add_column(t("days_left", lang), justify="right", no_wrap=True)
-    table.add_column(t("deadline", lang))
-    table.add_column(t("teacher", lang))
-    table.add_column(t("period", lang))
+    table.add_column(t("deadline", lang), overflow="fold")
+    table.add_column(t("teacher", lang), overflow="fold")
+    table.add_column(t("period", lang), overflow="fold")
     table.add_column(t("short", lang), justify="right")
     for n in result["shortfalls"]:
         days = Text(_days(n, lang), style="bold red" if n["days_left"] < 31 else "yellow")
