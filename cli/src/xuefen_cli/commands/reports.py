@@ -271,8 +271,8 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
               help="Write the report as one self-contained, printable HTML page (A4, a page per school): "
                    "completion per requirement (要求) per school (学校) as charts, the shortfall list (学时缺口), "
                    "the school flags (标记, e.g. K-R5) and the rule and article (规则, 条款) behind each figure.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the table and the HTML page: zh (中文, the default) or en.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language (语言) of the table and the HTML page: zh (中文, the default) or en.")
 @click.pass_context
 def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_path, lang):
     """Met / short (达标 / 尚缺) per requirement of every teacher (教师) under an org unit (单位), for the year
@@ -300,7 +300,7 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_
         from xuefen import html_report
 
         try:
-            html_report.write(report, html_path, lang=lang)
+            html_report.write(report, html_path, lang=lang or "zh")
         except OSError as exc:
             raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
         click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
@@ -311,7 +311,7 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_
         write_csv(report, buf)
         sys.stdout.write(buf.getvalue())
     else:
-        show_report(report, short_only=short_only, lang=lang)
+        show_report(report, short_only=short_only, lang=lang or "zh")
 
 
 COMMANDS = [status_cmd, report_cmd]
