@@ -139,6 +139,9 @@ def test_the_page_holds_the_reports_figures(registry, tmp_path):
     assert set(flags) == {(sc["id"], f["rule"]) for sc in rep["schools"] for f in sc["flags"]}
     assert set(flags) == {("S1", "K-R5"), ("S2", "K-R5")}
     assert "第十八条" in text and "无标记" in text  # S3's page says it has none
+    # K-R5 in the text's words (第十八条), from the school's figures, beside the plugin's own message
+    assert "2/3名教师未完成2015年度规定学时（10%及以上）：当年不得参加县级以上各级各类先进单位（集体）评选" in text
+    assert "2 of 3 teachers short of 2015's hours" in text
     # the rules behind the figures: every rule the JSON cites, with its article and digest
     cited = {a["data-rule"] for tag, a in page.elements if tag == "tr" and "data-rule" in a and "data-short" not in a}
     assert cited >= {"K-R1", "K-R2", "K-R3", "K-R5"}
