@@ -171,13 +171,15 @@ def test_Z_R5_new_teacher_certificate_after_120_passed_hours():
     t = teacher(stage="junior", prev=None, hired_on=d(2017, 9, 1))
     acts = [act("n1", "new_teacher_training", level="city", hours=120, date=d(2018, 3, 1), assessment="pass")]
     ev = run(t, acts, as_of=d(2018, 4, 1))
-    spec = xuefen_certificate(teacher=t, cycle=ev.cycle, evaluation=ev, kind="new_teacher")
+    spec = xuefen_certificate(teacher=t, cycle=ev.cycle, evaluation=ev, kind="new_teacher",
+                              settings=runtime("zhengzhou").settings)
     assert (spec.eligible, spec.kind, spec.title, spec.issuer, spec.rule, spec.article) == \
         (True, "new_teacher", "新任教师培训合格证书", "郑州市教育局", "Z-R5", "九")
     assert spec.once_from == d(2017, 9, 1)
     ev = run(t, [act("n1", "new_teacher_training", level="city", hours="119.5", date=d(2018, 3, 1),
                      assessment="pass")], as_of=d(2018, 4, 1))
-    assert not xuefen_certificate(teacher=t, cycle=ev.cycle, evaluation=ev, kind="new_teacher").eligible
+    assert not xuefen_certificate(teacher=t, cycle=ev.cycle, evaluation=ev, kind="new_teacher",
+                              settings=runtime("zhengzhou").settings).eligible
 
 
 @pytest.mark.rule("Z-R5")

@@ -30,7 +30,7 @@ NEW_TEACHER_QUALIFYING = "new_teacher_first_year_passed"
 PATHS = ("system_path", "paper_path", "complete")
 
 #: region-declared teacher fields (they land in ``Teacher.extra``); see README
-TEACHER_FIELDS = ("affiliation", "qualified", "cutover_path")
+TEACHER_FIELDS = ("affiliation", "qualified", "cutover_path", "special_training_owed")
 #: region-declared activity fields (they land in ``Activity.extra``); see README
 ACTIVITY_FIELDS = ("famous_backbone", "plan_filed_on", "started_on", "institution", "school_consent",
                    "qualified_institution", "notice")
@@ -71,6 +71,10 @@ def xuefen_settings():
                 ("until_deadline", "five_years")),
         Setting("degree_exemption", True, "Z-C3", R["Z-C3"].article,
                 "可免于 (may exempt): a qualifying degree exempts the cycle's 360 hours; false: its hours only"),
+        Setting("paper_path_school_based", True, "Z-T1", R["Z-T1"].article,
+                "八 names only 累计完成360学时 for the paper-path certificate; reading: the 80 school-based hours "
+                "of 四 are due in every cycle, the paper path's too (true); false: the paper path needs the 360 "
+                "only"),
         Setting("degree_exemption_includes_school_based", True, "Z-C3", R["Z-C3"].article,
                 "the exemption covers the 80 school-based hours inside the 360 too (the digest's reading)"),
         Setting("school_based_above_80_counts", True, "Z-R2", R["Z-R2"].article,
@@ -135,22 +139,28 @@ def years_end(start: dt.date, years: int) -> dt.date:
 
 
 def base_cycle(teacher) -> Cycle | None:
-    """Z-R4 from the previous certificate; else a stated ``cycle_start``; else Z-R5 from the start of work."""
+    """Z-R4 from the previous certificate; else a stated ``cycle_start`` (Z-R4: the records of earlier cycles
+    are kept elsewhere); else Z-R5 from the start of work."""
     years = R["Z-R1"].values["cycle_years"]
     if teacher.previous_certificate_on is not None:
         start, rule = teacher.previous_certificate_on, "Z-R4"
-    elif teacher.hired_on is not None:
-        start, rule = teacher.hired_on, "Z-R5"
     elif teacher.cycle_start is not None:
         start, rule = teacher.cycle_start, "Z-R4"
+    elif teacher.hired_on is not None:
+        start, rule = teacher.hired_on, "Z-R5"
     else:
         return None
     return Cycle(start, years_end(start, years), rule, R[rule].article)
 
 
-def is_new_teacher(teacher) -> bool:
-    """No previous certificate, and a start of work: the first cycle runs from it (Z-R5)."""
-    return teacher.previous_certificate_on is None and teacher.hired_on is not None
+def is_new_teacher(teacher, as_of: dt.date | None = None) -> bool:
+    """Z-R5: no previous certificate, and a start of work within the 5 years before ``as_of`` (九: 360 hours
+    within 5 years of starting work); a teacher hired decades ago is not new for lack of a certificate."""
+    if teacher.previous_certificate_on is not None or teacher.hired_on is None:
+        return False
+    if as_of is None:
+        return True
+    return as_of <= years_end(teacher.hired_on, R["Z-R5"].values["cycle_years"])
 
 
 @hookimpl
@@ -265,7 +275,7 @@ def _support_teaching(act):
     return [R.entry("Z-C6", act, hours=hours, buckets=["support_teaching", act.level])]
 
 
-def _new_teacher_training(act, teacher):
+def _new_teacher_training(act, teacher, as_of):
     refused = _failed(act, "Z-R5")
     if refused:
         return refused
@@ -275,19 +285,20 @@ def _new_teacher_training(act, teacher):
     within = R["Z-R5"].values["within_years"]
     qualifying = None
     note = None
-    if is_new_teacher(teacher) and teacher.hired_on <= act.date <= years_end(teacher.hired_on, within):
+    new = is_new_teacher(teacher, as_of)
+    if new and teacher.hired_on <= act.date <= years_end(teacher.hired_on, within):
         if act.assessment in ("pass", "excellent"):
             qualifying = NEW_TEACHER_QUALIFYING
         else:
             note = "not assessed as passed yet: counts towards the cycle, not towards the 120 (Z-R5)"
-    elif is_new_teacher(teacher):
+    elif new:
         note = f"outside the first {within} year(s) of work: counts towards the cycle, not towards the 120"
     return [R.entry("Z-R5", act, hours=hours, buckets=["new_teacher_training", act.level, qualifying], note=note)]
 
 
 def _precondition(act, teacher, history, settings, results):
     """Z-R5: further training of a new teacher before the new-teacher certificate's 120 hours."""
-    if not is_new_teacher(teacher) or act.kind == "new_teacher_training":
+    if not is_new_teacher(teacher, history.as_of) or act.kind == "new_teacher_training":
         return results
     if not results or not isinstance(results[0], Entry):
         return results
@@ -314,7 +325,7 @@ def _convert(act, teacher, history, settings):
     if kind == "volunteer_teaching":
         return _support_teaching(act)
     if kind == "new_teacher_training":
-        return _new_teacher_training(act, teacher)
+        return _new_teacher_training(act, teacher, history.as_of)
     if kind in R["Z-C2"].values["kinds"] or act.level == R["Z-C2"].values["level"]:
         return _school_based(act)
     if act.level in AUTHORITY_LEVELS or kind in ("training", "class_teacher_training", "principal_training",
@@ -352,7 +363,9 @@ def xuefen_requirements(teacher, period, settings):
     if not settings["school_based_above_80_counts"]:
         reqs.insert(0, Requirement("Z-R2", R["Z-R2"].article, "hours", maximum=R["Z-R2"].values["minimum"],
                                    all_of=("school_based",), label="school-based (校本研修)"))
-    if is_new_teacher(teacher) and period.start <= teacher.hired_on <= period.end:
+    if is_new_teacher(teacher) and teacher.hired_on <= period.end \
+            and years_end(teacher.hired_on, R["Z-R5"].values["cycle_years"]) >= period.start:
+        # whether the start of work lies within the 5 years before the evaluation: xuefen_review
         reqs.append(Requirement("Z-R5", R["Z-R5"].article, "hours", minimum=R["Z-R5"].values["minimum"],
                                 all_of=(NEW_TEACHER_QUALIFYING,), label="new-teacher training (新任教师培训)"))
     return reqs
@@ -514,25 +527,48 @@ def _in_progress(evaluation, history):
     return out
 
 
+def special_training_owed(teacher) -> str | None:
+    """六(一) 均不包括教育行政部门要求教师必须参加的特殊专项培训: the mandated special training the teacher still
+    owes (teacher field ``special_training_owed``: what it is; empty: none owed)."""
+    raw = (teacher.extra or {}).get("special_training_owed")
+    if raw is None or isinstance(raw, bool):
+        return None if not raw else "mandated special training"
+    text = str(raw).strip()
+    if text.lower() in ("", "false", "no", "0", "none"):
+        return None
+    return "mandated special training" if text.lower() in ("true", "yes", "1") else text
+
+
 @hookimpl
 def xuefen_review(evaluation, teacher, history, settings):
     ev = evaluation
     if not in_scope(teacher):
         warning = Warning("Z-S1", R["Z-S1"].article, scope_reason(teacher))
         return attrs.evolve(ev, cycle_results=(), cycle_met=False, years=(), warnings=ev.warnings + (warning,))
-    exemptions = _exemptions(ev, history, settings)
     warnings = ev.warnings + tuple(_in_progress(ev, history))
-    if not exemptions:
-        return attrs.evolve(ev, warnings=warnings)
-    first = exemptions[0]
-    covered = set(first["exempts"])
-    results = []
-    for r in ev.cycle_results:
-        if r.rule in covered and r.requirement.minimum is not None:
-            r = attrs.evolve(r, met=True, notes=r.notes + (f"exempt: degree study {first['activity']} "
-                                                           f"({first['rule']}, {first['article']})",))
-        results.append(r)
+    results = list(ev.cycle_results)
+    if not is_new_teacher(teacher, ev.as_of):  # Z-R5 applies to a start of work within the 5 years before
+        results = [r for r in results if r.rule != "Z-R5"]
+    exemptions = _exemptions(ev, history, settings)
+    owed = special_training_owed(teacher)
+    if exemptions:
+        first = exemptions[0]
+        covered = set(first["exempts"])
+        kept = []
+        for r in results:
+            if r.rule in covered and r.requirement.minimum is not None:
+                r = attrs.evolve(r, met=True, notes=r.notes + (f"exempt: degree study {first['activity']} "
+                                                               f"({first['rule']}, {first['article']})",))
+            kept.append(r)
+        results = kept
+        if owed:
+            exemptions = [{**ex, "special_training_owed": owed} for ex in exemptions]
+            warnings += (Warning(first["rule"], first["article"],
+                                 f"the degree exemption does not waive special training an education authority "
+                                 f"mandates (六(一) 均不包括…特殊专项培训): still owed: {owed}"),)
     met = all(r.met for r in results if r.requirement.severity == "requirement")
+    if exemptions and owed:
+        met = False
     return attrs.evolve(ev, cycle_results=tuple(results), cycle_met=met, exemptions=tuple(exemptions),
                         warnings=warnings)
 
@@ -540,17 +576,28 @@ def xuefen_review(evaluation, teacher, history, settings):
 # -- certificates (四, 九, 八) ------------------------------------------------------------
 
 
-def _short(evaluation) -> str:
-    short = [r for r in evaluation.cycle_results if not r.met and r.requirement.severity == "requirement"]
+def _short(evaluation, skip=()) -> str:
+    short = [r for r in evaluation.cycle_results if not r.met and r.requirement.severity == "requirement"
+             and r.rule not in skip]
     return "; ".join(f"{r.rule}: {dec_str(r.counted)} of {dec_str(r.threshold)} hours" for r in short)
+
+
+def _owed(evaluation) -> str:
+    """The reason a degree exemption still leaves the cycle open: mandated special training owed (六(一))."""
+    for ex in evaluation.exemptions:
+        if ex.get("special_training_owed"):
+            return (f"exempt by degree study {ex['activity']} ({ex['rule']}, {ex['article']}), but mandated special "
+                    f"training is still owed: {ex['special_training_owed']} (六(一) 均不包括…特殊专项培训)")
+    return ""
 
 
 def _new_teacher_certificate(teacher, evaluation):
     need = R["Z-R5"].values["minimum"]
-    if not is_new_teacher(teacher):
+    if not is_new_teacher(teacher, evaluation.as_of):
         return CertificateSpec(False, "Z-R5", R["Z-R5"].article,
                                "not a new teacher: the 新任教师培训合格证书 is for a teacher in the first year of work "
-                               "with no previous registration certificate", title=NEW_TEACHER_TITLE,
+                               "with no previous registration certificate, whose start of work lies within the 5 "
+                               "years before the evaluation", title=NEW_TEACHER_TITLE,
                                issuer=CITY_BUREAU, kind="new_teacher")
     passed = sum((e.hours or ZERO for e in evaluation.entries
                   if NEW_TEACHER_QUALIFYING in e.buckets and e.date <= evaluation.as_of), ZERO)
@@ -561,7 +608,7 @@ def _new_teacher_certificate(teacher, evaluation):
                            kind="new_teacher", once_from=teacher.hired_on)
 
 
-def _cycle_certificate(teacher, cycle, evaluation):
+def _cycle_certificate(teacher, cycle, evaluation, settings):
     if cycle is None:
         return CertificateSpec(False, "Z-R4", R["Z-R4"].article,
                                "no cycle: give previous_certificate_on (or hired_on for a new teacher)",
@@ -576,12 +623,27 @@ def _cycle_certificate(teacher, cycle, evaluation):
                                    f"paper path: the Zhengzhou bureau issues no paper-path certificate after "
                                    f"{DEADLINE}; listed for manual handling", title=PAPER_TITLE,
                                    issuer=CITY_BUREAU, **common)
-        ok = evaluation.cycle_met
-        reason = ("paper path: 360 hours counted; the Zhengzhou bureau issues it on the completion form"
-                  if ok else "paper path: " + _short(evaluation))
+        with_school_based = settings["paper_path_school_based"]
+        rows = [r for r in evaluation.cycle_results if r.requirement.severity == "requirement"
+                and (with_school_based or r.rule != "Z-R2")]
+        owed = _owed(evaluation)
+        ok = all(r.met for r in rows) and not owed
+        counted = (f"360 hours counted, {dec_str(R['Z-R2'].values['minimum'])} of them school-based (四 for "
+                   f"every cycle; setting paper_path_school_based)" if with_school_based else
+                   "360 hours counted (八 累计完成360学时; the school-based 80 not required: setting "
+                   "paper_path_school_based false)")
+        if ok:
+            reason = f"paper path: {counted}; the Zhengzhou bureau issues it on the completion form"
+        else:
+            reason = "paper path: " + (_short(evaluation, skip=() if with_school_based else ("Z-R2",)) or owed)
         return CertificateSpec(ok, "Z-T1", R["Z-T1"].article, reason, title=PAPER_TITLE,
                                issuer=f"{CITY_BUREAU} (结业登记表, on paper)", **common)
     ok = evaluation.cycle_met
+    owed = _owed(evaluation)
+    if owed and not _short(evaluation):
+        ex = evaluation.exemptions[0]
+        return CertificateSpec(False, ex["rule"], ex["article"], owed, title=CYCLE_TITLE, issuer=PROVINCE_SYSTEM,
+                               **common)
     if ok and evaluation.exemptions:
         ex = evaluation.exemptions[0]
         reason = f"exempt by degree study {ex['activity']} ({ex['rule']}, {ex['article']})"
@@ -593,7 +655,7 @@ def _cycle_certificate(teacher, cycle, evaluation):
 
 
 @hookimpl
-def xuefen_certificate(teacher, cycle, evaluation, kind):
+def xuefen_certificate(teacher, cycle, evaluation, settings, kind):
     if not in_scope(teacher):
         return CertificateSpec(False, "Z-S1", R["Z-S1"].article, scope_reason(teacher), kind=kind or "cycle")
     if kind == "new_teacher":
@@ -601,7 +663,7 @@ def xuefen_certificate(teacher, cycle, evaluation, kind):
     if kind not in (None, "cycle"):
         return CertificateSpec(False, "Z-X1", R["Z-X1"].article,
                                f"Zhengzhou issues no {kind!r} certificate (cycle, new_teacher)", kind=kind)
-    return _cycle_certificate(teacher, cycle, evaluation)
+    return _cycle_certificate(teacher, cycle, evaluation, settings)
 
 
 # -- approval routing (Z-A1 … Z-A5) -----------------------------------------------------------
