@@ -54,7 +54,7 @@ def test_C_C1_new_teacher_and_new_principal_training_are_required_whatever_the_f
 @pytest.mark.rule("C-C1")
 def test_C_C1_route_by_organiser_and_form_not_the_teachers_choice():
     acts = [
-        act("mand", "training", level="school", hours=10, mandatory=True),       # the flag states the route
+        act("mand", "training", level="county", hours=10, mandatory=True),       # the flag states the route
         act("notm", "training", level="county", delivery="centralized", hours=10, mandatory=False),
         act("self", "training", level="county", delivery="centralized", hours=10, self_selected=True),
         act("onl", "training", level="national", delivery="online", hours=10),
@@ -131,15 +131,15 @@ def test_C_C3_failed_assessment_earns_nothing():
 
 @pytest.mark.rule("C-C3")
 def test_C_C3_no_assessment_earns_as_passed_by_setting():
-    assert credits(case([school("sb", hours=10)]), "sb") == D(5)
-    ev = case([school("sb", hours=10), school("ok", hours=10, assessment="pass")],
-              settings={"unassessed_earns": False})
+    ev = case([school("sb", hours=10, assessment=None), school("ok", hours=10, assessment="pass")])
     assert refusal(ev, "sb")["rule"] == "C-C3" and credits(ev, "ok") == D(5)
+    ev = case([school("sb", hours=10, assessment=None)], settings={"unassessed_earns": True})
+    assert credits(ev, "sb") == D(5)
 
 
 @pytest.mark.rule("C-C3")
 def test_C_C3_score_without_assessment_is_flagged_not_graded():
-    ev = case([county("s", hours=8, score=40)])
+    ev = case([county("s", hours=8, score=40, assessment=None)], settings={"unassessed_earns": True})
     assert credits(ev, "s") == D(8) and warnings(ev, "C-C3", "s")
 
 

@@ -105,10 +105,11 @@ def generate(seed: int, *, teachers: int = 120) -> dict:
                     hours=rng.choice((10, 15, 21)), assessment="pass", module="knowledge")
                 r = rng.random()
                 if r < 0.2:
-                    add("research", year, level="county", hours=rng.choice((8, 12)), module="knowledge")
+                    add("research", year, level="county", hours=rng.choice((8, 12)), module="knowledge",
+                        assessment="pass")
                 elif r < 0.3:
                     add("volunteer_teaching", year, level="county", hours=rng.choice((6, 9)), module="ability",
-                        assigned_by="county")
+                        assigned_by="county", assessment="pass")
                 elif r < 0.35:
                     add("training", year, level="county", hours=16, approved_by_authority="false")
             if rng.random() < 0.04:

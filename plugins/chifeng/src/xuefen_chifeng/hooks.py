@@ -40,8 +40,12 @@ REGION = Region(
 
 
 def _dated(region: Region, settings: dict) -> Region:
-    """C-T1: the rule set runs from the ``in_force`` setting (unset: every date)."""
+    """C-T1: the rule set runs from the ``in_force`` setting, and by the ``not_before_2018`` reading never
+    before 2018-01-01 (unset and off: every date)."""
     start = in_force(settings)
+    floor = R["C-T1"].values["not_before"] if settings.get("not_before_2018", True) else None
+    if floor is not None and (start is None or start < floor):
+        start = floor
     if start is None:
         return region
     return attrs.evolve(region, rulesets=tuple(attrs.evolve(rs, start=start) for rs in region.rulesets))
@@ -53,20 +57,36 @@ def xuefen_region(settings):
 
 
 @hookimpl
+def xuefen_cycle(teacher, as_of, region, settings):
+    """The core's cycle (C-R1), counted from a stated ``in_force`` only: the 2018 floor of ``not_before_2018``
+    says when the method can apply, not when anyone's cycle began."""
+    from xuefen import defaults
+    stated = in_force(settings)
+    anchored = REGION if stated is None else attrs.evolve(
+        REGION, rulesets=tuple(attrs.evolve(rs, start=stated) for rs in REGION.rulesets))
+    return defaults.xuefen_cycle(teacher=teacher, as_of=as_of, region=anchored)
+
+
+@hookimpl
 def xuefen_settings():
     return [
         Setting("in_force", "", "C-T1", R["C-T1"].article,
                 "第二十三条: in force from publication, a date the text does not give. Set it (YYYY-MM-DD) to "
                 "refuse activities dated before it; unset (the default): every date is under these rules"),
+        Setting("not_before_2018", True, "C-T1", R["C-T1"].article,
+                "第1条 implements 《中共赤峰市委员会、赤峰市人民政府关于全面深化新时代教师队伍建设改革的实施意见》, "
+                "itself implementing the central opinion of 2018 (中发〔2018〕4号): the method cannot be in force "
+                "before 2018-01-01, so activities dated earlier are under no rule set of Chifeng (true, the "
+                "default); false: only the in_force setting dates it"),
         Setting("unstated_delivery", "centralized", "C-C1", R["C-C1"].article,
                 "a training organised by a county-or-above authority whose delivery is not stated is taken as "
                 "this delivery: centralized (集中培训, the default) makes it a required course (C-C1); online or "
                 "blended an elective (C-C2). Also decides C-R3's centralized part",
                 ("centralized", "online", "blended")),
-        Setting("unassessed_earns", True, "C-C3", R["C-C3"].article,
-                "第十九条 gives credits after an assessment of 合格 or 优秀; an activity with no assessment stated "
-                "(school-based study, conversions are rarely graded) earns as passed by default; false refuses "
-                "it until an assessment is recorded"),
+        Setting("unassessed_earns", False, "C-C3", R["C-C3"].article,
+                "第十九条 考核合格后方可获得培训学分: an activity with no assessment stated earns nothing until an "
+                "assessment of 合格 or 优秀 is recorded (false, the default: refused naming the missing "
+                "assessment); true earns it as passed (the earlier reading, not the text's)"),
         Setting("principal_counts_annually", False, "C-R3", R["C-R3"].article,
                 "第5条 names only the cycle: by default new-principal training counts (at 50%) towards the cycle "
                 "and its required bucket, not towards the annual 50/30; true counts it at 50% there too"),
@@ -144,7 +164,8 @@ def route(act, settings) -> Route:
 
     New-teacher and new-principal training are required whatever the flags; the
     kinds 第十一条 names (school-based, conversions) are elective; for a training
-    the ``mandatory`` flag states the route where given, else self-selected or
+    the ``mandatory`` flag states the route where given (but never makes a
+    school-organised activity required: 第六条, 第十条), else self-selected or
     school-level is elective, and a county-or-above organiser with centralized
     delivery is required.
     """
@@ -156,6 +177,11 @@ def route(act, settings) -> Route:
             warn = f"{act.kind} is a required course by 第十条 whatever the mandatory/self_selected flags"
         return Route(REQUIRED, f"{act.kind} is a required course (第十条)", warn, delivery)
     if act.kind in c1["flagged_kinds"] and act.mandatory is not None:
+        if act.mandatory and act.level == "school":
+            return Route(ELECTIVE, "school-organised training is school-based study (校本研修, 第六条)",
+                         "the mandatory flag cannot make a school-organised activity a required course: 必修 "
+                         "courses are those of 国家级…旗（县、区）级 education authorities (第十条); it stays "
+                         "elective (第六条, 第十一条)", delivery)
         if act.mandatory:
             return Route(REQUIRED, "mandatory (指令性) course", None, delivery)
         return Route(ELECTIVE, "not mandatory: an elective course", None, delivery)
@@ -218,8 +244,9 @@ def xuefen_convert(activity, teacher, settings):
         return [R.refuse("C-C3", act, f"assessment {act.assessment} (不合格): {dec_str(R['C-C3'].values['credits'])} "
                                       f"credits, and the one-vote veto is flagged for {act.date.year} (C-V1)")]
     if act.assessment is None and not settings["unassessed_earns"]:
-        return [R.refuse("C-C3", act, "assessment: required: credits follow an assessment of 合格 or 优秀 "
-                                      "(第十九条; setting unassessed_earns)")]
+        return [R.refuse("C-C3", act, "assessment: none recorded: 第十九条 gives credits only after an assessment "
+                                      "of 合格 or 优秀 (考核合格后方可获得培训学分); record the assessment "
+                                      "(setting unassessed_earns)")]
     rt = route(act, settings)
     if rt.route is None:
         return [R.refuse("C-C1", act, rt.reason)]

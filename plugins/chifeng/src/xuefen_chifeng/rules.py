@@ -9,6 +9,7 @@ approval, the in-force date) without an id.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
 
 from xuefen.rules import table
@@ -56,7 +57,8 @@ RULES = table(
      {"credits_per_hour": D("0.5"),
       "kinds": ("school_based", "degree_study", "self_study_exam", "trainer", "studio", "volunteer_teaching",
                 "research", "publication", "open_class", "competition", "mentoring")}),
-    ("C-C3", "第十九条", "assessment 优秀 or 合格 earns credits; 不合格 (fail) earns 0",
+    ("C-C3", "第十九条", "assessment 优秀 or 合格 earns credits (考核合格后方可获得培训学分); 不合格 (fail) or no "
+     "assessment recorded earns 0",
      {"earning": ("excellent", "pass"), "credits": D(0)}),
     ("C-Q1", "第十九条", "at most 25% of a cohort (a training's participants) graded excellent (优秀)",
      {"share": D("0.25"), "assessment": "excellent"}),
@@ -78,6 +80,7 @@ RULES = table(
      "the school (activity field assigned_by)", {"field": "assigned_by"}),
     ("C-A4", "第十二条", "annual registration of credits, verification every 5 years: the school declares the "
      "cycle, the county verifies it", {}),
-    ("C-T1", "第二十三条", "in force from publication; the text gives no date, so the date is the setting "
-     "in_force (unset: every date)", {}),
+    ("C-T1", "第二十三条, 第1条", "in force from publication; the text gives no date, so the date is the setting "
+     "in_force; it implements the 2018 central teacher-reform opinion (第1条), so never before 2018-01-01 "
+     "(setting not_before_2018)", {"not_before": dt.date(2018, 1, 1)}),
 )
