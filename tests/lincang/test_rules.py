@@ -454,7 +454,7 @@ def test_L_E1_certificate_needs_the_cycles_hours_and_credits_both():
     ev = case(acts, as_of="2023-12-31")
     assert ev["cycle"]["met"] is True
     cert = ev["certificate"]
-    assert (cert["eligible"], cert["rule"], cert["article"]) == (True, "L-E1", "第四条, 第二十条")
+    assert (cert["eligible"], cert["rule"], cert["article"]) == (True, "L-E1", "第四条, 第十一条, 第二十条")
     # credits met, hours short: 2 county hours fewer, rate raised so the credits still suffice
     short_hours = [dict(a, hours=4, rate="1.5") if a["id"] == "y2019-eth" else a for a in acts]
     ev = case(short_hours, as_of="2023-12-31")

@@ -15,7 +15,7 @@ from xuefen import hookimpl
 from xuefen.defaults import add_years
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RequirementResult, RuleSet, Setting,
                           Stage, Warning, dec_str, to_decimal)
 
 from xuefen_lincang.labels import LABELS
@@ -24,7 +24,7 @@ from xuefen_lincang.rules import CODE, COUNTY_PLUS, MODULES, RULES as R
 IN_FORCE = R["L-D1"].values["in_force"]
 RULESET = "2017 全员培训管理办法（试行）"
 #: region-declared activity fields (FORMATS.md §1 allows a region's own): L-F1 and L-P2 facts
-ACTIVITY_FIELDS = ("falsified", "per_plan", "effective")
+ACTIVITY_FIELDS = ("falsified", "per_plan", "effective", "in_system", "it_training")
 #: kinds converted as a training project under L-C1 (第十条, and 第十二条 first paragraph)
 TRAINING_KINDS = ("training", "school_based", "class_teacher_training", "principal_training")
 #: the module a kind's credits go to when the record names none
@@ -77,6 +77,14 @@ def xuefen_settings():
                 "new teacher's year of hiring, when the 120 induction hours are due and not counted: the annual "
                 "minimums still apply that year (default), or only the induction minimums do",
                 ("required", "induction_only")),
+        Setting("required_courses", "mandatory", "L-S2", R.article("L-S2"),
+                "附件1 三(三) sets 选学 hours against 必修 hours without saying which records are 必修: those marked "
+                "`mandatory` (default; every other record is 选学), or every record that is not self-selected "
+                "(L-S1's reading of 自主选学)", ("mandatory", "not_self_selected")),
+        Setting("it_training_cycles", "containing_deadline", "L-I1", R.article("L-I1"),
+                "附件1 三(二) asks the 50 hours of the 信息技术应用能力提升工程 by 2017: of the cycle that includes "
+                "2017-12-31 (default), of every cycle, or of none (`off`: reported nowhere)",
+                ("containing_deadline", "every_cycle", "off")),
         Setting("induction_year", "first_twelve_months", "L-H4", R.article("L-H4"),
                 "任职第一年: induction within 12 months of hired_on counts in the year of hiring (default), or "
                 "only induction dated in the calendar year of hiring", ("first_twelve_months", "calendar")),
@@ -208,7 +216,9 @@ def _training(act, settings):
     buckets = [act.kind, act.level or "school",
                "school_based" if school_based else ("county_plus" if act.level in COUNTY_PLUS else None),
                f"module:{module}" if module else None,
-               "self_selected" if _self_selected(act, school_based, settings) else None]
+               "self_selected" if _self_selected(act, school_based, settings) else None,
+               "mandatory" if act.mandatory else None,
+               "it_training" if _extra_bool(act, R["L-I1"].values["field"], False) else None]
     notes = [n for n in (f"{dec_str(hours)} hours" + (f" ({hours_note})" if hours_note else ""),) if n]
     if school_based:
         why = []
@@ -313,6 +323,9 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
     if _extra_bool(act, "falsified", False):
         return [R.refuse("L-F1", act, "falsified hours, grade or credits: the training's credits are void and the "
                                       "case is entered in the teacher's integrity file (诚信档案)")]
+    if not _extra_bool(act, R["L-E2"].values["field"], True):
+        return [R.refuse("L-E2", act, "in_system: false: not entered in the information system (未按规定录入信息管理"
+                                      "系统); its hours and credits are no basis for registration or assessment")]
     if act.kind == "new_teacher_training":
         return _induction(act, teacher, settings)
     if act.kind in TRAINING_KINDS:
@@ -350,6 +363,11 @@ def xuefen_requirements(teacher, period, ruleset, settings):
     if period.kind == "cycle":
         reqs.append(Requirement("L-S1", R.article("L-S1"), "credits", share=R["L-S1"].values["share"],
                                 all_of=("self_selected",), label="self-selected projects"))
+        i1 = R["L-I1"].values
+        which = settings["it_training_cycles"]
+        if which == "every_cycle" or (which == "containing_deadline" and period.contains(i1["deadline"])):
+            reqs.append(_minimum("L-I1", "hours", "minimum", "信息技术应用能力提升工程 training",
+                                 all_of=("it_training",)))
     elif hire_year:
         h4 = R["L-H4"].values
         reqs += [Requirement("L-H4", R.article("L-H4"), "hours", minimum=h4["minimum"], all_of=("induction",),
@@ -359,8 +377,34 @@ def xuefen_requirements(teacher, period, ruleset, settings):
     return reqs
 
 
+def _required_course(entry, settings) -> bool:
+    """L-S2: whether an entry is a required (必修) course by the setting ``required_courses``."""
+    if settings["required_courses"] == "mandatory":
+        return "mandatory" in entry.buckets
+    return "self_selected" not in entry.buckets
+
+
+def elective_hours(evaluation, settings) -> RequirementResult | None:
+    """L-S2 (附件1 三(三)): the cycle's elective (选学) hours against its required (必修) hours, induction aside."""
+    cycle = evaluation.cycle
+    if cycle is None:
+        return None
+    last = min(cycle.end, evaluation.as_of)
+    mine = [e for e in evaluation.entries if cycle.start <= e.date <= last and "induction" not in e.buckets
+            and e.hours is not None]
+    required = sum((e.hours for e in mine if _required_course(e, settings)), Decimal(0))
+    elective = sum((e.hours for e in mine if not _required_course(e, settings)), Decimal(0))
+    threshold = required * R["L-S2"].values["ratio"]
+    req = Requirement("L-S2", R.article("L-S2"), "hours", minimum=threshold,
+                      label="elective (选学) hours, at least the required (必修) hours")
+    how = "records marked mandatory" if settings["required_courses"] == "mandatory" else "records not self-selected"
+    return RequirementResult(req, elective, elective, threshold, elective >= threshold,
+                             (f"required (必修) hours {dec_str(required)}: {how} (setting required_courses)",))
+
+
 @hookimpl
-def xuefen_review(evaluation, teacher, history):
+def xuefen_review(evaluation, teacher, history, settings):
+    evaluation = _with_elective_hours(evaluation, teacher, settings)
     flags = []
     for e in evaluation.entries:
         if e.rule == "L-C3":
@@ -383,8 +427,32 @@ def xuefen_review(evaluation, teacher, history):
                               "training's credits are void" + (f" ({why})" if why else ""),
                               activity=rec.get("activity")))
     if not flags:
-        return None
+        return evaluation
     return attrs.evolve(evaluation, flags=evaluation.flags + tuple(flags))
+
+
+def _with_elective_hours(evaluation, teacher, settings):
+    if teacher.stage in R["L-Z1"].values["excluded"]:
+        return evaluation
+    row = elective_hours(evaluation, settings)
+    if row is None:
+        return evaluation
+    results = evaluation.cycle_results + (row,)
+    met = all(r.met for r in results if r.requirement.severity == "requirement")
+    return attrs.evolve(evaluation, cycle_results=results, cycle_met=met)
+
+
+def short_years(evaluation, cycle) -> list[str]:
+    """L-E1: every year of the cycle short in hours or credits, named with its rows."""
+    out = []
+    for year, results in evaluation.years:
+        if not cycle.start.year <= year <= cycle.end.year:
+            continue
+        short = [r for r in results if not r.met and r.requirement.severity == "requirement"]
+        if short:
+            out.append(f"{year}: " + ", ".join(f"{r.rule} {dec_str(r.counted)} of {dec_str(r.threshold)} "
+                                               f"{r.requirement.unit}" for r in short))
+    return out
 
 
 @hookimpl
@@ -394,12 +462,12 @@ def xuefen_certificate(teacher, cycle, evaluation):
                                reason=f"{teacher.stage} teachers' credits are governed by other rules")
     if cycle is None:
         return None
-    short = [r for r in evaluation.cycle_results if not r.met and r.requirement.severity == "requirement"]
-    if short:
-        reason = "; ".join(f"{r.rule}: {dec_str(r.counted)} of {dec_str(r.threshold)} {r.requirement.unit}"
-                           for r in short)
-    else:
-        reason = "the cycle's hours and credits are both met"
+    short = [f"{r.rule}: {dec_str(r.counted)} of {dec_str(r.threshold)} {r.requirement.unit}"
+             for r in evaluation.cycle_results if not r.met and r.requirement.severity == "requirement"]
+    years = short_years(evaluation, cycle)
+    if years:
+        short.append("every year's hours and credits too (第十一条): " + "; ".join(years))
+    reason = "; ".join(short) if short else "the cycle's and every year's hours and credits are all met"
     return CertificateSpec(eligible=not short, rule="L-E1", article=R.article("L-E1"), reason=reason,
                            title="教师资格定期注册：全员培训学时学分", issuer="county/city education authority",
                            kind="cycle")

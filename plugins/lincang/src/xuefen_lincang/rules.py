@@ -76,8 +76,16 @@ RULES = table(
      "authority's approval", {}),
     ("L-Z1", "第二十五条", "scope: vocational (中职) teachers are governed by other rules; institution teachers "
      "(进修学校等) may follow these", {"excluded": ("vocational",)}),
-    ("L-E1", "第四条, 第二十条", "the cycle's hours and credits (both) are a precondition of the qualification's "
+    ("L-E1", "第四条, 第十一条, 第二十条", "the cycle's and every year's hours and credits, all met together "
+     "(第十一条: 5年一周期的全员培训及每年所取得的学时、学分均应同时满足), are a precondition of the qualification's "
      "periodic registration; only records entered in the information system count", {}),
+    ("L-E2", "第二十条", "a training record not entered in the information system (未按规定录入信息管理系统) is no "
+     "basis for registration, appointment or assessment: it earns nothing", {"field": "in_system"}),
+    ("L-S2", "附件1 三(三)", "选学课程学时量不少于必修课程学时量: elective (选学) hours at least the required (必修) "
+     "hours, per cycle", {"ratio": D(1)}),
+    ("L-I1", "附件1 三(二)", "到2017年 every teacher completes 50 hours of the 信息技术应用能力提升工程 training: "
+     "at least 50 such hours in the cycle that includes its 2017-12-31 deadline",
+     {"minimum": D(50), "deadline": dt.date(2017, 12, 31), "field": "it_training"}),
     ("L-F1", "第二十一条", "falsified hours, grades or credits: that training's credits are void and the case "
      "goes into the teacher's integrity file (诚信档案)", {}),
     ("L-X1", "第二十条", "teachers' personal data must not leak to unrelated parties: outputs and signatures "
