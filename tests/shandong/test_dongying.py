@@ -66,7 +66,7 @@ def test_D_C2_a_certificate_with_hours_and_credits_counts_the_credits():
     a = county("c", hours=40, credits=20)
     e = entry(dy([a]), "c")
     assert (e["rule"], e["credits"], e["article"]) == ("D-C2", "20", "第十二条")
-    assert amount(case([a]), "c") == D(40)  # the province: 1 hour = 1 credit
+    assert amount(case([a]), "c") == D(20)  # the province too: a project's stated credits count (S-C1)
     assert entry(dy([county("h", hours=40)]), "h")["rule"] == "S-C1"  # hours only: inherited S-C1
 
 

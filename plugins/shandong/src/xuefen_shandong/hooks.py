@@ -64,8 +64,12 @@ def xuefen_settings():
 
 
 def _stated_rate(act, T):
-    """S-C1: 1 hour = 1 credit unless the project states a rate; a record with only credits keeps them."""
+    """S-C1: the credits the project states (十四条 依据课程类型及其重要性折算学分), else its stated rate, else
+    原则上 1 hour = 1 credit."""
     per = T["S-C1"].values["credits_per_hour"]
+    if act.credits is not None and act.hours is not None:
+        return act.credits, (f"the project states {dec_str(act.credits)} credits for {dec_str(act.hours)} hours "
+                             f"(by course type and importance; 1 hour = 1 credit only 原则上)")
     if act.hours is not None:
         if act.rate is not None:
             return act.hours * act.rate, f"{act.hours} hours × the project's rate {act.rate}"

@@ -42,7 +42,8 @@ RULES = table(
     ("S-R6", "第二十五条", "credits short of the requirement: teacher-qualification registration is deferred, no "
      "higher title, the annual assessment cannot be 优秀 (certificate not eligible)", {}),
     ("S-C1", "第十四条", "training organised or recognised by an education authority, passed: 1 hour = 1 credit "
-     "(原则上: a project may state another rate, the activity's rate)", {"credits_per_hour": D(1)}),
+     "(原则上: credits are 依据课程类型及其重要性折算, so the project's stated credits count when given, else its "
+     "stated rate)", {"credits_per_hour": D(1)}),
     ("S-C2", "第十五条", "study for a higher degree in the national series, passing grades: 72 credits per academic "
      "year, credited to the calendar year in which the academic year ends; never twice for one academic year of "
      "one programme", {"credits_per_year": D(72), "academic_year_first_month": 9}),
