@@ -422,9 +422,12 @@ def test_W_T1_both_sides_of_2015_03_31():
     assert (entry(ev, "on")["rule"], credits(ev, "on")) == ("S-C1", 40)  # 1 hour = 1 credit, the day itself
     assert (entry(ev, "after")["rule"], credits(ev, "after")) == ("S-C1", 40)
     assert scheme_on("2015-03-30").rule == "W-T1" and scheme_on("2015-03-31").delegate == "shandong"
-    # a period ending after the cut-over is checked by the province's rules, Weifang's credits counting
-    assert year_req(ev, 2015, "S-R1")["counted"] == "84"
+    # a period ending after the cut-over is checked by the province's rules; Weifang's credits (10 hours = 1)
+    # do not count one-for-one towards it (straddling_cycle split), unless the setting says province
+    assert year_req(ev, 2015, "S-R1")["counted"] == "80"
     assert cycle_req(ev, "S-R1")["required"] == "360" and cycle_req(ev, "W-R3") is None
+    province = case(acts, as_of="2015-12-31", cycle_start="2011-01-01", settings={"straddling_cycle": "province"})
+    assert year_req(province, 2015, "S-R1")["counted"] == "84"
     assert ev["certificate"]["rule"] != "W-R1"
     # evaluated before the cut-over, the same teacher is under Weifang's scheme
     ev = case(acts, as_of="2015-03-30", cycle_start="2011-01-01")
@@ -443,11 +446,11 @@ def test_W_T1_province_rules_refuse_what_weifang_credited():
 @pytest.mark.rule("W-T1")
 def test_W_T1_weifang_caps_still_hold_in_a_period_the_province_checks():
     lec = [act(f"l{i}", date=f"2014-0{i}-01", level="county", module="lecture", hours=10) for i in range(1, 4)]
-    ev = case(lec, as_of="2016-06-30", cycle_start="2012-01-01")
+    ev = case(lec, as_of="2016-06-30", cycle_start="2012-01-01", settings={"straddling_cycle": "province"})
     assert (cycle_req(ev, "W-C3")["earned"], cycle_req(ev, "W-C3")["counted"]) == ("3", "2")
     assert cycle_req(ev, "S-R1")["counted"] == "2"
     ev = case(lec, as_of="2016-06-30", cycle_start="2012-01-01",
-              settings={"weifang_credits_in_province_periods": False})
+              settings={"straddling_cycle": "province", "weifang_credits_in_province_periods": False})
     assert cycle_req(ev, "S-R1")["counted"] == "0"
     assert runtime("weifang").setting_specs["weifang_credits_in_province_periods"].rule == "W-T1"
 

@@ -37,7 +37,7 @@ from xuefen.defaults import add_years, cycle_from
 from xuefen.errors import InputError
 from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Region, Requirement, RuleSet,
-                          Setting, Stage, dec_str)
+                          Setting, Stage, Transition, Warning, dec_str)
 
 from xuefen_shandong.labels import WEIFANG as LABELS
 from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
@@ -48,6 +48,9 @@ PARENT = "shandong"
 CUTOVER = R["W-T1"].values["cutover"]
 WEIFANG = "weifang"  #: bucket on every entry of Weifang's own scheme
 REQUIRED, ELECTIVE = "required", "elective"
+#: Weifang's own declared fields (W-Z4, W-A2), beside the Shandong codes' common ones
+VIOLATION = R["W-Z4"].values["field"]
+APPLIED = R["W-A2"].values["field"]
 
 
 def _own_ruleset(cutover: dt.date) -> RuleSet:
@@ -66,8 +69,8 @@ REGION = Region(
     parent=PARENT,
     cycle_years=R["W-R1"].values["cycle_years"],
     cycle_rule=("W-R1", R["W-R1"].article),
-    activity_fields=ACTIVITY_FIELDS,
-    teacher_fields=TEACHER_FIELDS,
+    activity_fields=ACTIVITY_FIELDS + (APPLIED,),
+    teacher_fields=TEACHER_FIELDS + (VIOLATION,),
     rules=R, labels=LABELS,
 )
 
@@ -127,9 +130,17 @@ def xuefen_settings():
                 "the Weifang text has no end date: from this day (YYYY-MM-DD; default 2015-03-31, the day the "
                 "province's 鲁教师发〔2015〕3号 came into force) a Weifang teacher's activities are evaluated as "
                 "shandong, and a period ending on or after it by the province's rules"),
+        Setting("straddling_cycle", "split", "W-T1", R["W-T1"].article,
+                "a cycle that began under Weifang's scheme and runs past the cut-over: the texts are silent. "
+                "`split` (default): the cut-over ends the old cycle, whose W-R2/W-R3 are reported for the part "
+                "under Weifang's scheme (transition W-T1), and the province's 5-year cycle starts on the cut-over "
+                "day; Weifang's credits (10 hours = 1 credit) never count towards the province's periods. "
+                "`province`: the whole cycle is checked by the province's rules, Weifang's credits counting as "
+                "weifang_credits_in_province_periods says", ("split", "province")),
         Setting("weifang_credits_in_province_periods", True, "W-T1", R["W-T1"].article,
-                "credits earned under Weifang's scheme before the cut-over count towards a year or cycle the "
-                "province's rules check (credits are valid across the province, 第六条); false: they do not"),
+                "with straddling_cycle `province` only: credits earned under Weifang's scheme before the cut-over "
+                "count one-for-one towards a year or cycle the province's rules check (credits are valid across "
+                "the province, 第六条); false: they do not"),
         Setting("probation_months", R["W-R4"].values["probation_months"], "W-R4", R["W-R4"].article,
                 "第十三条 does not state how long probation (试用期) lasts: entries dated within this many months "
                 "from hired_on count towards W-R4"),
@@ -277,8 +288,76 @@ def _levelled(act, rule, bucket):
     return [R.entry(rule, act, credits=amount, buckets=[WEIFANG, ELECTIVE, bucket, act.level], note=note)]
 
 
+def _violation_on(teacher) -> dt.date | None:
+    """W-Z4: the day a report of a 《十不》 violation was verified (teacher field ``ten_nos_violation_on``)."""
+    raw = (teacher.extra or {}).get(VIOLATION)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return F.parse_date(str(raw))
+    except ValueError as exc:
+        raise InputError(f"teacher {teacher.id!r}: {VIOLATION}: {exc}") from None
+
+
+def _window(teacher, day: dt.date, cycle) -> tuple[dt.date, dt.date] | None:
+    """The teacher's 5-year cycle containing ``day``: the evaluated cycle if it does, else counted from
+    ``cycle_start`` in whole cycles."""
+    if cycle is not None and cycle.start <= day <= cycle.end:
+        return cycle.start, cycle.end
+    if teacher.cycle_start is None:
+        return None
+    years = R["W-R1"].values["cycle_years"]
+    start = teacher.cycle_start
+    while add_years(start, years) <= day:
+        start = add_years(start, years)
+    while start > day:
+        start = add_years(start, -years)
+    return cycle_from(start, years)
+
+
+def _ethics_failed(act, teacher, history) -> list | None:
+    """W-Z4 (第十八条): a verified 《十不》 violation in the cycle fails the 职业道德教育 course."""
+    on = _violation_on(teacher)
+    if on is None or act.module != R["W-Z4"].values["module"]:
+        return None
+    window = _window(teacher, act.date, history.cycle)
+    if window is not None and not window[0] <= on <= window[1]:
+        return None
+    return [R.refuse("W-Z4", act, f"a violation of the 《十不》 code was reported and verified on {on}, in this "
+                                  f"cycle: the 职业道德教育 course is failed (第十八条), no credit")]
+
+
+def _applied_late(act) -> Warning | None:
+    """W-A2 (第八条): the organiser's written application, one or two months ahead, when its date is known."""
+    raw = (act.extra or {}).get(APPLIED)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        applied = raw if isinstance(raw, dt.date) else F.parse_date(str(raw))
+    except ValueError as exc:
+        raise InputError(f"activity {act.id!r}: {APPLIED}: {exc}") from None
+    months = R["W-A2"].values["months"].get(act.level or "school")
+    if months is None:
+        return None
+    latest = _add_months(act.date, -months)
+    if applied <= latest:
+        return None
+    to = "the city bureau" if act.level in ("county", "city") else "the county bureau"
+    return R.warning("W-A2", f"applied on {applied}, less than {months} month(s) before the course on {act.date}: "
+                             f"a {act.level or 'school'}-organised course applies in writing to {to} by {latest} "
+                             f"(第八条)", act)
+
+
 def _own(act, teacher, history, settings):
     """One activity under Weifang's own scheme (before the cut-over)."""
+    late = _applied_late(act)
+    out = _own_result(act, teacher, history, settings)
+    return list(out) + [late] if late is not None else out
+
+
+def _own_result(act, teacher, history, settings):
     if not act.approved_by_authority:
         return [R.refuse("W-Z1", act, "held without the approval procedure (未按规定办理审批手续): no credit")]
     if act_flag(act, "absent_without_leave"):
@@ -289,6 +368,9 @@ def _own(act, teacher, history, settings):
         return [R.refuse("W-Z2", act, "assessment failed (第十六条): no credit")]
     if act.attendance_shortfall:
         return [R.refuse("W-Z2", act, "absent for more than a quarter of the class hours (第十七条): no credit")]
+    failed = _ethics_failed(act, teacher, history)
+    if failed:
+        return failed
     if act.mandatory:
         if act.credits is None:
             return [R.refuse("W-C1", act, "a required course earns the credits the city bureau sets: credits "
@@ -388,7 +470,8 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         prt = _parent_runtime(settings, ruleset.delegate or PARENT)
         theirs = list(prt.hook.xuefen_requirements(teacher=teacher, period=period, ruleset=ruleset,
                                                    settings=prt.settings) or ())
-        if not settings.get("weifang_credits_in_province_periods", True):
+        if settings.get("straddling_cycle", "split") == "split" \
+                or not settings.get("weifang_credits_in_province_periods", True):
             theirs = [r if r.is_cap else attrs.evolve(r, none_of=r.none_of + (WEIFANG,)) for r in theirs]
         return _caps() + theirs if period.kind == "cycle" else theirs
     if period.kind == "year":
@@ -410,7 +493,12 @@ def xuefen_cycle(teacher, as_of, region, settings):
     rs = region.ruleset_on(as_of)
     if rs is None or rs.name != SCHEME:
         prt = _parent_runtime(settings, (rs.delegate if rs else None) or PARENT)
-        return prt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=prt.region, settings=prt.settings)
+        theirs = prt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=prt.region, settings=prt.settings)
+        day = cutover(settings)
+        if theirs is not None and settings.get("straddling_cycle", "split") == "split" \
+                and theirs.start < day <= theirs.end:
+            return Cycle(*cycle_from(day, R["W-R1"].values["cycle_years"]), "W-T1", R["W-T1"].article)
+        return theirs
     years = region.cycle_years
     rule, article = region.cycle_rule
     if teacher.cycle_start is not None:
@@ -435,7 +523,7 @@ def xuefen_review(evaluation, teacher, history, settings):
     province = yield
     rs = _cycle_set(evaluation, settings)
     if rs is None or rs.name != SCHEME:
-        return province
+        return _report_old_part(province if province is not None else evaluation, teacher, settings)
     ev = evaluation  # the province's review does not apply to Weifang's own scheme
     cycle = ev.cycle
     owed_each = R["W-Z3"].values["owed"]
@@ -465,6 +553,60 @@ def xuefen_review(evaluation, teacher, history, settings):
     if flags == list(ev.flags) and results == list(ev.cycle_results):
         return None
     return attrs.evolve(ev, cycle_results=tuple(results), cycle_met=met, flags=tuple(flags))
+
+
+def _old_part_counted(entries, start: dt.date, end: dt.date) -> dict[str, Decimal]:
+    """What Weifang's entries from ``start`` to ``end`` count towards W-R2 and W-R3, its caps applied in date order."""
+    caps = _caps()
+    left = {c.rule: c.maximum for c in caps}
+    out = {REQUIRED: Decimal(0), ELECTIVE: Decimal(0)}
+    for e in sorted((e for e in entries if WEIFANG in e.buckets and start <= e.date <= end),
+                    key=lambda e: (e.date, e.activity)):
+        amount = e.amount("credits")
+        for c in caps:
+            if c.selects(e):
+                take = min(amount, max(left[c.rule], Decimal(0)))
+                left[c.rule] -= take
+                amount = take
+        for kind in (REQUIRED, ELECTIVE):
+            if kind in e.buckets:
+                out[kind] += amount
+    return out
+
+
+def _report_old_part(ev, teacher, settings):
+    """W-T1, straddling_cycle ``split``: the old cycle ended at the cut-over; its W-R2/W-R3 for the part under
+    Weifang's scheme, reported as the transition's data (the province's cycle starts on the cut-over day)."""
+    day = cutover(settings)
+    cycle = ev.cycle
+    if cycle is None or cycle.rule != "W-T1" or cycle.start != day or teacher.cycle_start is None \
+            or teacher.cycle_start >= day:
+        return ev
+    old = _window(teacher, day - dt.timedelta(days=1), None)
+    if old is None:
+        return ev
+    start, end = old[0], day - dt.timedelta(days=1)
+    counted = _old_part_counted(ev.entries, start, end)
+    rows, short = {}, []
+    for rule, kind in (("W-R2", REQUIRED), ("W-R3", ELECTIVE)):
+        need = R[rule].values["minimum"]
+        met = counted[kind] >= need
+        rows[rule] = {"article": R[rule].article, "required": dec_str(need), "counted": dec_str(counted[kind]),
+                      "met": met}
+        if not met:
+            short.append(f"{rule} {dec_str(counted[kind])} of {dec_str(need)}")
+    detail = (f"the cycle from {start} straddled the cut-over: it ended on {end} under Weifang's scheme "
+              f"(W-R2 {rows['W-R2']['counted']} of {rows['W-R2']['required']} required, W-R3 "
+              f"{rows['W-R3']['counted']} of {rows['W-R3']['required']} elective credits, 10 hours = 1 credit), and "
+              f"the province's cycle runs from {day} to {cycle.end}; Weifang's credits do not count towards it "
+              f"(setting straddling_cycle)")
+    t = Transition("W-T1", R["W-T1"].article, "cycle_split", detail,
+                   data={"old_cycle": {"start": start.isoformat(), "end": end.isoformat()}, **rows})
+    warnings = ev.warnings
+    if short:
+        warnings += (R.warning("W-T1", f"the part of the old cycle under Weifang's scheme ({start} to {end}) was "
+                                       f"short: {'; '.join(short)} (reported; the province's cycle is apart)"),)
+    return attrs.evolve(ev, transitions=ev.transitions + (t,), warnings=warnings)
 
 
 @hookimpl

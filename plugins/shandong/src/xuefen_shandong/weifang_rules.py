@@ -85,12 +85,22 @@ RULES = S.child(
     ("W-T1", "第三十条; 鲁教师发〔2015〕3号 第三十条", "in force from publication (no date); for Weifang teachers "
      "superseded by the province's rules from 2015-03-31 (reading, setting weifang_cutover): an activity dated on "
      "or after that day is evaluated as shandong, a period by the rules in force at its end. Without a "
-     "cycle_start, Weifang cycles are counted back in whole cycles from the cut-over",
+     "cycle_start, Weifang cycles are counted back in whole cycles from the cut-over. A cycle straddling the "
+     "cut-over (setting straddling_cycle, reading split): the cut-over ends the old cycle, whose W-R2/W-R3 are "
+     "reported for the part under Weifang's scheme, and the province's cycle starts on the cut-over day; "
+     "Weifang's 10-hours-per-credit credits never count one-for-one towards the province's 360",
      {"cutover": dt.date(2015, 3, 31)}),
     ("W-A1", "第八条, 第十五条, 第二十五条, 第二十六条", "courses need the bureau's approval in advance; required "
      "credits are managed by the city bureau (school → city), elective credits by county and school, mainly the "
      "county (school → county); registered by city, county and school in an online file", {}),
     ("W-X1", "第十二条", "an activity of a kind no article of the Weifang text credits earns nothing", {}),
+    ("W-Z4", "第十八条", "a verified report (一次举报并查实) of one violation of the 潍坊市中小学教师“十不”行为规范 in the "
+     "cycle fails the teacher's 职业道德教育 course (module ethics): it earns nothing",
+     {"field": "ten_nos_violation_on", "module": "ethics"}),
+    ("W-A2", "第八条", "the organiser applies in writing ahead of the course: a county bureau two months ahead to the "
+     "city bureau, a unit of the city bureau one month ahead to it, a county's unit or a school one month ahead "
+     "to the county bureau; a later application (the activity's applied_on) is warned",
+     {"field": "applied_on", "months": {"county": 2, "city": 1, "school": 1}}),
 )
 
 #: the name of Weifang's own rule set (hooks receive it as ``ruleset.name``)
