@@ -34,7 +34,11 @@ def test_suzhou_worked_example_2016_is_flagged_and_does_not_help_2017(tmp_path):
     out = json.loads(p.stdout)
     y2016 = next(y for y in out["years"] if y["year"] == 2016)
     assert y2016["met"] is False  # 50 of district training, but no school-based credits (SZ-R1's 16)
-    assert [(f["rule"], f["year"]) for f in out["flags"]] == [("SZ-P1", 2016)]
+    # 第十二条 未完成规定42学分: the 42 are met, so no veto by default (veto_on total)
+    assert [(f["rule"], f["year"]) for f in out["flags"]] == []
+    data["settings"] = {"veto_on": "all"}
+    p = run_exe("evaluate", write_case(tmp_path, data), "--json")
+    assert [(f["rule"], f["year"]) for f in json.loads(p.stdout)["flags"]] == [("SZ-P1", 2016)]
     y2017 = next(y for y in out["years"] if y["year"] == 2017)
     assert [(r["label"], r["counted"]) for r in y2017["requirements"]] == [
         ("annual total", "68"), ("district-or-above training", "28"), ("school-based", "16")]

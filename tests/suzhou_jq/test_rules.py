@@ -368,9 +368,10 @@ def test_SZ_P1_below_42_no_title_evaluation_or_awards_that_year():
 @pytest.mark.rule("SZ-P1")
 def test_SZ_P1_veto_on_setting():
     acts = [district("d", hours=42)]  # 42 in all, no school-based
-    assert case(acts)["certificate"]["eligible"] is False
-    ev = case(acts, settings={"veto_on": "total"})
+    ev = case(acts)  # default: only a year below the 42 is vetoed (未完成规定42学分)
     assert ev["certificate"]["eligible"] is True and not flags(ev, "SZ-P1")
+    ev = case(acts, settings={"veto_on": "all"})
+    assert ev["certificate"]["eligible"] is False and flags(ev, "SZ-P1")
 
 
 @pytest.mark.rule("SZ-D1")

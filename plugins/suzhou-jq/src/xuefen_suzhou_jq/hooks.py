@@ -85,9 +85,15 @@ def xuefen_settings():
         Setting("online_counts_as_district_training", False, "SZ-R1", R.article("SZ-R1"),
                 "online distance training (第二条③, a channel apart from ① and ④) counts towards the 42 but not "
                 "towards the 24 of district-or-above training (default false)"),
-        Setting("veto_on", "all", "SZ-P1", R.article("SZ-P1"),
-                "未完成规定42学分: the year's requirements as a whole, the 24 and 16 included (all, default), or "
-                "only the total (total)", ("all", "total")),
+        Setting("veto_on", "total", "SZ-P1", R.article("SZ-P1"),
+                "第十二条 未完成规定42学分: only a year below its total (42; 120 in the year of hiring) is vetoed "
+                "(total, default), not a year short of the 24 or 16 with the 42 met; or the year's requirements "
+                "as a whole (all)", ("total", "all")),
+        Setting("hiring_year_counts_in_calendar_year", True, "SZ-R2", R.article("SZ-R2"),
+                "the credits of a new teacher's academic year of hiring (当学年度, 1 September to 31 August) that "
+                "are dated in the next calendar year count towards that calendar year's 42 too (true, default: "
+                "every credit is registered in its own calendar year, SZ-R3); false: that year's SZ-R1 counts "
+                "only the credits dated after the academic year of hiring"),
     ]
 
 
@@ -383,6 +389,14 @@ def xuefen_review(evaluation, teacher, settings):
         else:
             rest = _split() if settings["new_teacher_split"] else []
             years[hired] = (sz_r2, *(_result(r, [e for e in counted if e.year == hired]) for r in rest))
+    if relevant and not settings["hiring_year_counts_in_calendar_year"] and end.year in years \
+            and end.year != hired:
+        nxt = end.year
+        after = [e for e in counted if e.year == nxt and e.date > end]
+        note = (f"credits dated to {end} belong to the academic year of hiring (SZ-R2) and do not count here "
+                f"(setting hiring_year_counts_in_calendar_year)")
+        years[nxt] = tuple(_result(r.requirement, after, r.notes + (note,)) if r.rule == "SZ-R1" else r
+                           for r in years[nxt])
     out = []
     flags = list(ev.flags)
     for y in sorted(years):
