@@ -8,6 +8,7 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.defaults import add_years
+from xuefen.errors import InputError
 from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, Region, Requirement, RuleSet, Setting, Stage,
                           dec_str)
 
@@ -15,6 +16,8 @@ from xuefen_kunming.labels import LABELS
 from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
 
 IN_FORCE = R["K-T1"].values["in_force"]
+#: the activity field naming who organised a training where the level vocabulary has no word for it (第五条)
+ORGANISER = "organiser"
 LEGACY = "2006 credit method (legacy)"
 CURRENT = "2015 hours method"
 
@@ -29,6 +32,7 @@ REGION = Region(
     source="kunming-2014.txt: 昆明市中小学教师培训学时登记管理办法（试行）",
     cycle_years=R["K-R1"].values["cycle_years"],
     cycle_rule=("K-R1", R["K-R1"].article),
+    activity_fields=(ORGANISER,),
     rules=R,
     labels=LABELS,
 )
@@ -43,7 +47,7 @@ def xuefen_settings():
         Setting("late_claims_next_round", False, "K-A2", R["K-A2"].article,
                 "a claim filed after 31 October (or, without a filing date, an activity completed after it) "
                 "waits for the next registration round (its hours go to that round's year); default: it does "
-                "not, and gets a warning"),
+                "not. Late filing is warned only when the filing date (filed_on) is known"),
         Setting("legacy_counts", True, "K-T1", R["K-T1"].article,
                 "records of the 2006 credit method (before 2015-02-01) count towards a cycle that straddles "
                 "the date, 1 old credit = 1 hour, flagged"),
@@ -63,8 +67,30 @@ def _stated_or_days(act, rule):
     return None, None
 
 
+def organiser(act) -> str | None:
+    """The declared field ``organiser``: ``teacher_training_school`` (教师进修学校), which 第五条 names beside the
+    city and county authorities; a bad value names the activity and the field."""
+    raw = (act.extra or {}).get(ORGANISER)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    known = R["K-C2"].values["organisers"]
+    value = str(raw).strip()
+    if value not in known:
+        raise InputError(f"activity {act.id!r}: {ORGANISER}: {value!r} is not one of {', '.join(known)}")
+    return value
+
+
+def _by_training_school(act):
+    """第五条: a 教师进修学校's training is K-C2 training (hours stated, else 8 a day; 125% for excellent), at
+    the level of the county it serves unless a city level is recorded (documented mapping, README)."""
+    if organiser(act) != "teacher_training_school" or act.level not in (None, "school"):
+        return act
+    return attrs.evolve(act, level=R["K-C2"].values["organisers"]["teacher_training_school"])
+
+
 def _training(act, kind_bucket, conv_rule=None):
     """K-C1/K-C2/K-C3 (and K-C13 for induction/qualification training)."""
+    act = _by_training_school(act)
     if act.assessment == "fail":
         rule = "K-C1" if act.level in R["K-C1"].values["levels"] else "K-C2"
         return [R.refuse(rule, act, "assessment fail: no completion certificate, so no hours to register")]
@@ -207,12 +233,12 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
         return [R.entry("K-T1", act, hours=amount * rate, buckets=["legacy", act.kind],
                         note=f"2006 credit method record: {amount} credits × {rate}")]
     results = _current(act, teacher, history, settings)
+    if not results or not isinstance(results[0], Entry):
+        return results
     deadline = dt.date(act.date.year, R["K-A2"].values["deadline_month"], R["K-A2"].values["deadline_day"])
-    # without a filing date, an activity completed after the deadline was necessarily filed after it
-    filed = act.filed_on if act.filed_on is not None else (act.date if act.date > deadline else None)
-    if filed is not None and filed > deadline and results and isinstance(results[0], Entry):
-        msg = (f"filed {filed}, after the {deadline} deadline" if act.filed_on is not None else
-               f"completed {act.date}, after the {deadline} filing deadline of its year's registration")
+    filed = act.filed_on
+    if filed is not None and filed > deadline:  # K-A2 warns of late filing only when a filing date is known
+        msg = f"filed {filed}, after the {deadline} deadline"
         if settings["late_claims_next_round"]:
             # the next round is the filing year's, unless it was filed after that year's deadline too
             filed_deadline = deadline.replace(year=filed.year)
@@ -220,6 +246,13 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
             results = [attrs.evolve(e, year=round_year) for e in results]
             msg += f"; registered in the {round_year} round"
         results = list(results) + [R.warning("K-A2", msg, act)]
+    elif filed is None and act.date > deadline and settings["late_claims_next_round"]:
+        # no filing date: completed after the year's deadline, it can only be filed in the next round
+        round_year = act.date.year + 1
+        note = (f"completed {act.date}, after the {deadline} filing deadline: registered in the {round_year} "
+                f"round (K-A2, setting late_claims_next_round)")
+        results = [attrs.evolve(e, year=round_year, note=f"{e.note}; {note}" if e.note else note)
+                   if isinstance(e, Entry) else e for e in results]
     return results
 
 
@@ -304,6 +337,7 @@ def xuefen_approval_stages(purpose):
 
 @hookimpl
 def xuefen_cohort_limit(activity):
+    activity = _by_training_school(activity) if activity.kind != "school_based" else activity
     if activity.kind == "school_based" or (activity.level in R["K-C2"].values["levels"]
                                            and activity.kind in ("training", "class_teacher_training",
                                                                  "new_teacher_training", "principal_training")):

@@ -27,8 +27,10 @@ RULES = table(
      "from county-level-and-above awards that year", {"share": D("0.10")}),
     ("K-C1", "第四条", "national/provincial training: hours as the documents or completion certificate state",
      {"levels": ("national", "provincial")}),
-    ("K-C2", "第五条", "training organised or approved by a city/county authority or teacher training school: "
-     "hours as stated, else 8 per day", {"hours_per_day": D(8), "levels": ("city", "county")}),
+    ("K-C2", "第五条", "training organised or approved by a city/county authority or teacher training school "
+     "(教师进修学校, the activity's organiser teacher_training_school: the county's level unless city is "
+     "recorded): hours as stated, else 8 per day",
+     {"hours_per_day": D(8), "levels": ("city", "county"), "organisers": {"teacher_training_school": "county"}}),
     ("K-C3", "第五条", "excellent trainee of a K-C2 training: 125% of its hours; at most 10% of a cohort",
      {"factor": D("1.25"), "cohort_share": D("0.10")}),
     ("K-C4", "第六条", "degree study matched to subject and teaching level: 48 per year of study, counted for "
