@@ -637,7 +637,7 @@ def _verify_actions(conn, hashes: dict[int, tuple[str, str]], problems: list[Bro
 RECORD_KINDS = frozenset({
     "bootstrap", "adopt", "import", "submit", "approve", "return", "reject", "revoke", "resubmit", "post",
     "reverse", "certify", "issue_certificate", "next_cycle", "falsified", "sign", "key_register", "key_retire",
-    "key_revoke", "deactivate", "restore", "setting"})
+    "key_revoke", "deactivate", "restore", "setting", "assign_verification_code", "revoke_certificate"})
 
 
 def _as_of_then(images: dict, kind: str, oid: str | None):

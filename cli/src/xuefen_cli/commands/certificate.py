@@ -1,9 +1,12 @@
-"""``xuefen certificate issue|show|list``: certificates the region's ``xuefen_certificate`` says are due.
+"""``xuefen certificate issue|show|list|pdf|verify|revoke|assign-codes``: the region's certificates.
 
 Region-neutral: the region decides eligibility, title, issuer, validity and
 whether issuing starts the next cycle; :mod:`xuefen.claims.certificates` issues it
-once per span with a serial number, through the audit log. A refused issue
-(not due, already issued, wrong actor) exits 3 and changes nothing.
+once per span with a serial number and a random verification code, through the
+audit log. A refused issue (not due, already issued, wrong actor) exits 3 and
+changes nothing. ``pdf`` renders the certificate (Chinese by default, ``--lang en``)
+with a QR code carrying the code; ``verify CODE`` tells whoever holds a code what it
+certifies (exit 1 when no certificate carries it).
 """
 from __future__ import annotations
 
@@ -58,10 +61,11 @@ def issue_cmd(ctx, teacher, actor, key_path, kind, dry_run, on, as_json):
     signer = signer_for(actor, key_path)
     with engine.begin() as conn:
         cert = certificates.issue(conn, teacher, signer, kind=kind, on=day)
+        name = certificates.teacher_name(conn, cert)
     if as_json:
-        print_json(cert.as_json())
+        print_json({**cert.as_json(), "name": name})
         return
-    _show(cert, cert.issued_on)
+    _show(cert, cert.issued_on, name)
 
 
 @certificate_group.command("show")
@@ -77,10 +81,11 @@ def show_cmd(ctx, serial, on, as_json):
     day = certificates.parse_day(on) or dt.date.today()
     with open_engine(ctx.obj["db_url"]).connect() as conn:
         cert = certificates.get(conn, serial)
+        name = certificates.teacher_name(conn, cert)
     if as_json:
-        print_json(cert.as_json(day))
+        print_json({**cert.as_json(day), "name": name})
         return
-    _show(cert, day)
+    _show(cert, day, name)
 
 
 @certificate_group.command("list")
@@ -109,17 +114,27 @@ def list_cmd(ctx, teacher_id, org_id, kind, on, as_json):
     console().print(t)
 
 
-def _show(cert: certificates.Certificate, day: dt.date) -> None:
+def _show(cert: certificates.Certificate, day: dt.date, name: str | None = None) -> None:
+    from rich.markup import escape
+
     c = console()
-    c.print(f"[bold]{cert.serial}[/] {cert.title or cert.kind}")
-    c.print(f"  teacher {cert.teacher} ({cert.region}), kind {cert.kind}, issued {cert.issued_on} by "
-            f"{cert.issuer or '—'}")
+    c.print(f"[bold]{escape(cert.serial)}[/] {escape(cert.title or cert.kind)}")
+    c.print(f"  teacher {escape(name or '(no name on record)')}, id {escape(cert.teacher)} ({cert.region}), "
+            f"kind {cert.kind}, issued {cert.issued_on} by {escape(cert.issuer or '—')}")
     if cert.cycle_start:
         c.print(f"  cycle {cert.cycle_start} – {cert.cycle_end}")
     c.print(f"  valid until {cert.valid_until or '(no end)'}; on {day}: {cert.status_on(day)}")
     c.print(f"  {cert.rule} ({cert.article}) {cert.data.get('reason', '')}")
     if cert.data.get("starts_cycle"):
         c.print(f"  the teacher's next cycle runs from {cert.issued_on}")
+    if cert.verification_code:
+        c.print(f"  verification code {cert.verification_code} (xuefen certificate verify CODE)")
+    else:
+        c.print("  no verification code yet (issued before codes): xuefen certificate assign-codes --as ADMIN")
+    if cert.revoked:
+        rv = cert.revoked
+        c.print(f"  [bold red]revoked[/] on {rv['on']} by {escape(rv['by'])}: {escape(rv['reason'])} "
+                f"({rv['rule']}, {rv['article']})")
 
 
 def show_demo_certificates(c, engine, data: dict, on: dt.date, keys: dict) -> list:
@@ -135,6 +150,97 @@ def show_demo_certificates(c, engine, data: dict, on: dt.date, keys: dict) -> li
         c.print(f"issued {len(issued)} certificate(s) due on {on} (e.g. {first.serial}: {first.title or first.kind}, "
                 f"{first.teacher}, valid until {first.valid_until or '(no end)'}; {first.rule} {first.article})")
     return issued
+
+
+@certificate_group.command("verify")
+@click.argument("code")
+@ON
+@JSON
+@click.pass_context
+def verify_cmd(ctx, code, on, as_json):
+    """Say whether a certificate carries CODE (as printed, or as its QR code reads): for whom (name and
+    masked id), which cycle, valid until when, and whether it was revoked (by whom, citing the rule).
+
+    Exit 0: a certificate carries the code (even an expired or revoked one: the output says which);
+    1: no certificate carries it; 2: CODE is not of the form of a code."""
+    from xuefen.claims import certificates
+    from xuefen.store import open_engine
+
+    day = certificates.parse_day(on) or dt.date.today()
+    with open_engine(ctx.obj["db_url"]).connect() as conn:
+        found = certificates.verify(conn, code, day)
+    if found is None:
+        if as_json:
+            print_json({"code": certificates.normalise_code(code), "found": False})
+        else:
+            click.echo(f"no certificate carries the verification code {certificates.normalise_code(code)}: "
+                       f"it was never issued by this registry, or it was mistyped", err=True)
+        ctx.exit(1)
+    if as_json:
+        print_json(found.as_json())
+        return
+    from rich.markup import escape
+
+    cert, c = found.certificate, console()
+    status = {"valid": "[bold green]valid[/]", "expired": "[yellow]expired[/]", "revoked": "[bold red]revoked[/]",
+              "not_yet_issued": "not yet issued"}[found.status]
+    c.print(f"verification code {found.code}: certificate {escape(cert.serial)} {escape(cert.title or cert.kind)}")
+    c.print(f"  for {escape(found.name or '(no name on record)')}, id {escape(found.masked_id)} ({cert.region})")
+    if cert.cycle_start:
+        c.print(f"  cycle {cert.cycle_start} – {cert.cycle_end}")
+    c.print(f"  issued {cert.issued_on} by {escape(cert.issuer or '—')} ({cert.rule}, {cert.article}); "
+            f"valid until {cert.valid_until or '(no end)'}")
+    c.print(f"  on {day}: {status}")
+    if cert.revoked:
+        rv = cert.revoked
+        c.print(f"  revoked on {rv['on']} by {escape(rv['by'])}: {escape(rv['reason'])} ({rv['rule']}, "
+                f"{rv['article']})")
+
+
+@certificate_group.command("revoke")
+@click.argument("serial")
+@signing
+@click.option("--reason", required=True, help="Why (shown to whoever verifies the code).")
+@click.option("--falsified", is_flag=True,
+              help="It rests on falsified records: cite the region's integrity rule where it has one.")
+@ON
+@JSON
+@click.pass_context
+def revoke_cmd(ctx, serial, actor, key_path, reason, falsified, on, as_json):
+    """Revoke a certificate (by serial number or id) from --on: `verify` then reports it as revoked, by whom
+    and under which rule. Whoever may issue it may revoke it."""
+    from xuefen.claims import certificates
+    from xuefen_cli.signing import signed_transaction
+
+    day = certificates.parse_day(on)
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        cert = certificates.revoke(conn, serial, signer, reason=reason, on=day, falsified=falsified)
+        name = certificates.teacher_name(conn, cert)
+    if as_json:
+        print_json({**cert.as_json(), "name": name})
+        return
+    rv = cert.revoked
+    console().print(f"revoked {cert.serial} from {rv['on']} ({rv['rule']}, {rv['article']})")
+
+
+@certificate_group.command("assign-codes")
+@signing
+@click.option("--org", "org_id", default=None, help="Only certificates of teachers under this org unit.")
+@click.option("--serial", "serials", multiple=True, help="Only this certificate (repeatable).")
+@JSON
+@click.pass_context
+def assign_codes_cmd(ctx, actor, key_path, org_id, serials, as_json):
+    """Give each certificate issued before verification codes its code, in one signed action (certificates
+    that have a code keep it). The actor must manage each teacher's school."""
+    from xuefen.claims import certificates
+    from xuefen_cli.signing import signed_transaction
+
+    with signed_transaction(ctx, actor, key_path) as (conn, signer):
+        done = certificates.assign_codes(conn, signer, org_id=org_id, serials=list(serials) or None)
+    if as_json:
+        print_json([{"serial": c.serial, "verification_code": c.verification_code} for c in done])
+        return
+    console().print(f"assigned {len(done)} verification code(s)")
 
 
 COMMANDS = [certificate_group]

@@ -21,17 +21,26 @@ region:
 Who may issue: an active admin whose unit contains the teacher's school; for
 the cycle certificate, the reviewer of the last stage of the region's cycle
 route (``xuefen_approval_stages(purpose="cycle")``). Never the teacher.
+
+Verification codes (docs/trust.md, *Certificate verification codes*): every
+certificate gets a random code when it is written (:func:`new_code`, 100 bits
+from :mod:`secrets`, stored in ``data["verification_code"]``, so the row's audit
+image covers it). ``verify`` looks a code up and says for whom, for which cycle,
+until when and whether it was revoked. A certificate written before codes gets
+one through :func:`assign_codes`, a signed action. :func:`revoke` withdraws a
+certificate (signed, citing the rule), which ``verify`` then reports.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 import attrs
 import sqlalchemy as sa
 
 from xuefen import audit, registry
-from xuefen.claims.authority import actor_row, is_own, refusal_for
+from xuefen.claims.authority import actor_row, is_own, management_refusal, refusal_for
 from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.model import CertificateSpec, Evaluation
 from xuefen.store import repo
@@ -60,6 +69,16 @@ class Certificate:
     valid_until: dt.date | None = None  #: last valid day, inclusive; None: no end
     data: dict = attrs.field(factory=dict, hash=False)
 
+    @property
+    def verification_code(self) -> str | None:
+        """The code printed on the certificate and in its QR (None: written before codes, not assigned yet)."""
+        return self.data.get("verification_code")
+
+    @property
+    def revoked(self) -> dict | None:
+        """``{"on", "by", "reason", "rule", "article"}`` once revoked, else None."""
+        return self.data.get("revoked")
+
     @classmethod
     def from_row(cls, row) -> "Certificate":
         m = row._mapping
@@ -69,7 +88,11 @@ class Certificate:
                    valid_until=m["valid_until"], data=dict(m["data"] or {}))
 
     def status_on(self, day: dt.date) -> str:
-        """``valid``, ``expired`` or ``not_yet_issued`` on ``day`` (``valid_until`` is the last valid day)."""
+        """``valid``, ``expired``, ``not_yet_issued`` or ``revoked`` on ``day`` (``valid_until`` is the last
+        valid day; a revoked certificate is ``revoked`` from its revocation day on)."""
+        rv = self.revoked
+        if rv and day >= dt.date.fromisoformat(rv["on"]):
+            return "revoked"
         if day < self.issued_on:
             return "not_yet_issued"
         if self.valid_until is not None and day > self.valid_until:
@@ -83,7 +106,8 @@ class Certificate:
              "valid_until": self.valid_until.isoformat() if self.valid_until else None,
              "cycle_start": self.cycle_start.isoformat() if self.cycle_start else None,
              "cycle_end": self.cycle_end.isoformat() if self.cycle_end else None,
-             "rule": self.rule, "article": self.article, "data": audit.jsonable(self.data)}
+             "rule": self.rule, "article": self.article, "data": audit.jsonable(self.data),
+             "verification_code": self.verification_code, "revoked": self.revoked}
         if on is not None:
             d["on"] = on.isoformat()
             d["status"] = self.status_on(on)
@@ -253,7 +277,8 @@ def write(conn, d: Decision, actor_id: str, *, action: str = "issue_certificate"
            "data": audit.jsonable({"reason": spec.reason, "once_from": d.once_from, "counted": counted,
                                    "exemptions": list(ev.exemptions),
                                    "transitions": [t.as_json() for t in ev.transitions],
-                                   "starts_cycle": spec.starts_cycle, **(data or {})})}
+                                   "starts_cycle": spec.starts_cycle, **(data or {}),
+                                   "verification_code": new_code()})}
     audit.insert(conn, actor_id, certificates, [row], action=action)
     if spec.starts_cycle:
         audit.update(conn, actor_id, teachers, {"id": teacher_id},
@@ -288,3 +313,170 @@ def issue_due(engine, teacher_ids: list[str], signers: list, on: dt.date) -> lis
             except RefusedAction:
                 continue
     return out
+
+
+# -- verification codes ------------------------------------------------------------------------
+
+#: Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: 20 symbols of 5 bits: 100 random bits, printed in 4 groups of 5 (``7KQ2M-…``)
+CODE_SYMBOLS = 20
+_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_code() -> str:
+    """A fresh verification code: 100 bits from :mod:`secrets`, nothing derived from the serial or the teacher."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_SYMBOLS))
+    return "-".join(raw[i:i + 5] for i in range(0, CODE_SYMBOLS, 5))
+
+
+def normalise_code(text: str) -> str:
+    """The stored form of a code as typed or scanned: case, spaces and dashes ignored, O read as 0 and I/L as 1.
+
+    :raises InputError: not 20 symbols of the alphabet, naming what is wrong.
+    """
+    raw = re.sub(r"[\s\-]", "", text or "").upper().translate(_TYPED)
+    bad = sorted({ch for ch in raw if ch not in ALPHABET})
+    if bad or len(raw) != CODE_SYMBOLS:
+        why = (f"it holds {', '.join(repr(c) for c in bad)}" if bad
+               else f"it has {len(raw)} letters and digits")
+        raise InputError(f"{text!r} is not a certificate verification code: a code is {CODE_SYMBOLS} letters and "
+                         f"digits in groups of 5, e.g. 7KQ2M-4XH9D-P0RWT-C3N8V ({why})")
+    return "-".join(raw[i:i + 5] for i in range(0, CODE_SYMBOLS, 5))
+
+
+def by_code(conn, code: str) -> Certificate | None:
+    """The certificate carrying ``code`` (as typed or scanned), or None."""
+    want = normalise_code(code)
+    q = sa.select(certificates).where(certificates.c.data["verification_code"].as_string() == want)
+    row = conn.execute(q).first()
+    if row is None:
+        return None
+    cert = Certificate.from_row(row)
+    # compare the whole stored value in Python too: the JSON path is the index, not the judge
+    return cert if secrets.compare_digest(cert.verification_code or "", want) else None
+
+
+@attrs.frozen
+class Verification:
+    """What ``certificate verify CODE`` tells whoever holds a code."""
+
+    code: str
+    certificate: Certificate
+    name: str | None
+    masked_id: str
+    on: dt.date
+
+    @property
+    def status(self) -> str:
+        return self.certificate.status_on(self.on)
+
+    def as_json(self) -> dict:
+        c = self.certificate
+        return {"code": self.code, "found": True, "serial": c.serial, "name": self.name, "teacher": self.masked_id,
+                "region": c.region, "kind": c.kind, "title": c.title, "issuer": c.issuer,
+                "issued_on": c.issued_on.isoformat(),
+                "cycle_start": c.cycle_start.isoformat() if c.cycle_start else None,
+                "cycle_end": c.cycle_end.isoformat() if c.cycle_end else None,
+                "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+                "rule": c.rule, "article": c.article, "on": self.on.isoformat(), "status": self.status,
+                "revoked": c.revoked}
+
+
+#: a mainland resident identity number (居民身份证号码): 17 digits and a check digit or X
+_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+
+
+def mask_id(teacher_id: str) -> str:
+    """A teacher id as public verification shows it: an 18-digit identity number keeps its first 6 (the
+    region) and last 4 characters, the 8 between (the birth date and more) become ``*``, as bureaus print
+    them; any other id (a registry's own) is shown as it is."""
+    if _ID_NUMBER.fullmatch(teacher_id):
+        return teacher_id[:6] + "*" * 8 + teacher_id[-4:]
+    return teacher_id
+
+
+def verify(conn, code: str, on: dt.date | None = None) -> Verification | None:
+    """Whether a certificate carries ``code``, and what it says on ``on`` (None: no certificate does).
+
+    :raises InputError: ``code`` is not of the form of a code.
+    """
+    cert = by_code(conn, code)
+    if cert is None:
+        return None
+    teacher, _ = repo.teacher(conn, cert.teacher)
+    return Verification(code=cert.verification_code, certificate=cert, name=teacher.name,
+                        masked_id=mask_id(cert.teacher), on=on or dt.date.today())
+
+
+def teacher_name(conn, cert: Certificate) -> str | None:
+    teacher, _ = repo.teacher(conn, cert.teacher)
+    return teacher.name
+
+
+def assign_codes(conn, signer, *, org_id: str | None = None, serials: list[str] | None = None) -> list[Certificate]:
+    """Give every certificate written before verification codes (under ``org_id``, or those ``serials``) its
+    code, in one signed action of ``signer``'s actor (``assign_verification_code`` records), who must manage
+    each teacher's school (:func:`xuefen.claims.authority.management_refusal`). Certificates that have a code
+    keep it: a code, once printed, never changes.
+
+    :raises RefusedAction: the actor may not manage one of the teachers' schools (nothing is assigned).
+    """
+    if serials:
+        found = [get(conn, s) for s in serials]
+    else:
+        found = list_(conn, org_id=org_id)
+    todo = [c for c in found if not c.verification_code]
+    with audit.acting(conn, signer, "assign_verification_codes",
+                      {"org": org_id, "serials": [c.serial for c in todo]}):
+        actor = actor_row(conn, signer.actor_id)
+        problems = []
+        for c in todo:
+            teacher, _ = repo.teacher(conn, c.teacher)
+            why = management_refusal(conn, actor, teacher.school_id, "assign a certificate's verification code")
+            if why:
+                problems.append(f"certificate {c.serial}: {why}")
+        if problems:
+            raise RefusedAction(problems)
+        out = []
+        for c in todo:
+            data = {**c.data, "verification_code": new_code()}
+            audit.update(conn, signer.actor_id, certificates, {"id": c.id}, {"data": audit.jsonable(data)},
+                         action="assign_verification_code")
+            out.append(get(conn, c.id))
+        return out
+
+
+def revoke(conn, key: str, signer, *, reason: str, on: dt.date | None = None,
+           falsified: bool = False) -> Certificate:
+    """Revoke the certificate ``key`` (serial or id) from ``on`` (default today), as a signed action.
+
+    Who may: whoever may issue it (:func:`_check_actor`). The revocation cites a rule: with ``falsified``
+    the region's integrity rule where it declares one (Lincang's L-F1), otherwise the rule the certificate
+    was issued under (what it certified no longer holds). ``verify`` reports it with the actor and the rule.
+
+    :raises RefusedAction: already revoked, no reason, or the actor may not.
+    """
+    on = on or dt.date.today()
+    if not (reason or "").strip():
+        raise RefusedAction("certificate revoke: give a --reason (it is shown to whoever verifies the code)")
+    with audit.acting(conn, signer, "revoke_certificate", {"certificate": key, "on": on.isoformat()}) as signed:
+        cert = get(conn, key)
+        signed.subject.update({"serial": cert.serial})
+        if cert.revoked:
+            rv = cert.revoked
+            raise RefusedAction(f"certificate {cert.serial} was already revoked on {rv['on']} by {rv['by']} "
+                                f"({rv['rule']}, {rv['article']})")
+        if on < cert.issued_on:
+            raise RefusedAction(f"certificate {cert.serial}: --on {on} is before its issue date {cert.issued_on}")
+        _check_actor(conn, signer.actor_id, cert.teacher, cert.kind, cert.region)
+        rule, article = cert.rule, cert.article
+        if falsified:
+            region = registry.region_runtime(conn, cert.region).region
+            if region.integrity_rule:
+                rule, article = region.integrity_rule
+        revoked = {"on": on.isoformat(), "by": signer.actor_id, "reason": reason.strip(), "rule": rule,
+                   "article": article, "falsified": bool(falsified)}
+        audit.update(conn, signer.actor_id, certificates, {"id": cert.id},
+                     {"data": audit.jsonable({**cert.data, "revoked": revoked})}, action="revoke_certificate")
+        return get(conn, cert.id)
