@@ -159,7 +159,9 @@ def _write_a_certificate_as_before_codes(cli, tid):
                    "region": d.region, "kind": d.kind, "title": d.spec.title, "issuer": d.spec.issuer,
                    "cycle_start": d.evaluation.cycle.start, "cycle_end": d.evaluation.cycle.end,
                    "issued_on": d.on, "valid_until": d.spec.valid_until, "rule": d.spec.rule,
-                   "article": d.spec.article, "data": {"reason": d.spec.reason, "starts_cycle": True}}
+                   "article": d.spec.article,
+                   "data": audit.jsonable({"reason": d.spec.reason, "once_from": d.once_from, "starts_cycle": True,
+                                           "counted": {r.rule: r.counted for r in d.evaluation.cycle_results}})}
             audit.insert(conn, "zd", certificates, [row], action="issue_certificate")
     return row["serial"]
 

@@ -152,6 +152,73 @@ def show_demo_certificates(c, engine, data: dict, on: dt.date, keys: dict) -> li
     return issued
 
 
+@certificate_group.command("pdf")
+@click.argument("serial", required=False)
+@click.option("-o", "--output", "output", metavar="FILE|DIR", default=None,
+              help="The PDF to write (one certificate); with --all, a folder: one SERIAL.pdf per certificate.")
+@click.option("--all", "all_", is_flag=True, help="Every certificate of the teachers under --org.")
+@click.option("--org", "org_id", default=None, metavar="ID", help="With --all: the org unit (单位).")
+@click.option("--kind", default=None, metavar="KIND", help="With --all: only this kind (cycle, new_teacher, …).")
+@click.option("--one-file", "one_file", metavar="FILE", default=None,
+              help="With --all: one multi-page PDF instead of a folder.")
+@click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]),
+              help="Language of the certificate: Chinese (中文) or English.")
+@click.pass_context
+def pdf_cmd(ctx, serial, output, all_, org_id, kind, one_file, lang):
+    """Render a certificate (by serial number or id) as a printable PDF: A4 landscape, the region's title,
+    the teacher's name and id, the cycle, what was counted per requirement (学时/学分) with its rule, the
+    issuer, serial and validity, and a QR code carrying the verification code (验证码).
+
+    \b
+    xuefen certificate pdf ZHENGZHOU-CYCLE-2020-000001 -o cert.pdf
+    xuefen certificate pdf --all --org ZD -o certs/          # one SERIAL.pdf each
+    xuefen certificate pdf --all --org ZD --one-file all.pdf # one page each
+    """
+    from pathlib import Path
+
+    from xuefen import certificate_pdf
+    from xuefen.claims import certificates
+    from xuefen.errors import InputError
+    from xuefen.store import open_engine
+
+    if all_:
+        if serial:
+            raise InputError("give a SERIAL or --all --org ID, not both")
+        if not org_id:
+            raise InputError("--all needs --org ID (the unit whose teachers' certificates to render)")
+        if bool(output) == bool(one_file):
+            raise InputError("--all needs -o DIR (one file per certificate) or --one-file FILE.pdf (one page each)")
+    else:
+        if not serial:
+            raise InputError("give a certificate SERIAL (or --all --org ID)")
+        if org_id or one_file or kind:
+            raise InputError("--org, --kind and --one-file go with --all")
+        if not output:
+            raise InputError("give -o FILE.pdf")
+    engine = open_engine(ctx.obj["db_url"])
+    with engine.connect() as conn:
+        if all_:
+            views = certificate_pdf.views_under(conn, org_id, lang, kind=kind)
+        else:
+            views = [certificate_pdf.view(conn, certificates.get(conn, serial), lang)]
+    engine.dispose()
+    c = console()
+    if not views:
+        c.print(f"no certificates under {org_id}")
+        return
+    if all_ and output:
+        folder = Path(output)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"-o {output}: is a file; with --all, -o names a folder (or use --one-file)")
+        folder.mkdir(parents=True, exist_ok=True)
+        for v in views:
+            certificate_pdf.render([v], folder / f"{v.serial}.pdf")
+        c.print(f"wrote {len(views)} certificate(s) to {folder}/ (one SERIAL.pdf each)")
+        return
+    path = certificate_pdf.render(views, one_file or output)
+    c.print(f"wrote {path} ({len(views)} page(s))")
+
+
 @certificate_group.command("verify")
 @click.argument("code")
 @ON

@@ -269,6 +269,11 @@ def write(conn, d: Decision, actor_id: str, *, action: str = "issue_certificate"
     spec, teacher_id = d.spec, d.teacher
     ev = d.evaluation
     counted = {r.rule: r.counted for r in ev.cycle_results}
+    # what the certificate certifies, row by row, as printed on it (the cycle's; a region without a cycle:
+    # the issue year's)
+    results = ev.cycle_results if ev.cycle is not None else ev.year_results(d.on.year)
+    keep = ("rule", "article", "unit", "label", "required", "maximum", "counted", "met", "severity")
+    requirements = [{k: v for k, v in r.as_json().items() if k in keep} for r in results]
     row = {"id": d.cert_id, "serial": next_serial(conn, d.region, d.kind, d.on.year), "teacher_id": teacher_id,
            "region": d.region, "kind": d.kind, "title": spec.title, "issuer": spec.issuer,
            "cycle_start": ev.cycle.start if ev.cycle is not None else None,
@@ -277,7 +282,8 @@ def write(conn, d: Decision, actor_id: str, *, action: str = "issue_certificate"
            "data": audit.jsonable({"reason": spec.reason, "once_from": d.once_from, "counted": counted,
                                    "exemptions": list(ev.exemptions),
                                    "transitions": [t.as_json() for t in ev.transitions],
-                                   "starts_cycle": spec.starts_cycle, **(data or {}),
+                                   "starts_cycle": spec.starts_cycle, "requirements": requirements,
+                                   **(data or {}),
                                    "verification_code": new_code()})}
     audit.insert(conn, actor_id, certificates, [row], action=action)
     if spec.starts_cycle:

@@ -79,7 +79,12 @@ RULES = table(
     ("C-A3", "第十五条", "work an education authority specially assigned: that authority enters the credits, not "
      "the school (activity field assigned_by)", {"field": "assigned_by"}),
     ("C-A4", "第十二条", "annual registration of credits, verification every 5 years: the school declares the "
-     "cycle, the county verifies it", {}),
+     "cycle, the county verifies it",
+     {"certificate_titles": {  # the 5-year verification, as the certificate shows it (xuefen.certificate_pdf)
+         "赤峰市中小学教师培训学分周期核定": {
+             "zh": "赤峰市中小学教师培训学分周期核定",
+             "en": "Chifeng Teachers' Training Credits: Five-Year Cycle Verification",
+             "issuer": {"zh": "县级及以上教育行政部门", "en": "the county (or higher) education authority"}}}}),
     ("C-T1", "第二十三条, 第1条", "in force from publication; the text gives no date, so the date is the setting "
      "in_force; it implements the 2018 central teacher-reform opinion (第1条), so never before 2018-01-01 "
      "(setting not_before_2018)", {"not_before": dt.date(2018, 1, 1)}),

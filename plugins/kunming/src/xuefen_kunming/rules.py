@@ -58,7 +58,12 @@ RULES = table(
     ("K-A1", "第十四条", "annual registration: teacher applies → school review → county (or city, for "
      "city-direct schools) registration agency", {}),
     ("K-A2", "第十四条", "the teacher applies before the end of October", {"deadline_month": 10, "deadline_day": 31}),
-    ("K-A3", "第十三条", "cycle review: school declares → county rechecks → city confirms → province files", {}),
+    ("K-A3", "第十三条", "cycle review: school declares → county rechecks → city confirms → province files",
+     {"certificate_titles": {  # the cycle's approval (核准), as the certificate shows it (xuefen.certificate_pdf)
+         "昆明市中小学教师培训学时周期核准": {
+             "zh": "昆明市中小学教师培训学时周期核准",
+             "en": "Kunming Teachers' Training Hours: Five-Year Cycle Approval",
+             "issuer": {"zh": "省级教育行政部门（备案）", "en": "the provincial education authority (filed)"}}}}),
     ("K-T1", "第十九条", "in force from 2015-02-01; records of the repealed 2006 credit method are legacy, "
      "1 old credit = 1 hour", {"in_force": dt.date(2015, 2, 1), "legacy_rate": D(1)}),
     ("K-T2", "第十七条", "a teacher moving between schools inside Kunming keeps the hours", {}),

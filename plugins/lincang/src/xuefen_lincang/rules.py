@@ -78,7 +78,12 @@ RULES = table(
      "(进修学校等) may follow these", {"excluded": ("vocational",)}),
     ("L-E1", "第四条, 第十一条, 第二十条", "the cycle's and every year's hours and credits, all met together "
      "(第十一条: 5年一周期的全员培训及每年所取得的学时、学分均应同时满足), are a precondition of the qualification's "
-     "periodic registration; only records entered in the information system count", {}),
+     "periodic registration; only records entered in the information system count",
+     {"certificate_titles": {  # as the certificate shows it (xuefen.certificate_pdf)
+         "教师资格定期注册：全员培训学时学分": {
+             "zh": "教师资格定期注册：全员培训学时学分",
+             "en": "Teacher Qualification Periodic Registration: Training Hours and Credits",
+             "issuer": {"zh": "县（市）级教育行政部门", "en": "the county or city education authority"}}}}),
     ("L-E2", "第二十条", "a training record not entered in the information system (未按规定录入信息管理系统) is no "
      "basis for registration, appointment or assessment: it earns nothing", {"field": "in_system"}),
     ("L-S2", "附件1 三(三)", "选学课程学时量不少于必修课程学时量: elective (选学) hours at least the required (必修) "

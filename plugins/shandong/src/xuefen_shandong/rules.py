@@ -40,7 +40,18 @@ RULES = table(
     ("S-R5", "第十六条", "class teachers (班主任): at least 30 hours of class-teacher training per 5 years; those "
      "hours earn credits by S-C1", {"minimum_hours": D(30)}),
     ("S-R6", "第二十五条", "credits short of the requirement: teacher-qualification registration is deferred, no "
-     "higher title, the annual assessment cannot be 优秀 (certificate not eligible)", {}),
+     "higher title, the annual assessment cannot be 优秀 (certificate not eligible)",
+     {"certificate_titles": {  # as the certificate shows it (xuefen.certificate_pdf); Dongying restates S-R6
+         "山东省中小学教师继续教育学分 (周期)": {
+             "zh": "山东省中小学教师继续教育学分（周期）",
+             "en": "Shandong Teachers' Continuing Education Credits (Cycle)",
+             "issuer": {"zh": "教育行政部门（会同人力资源社会保障部门）",
+                        "en": "the education authority (with human resources)"}},
+         "东营市中小学教师继续教育学分 (周期)": {
+             "zh": "东营市中小学教师继续教育学分（周期）",
+             "en": "Dongying Teachers' Continuing Education Credits (Cycle)",
+             "issuer": {"zh": "教育行政部门（会同人力资源社会保障部门）",
+                        "en": "the education authority (with human resources)"}}}}),
     ("S-C1", "第十四条", "training organised or recognised by an education authority, passed: 1 hour = 1 credit "
      "(原则上: credits are 依据课程类型及其重要性折算, so the project's stated credits count when given, else its "
      "stated rate)", {"credits_per_hour": D(1)}),

@@ -24,7 +24,13 @@ COUNTY_AND_ABOVE = ("national", "provincial", "city", "county")
 RULES = S.child(
     CODE,
     ("W-R1", "第六条, 第九条", "5-year cycle (原则上) of 36 credits, made of W-R2 (required) and W-R3 (elective), "
-     "counted separately: neither makes up for the other", {"cycle_years": 5, "total": D(36)}),
+     "counted separately: neither makes up for the other", {"cycle_years": 5, "total": D(36),
+     "certificate_titles": {  # as the certificate shows it (xuefen.certificate_pdf)
+         "潍坊市中小学教师继续教育学分 (周期合格)": {
+             "zh": "潍坊市中小学教师继续教育学分（周期合格）",
+             "en": "Weifang Teachers' Continuing Education Credits (Cycle Completed)",
+             "issuer": {"zh": "市教育局（必修）、县教育局（选修）",
+                        "en": "the city (required) and county (elective) bureaus"}}}}),
     ("W-R2", "第九条", "required courses (必修): at least 10 credits per cycle", {"minimum": D(10)}),
     ("W-R3", "第九条", "elective courses (选修): at least 26 credits per cycle", {"minimum": D(26)}),
     ("W-R4", "第十三条", "probation (试用期): normal-school graduates at least 12 credits, 6 of them required; others "

@@ -63,7 +63,12 @@ RULES = table(
      "are recorded", {}),
     # -- consequence ------------------------------------------------------------------------
     ("SZ-P1", "第十二条", "below the required 42 credits in a year: no title evaluation (职务评聘) and no "
-     "awards (评优评先) that year", {}),
+     "awards (评优评先) that year",
+     {"certificate_titles": {  # the year's registration, as the certificate shows it (xuefen.certificate_pdf)
+         "中小学教师继续教育登记手册 (annual registration)": {
+             "zh": "中小学教师继续教育登记手册（年度登记）",
+             "en": "Teachers' Continuing Education Registration Book (Annual Registration)",
+             "issuer": {"zh": "区教育局人事监察股", "en": "the district education bureau (personnel section)"}}}}),
     # -- ours ---------------------------------------------------------------------------------
     ("SZ-D1", "落款 (二〇一〇年十二月二日)", "the text states no effective date: in force from the day it is "
      "dated, 2010-12-02 (reading, setting `in_force`)", {"in_force": dt.date(2010, 12, 2)}),

@@ -21,6 +21,17 @@ CODE = "zhengzhou"
 #: authority levels that design projects in the system (五)
 AUTHORITY_LEVELS = ("national", "provincial", "city", "county")
 
+#: the certificates as printed (四, 九, 八; xuefen.certificate_pdf), in both languages, declared in the rows below
+CYCLE = {"zh": "河南省中小学教师继续教育登记证书",
+         "en": "Henan Primary and Secondary School Teachers' Continuing Education Registration Certificate",
+         "issuer": {"zh": "河南省中小学教师继续教育管理系统",
+                    "en": "Henan teachers' continuing-education management system (printed online)"}}
+NEW_TEACHER = {"zh": "新任教师培训合格证书", "en": "New Teacher Training Certificate",
+               "issuer": {"zh": "郑州市教育局", "en": "Zhengzhou Municipal Education Bureau"}}
+PAPER = {"zh": "中小学教师继续教育登记证书",
+         "en": "Teachers' Continuing Education Registration Certificate (paper path)",
+         "issuer": {"zh": "郑州市教育局", "en": "Zhengzhou Municipal Education Bureau"}}
+
 RULES = table(
     CODE,
     ("Z-R1", "四", "五年一周期: a 5-year cycle per teacher, at least 360 hours",
@@ -31,12 +42,12 @@ RULES = table(
      {"advised": D(72)}),
     ("Z-R4", "四", "the cycle is the teacher's own: it runs from the issue date of the previous registration "
      "certificate, which is valid 5 years from its issue date; authorities set no cycles for projects",
-     {"valid_years": 5}),
+     {"valid_years": 5, "certificate_titles": {CYCLE["zh"]: CYCLE}}),
     ("Z-R5", "九", "new teacher: 120 hours of new-teacher training within 1 year of starting work, assessed as "
      "passed → 新任教师培训合格证书 from the city bureau, the precondition for further continuing education; "
      "the hours count; 360 hours due within 5 years of starting work; primary/kindergarten new-teacher "
      "training designed by the county, secondary by the city",
-     {"minimum": D(120), "within_years": 1, "cycle_years": 5,
+     {"minimum": D(120), "within_years": 1, "cycle_years": 5, "certificate_titles": {NEW_TEACHER["zh"]: NEW_TEACHER},
       "designer": {"kindergarten": "county", "primary": "county", "junior": "city", "senior": "city"}}),
     ("Z-S1", "一", "scope: qualified teachers of kindergartens, primary and secondary schools, special schools and "
      "institutions (教师进修学校、教研室、电教馆、教科所…); vocational teachers are not covered",
@@ -83,7 +94,7 @@ RULES = table(
      "degree-study route on paper; the teacher keeps training to 360; the Zhengzhou bureau issues the "
      "certificate); in force 2017-03-22",
      {"cutover": dt.date(2016, 12, 31), "threshold": D(260), "senior_threshold": D(360),
-      "in_force": dt.date(2017, 3, 22)}),
+      "in_force": dt.date(2017, 3, 22), "certificate_titles": {PAPER["zh"]: PAPER}}),
     ("Z-T2", "八", "2018-12-31 is the Zhengzhou bureau's last date to review and issue paper-path certificates; "
      "paper-path teachers still short after it are listed for manual handling, their hours kept",
      {"deadline": dt.date(2018, 12, 31)}),
@@ -91,8 +102,8 @@ RULES = table(
 )
 
 #: the certificates (四, 九, 八)
-CYCLE_TITLE = "河南省中小学教师继续教育登记证书"
-PAPER_TITLE = "中小学教师继续教育登记证书"
-NEW_TEACHER_TITLE = "新任教师培训合格证书"
+CYCLE_TITLE = CYCLE["zh"]
+PAPER_TITLE = PAPER["zh"]
+NEW_TEACHER_TITLE = NEW_TEACHER["zh"]
 PROVINCE_SYSTEM = "河南省中小学教师继续教育管理系统 (printed online)"
 CITY_BUREAU = "郑州市教育局"
