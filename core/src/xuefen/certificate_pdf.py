@@ -27,7 +27,7 @@ from pathlib import Path
 
 import attrs
 
-from xuefen import registry
+from xuefen import labels, registry
 from xuefen.claims.certificates import Certificate, teacher_name
 from xuefen.errors import InputError
 from xuefen.model import dec_str
@@ -137,27 +137,9 @@ def titles(rules, cert: Certificate) -> dict:
             "issuer": {"zh": cert.issuer or "", "en": cert.issuer or ""}, "rule": "", "article": ""}
 
 
-def _labels():
-    try:  # the region's labels in both languages, where the core has them (xuefen.labels)
-        from xuefen import labels
-        return labels
-    except ImportError:  # pragma: no cover - an older core
-        return None
-
-
 def _rule_label(region: str, rule: str, label: str, lang: str) -> str:
-    lab = _labels()
-    if lab is not None:
-        return lab.rule_label(region, rule, lang, label or None)
-    return label or rule
-
-
-def _region_name(region: str, name: str, lang: str) -> str:
-    lab = _labels()
-    if lab is not None:
-        return lab.region_name(region, lang)
-    zh, _, en = name.partition(" ")
-    return zh if lang == "zh" else (en or zh)
+    """A requirement's name in ``lang``: the region's label (:mod:`xuefen.labels`), else its own, else the id."""
+    return labels.rule_label(region, rule, lang, label or None)
 
 
 def _rows(cert: Certificate, rules) -> tuple[Row, ...]:
@@ -202,7 +184,7 @@ def view(conn, cert: Certificate, lang: str = "zh") -> View:
     issuer = t.get("issuer") or {}
     rows = tuple(attrs.evolve(r, label=_rule_label(cert.region, r.rule, r.label, lang)) for r in _rows(cert, rules))
     return View(lang=lang, serial=cert.serial, title=t.get(lang) or t["zh"], title_rule=t["rule"],
-                title_article=t["article"], region_name=_region_name(cert.region, rt.region.name, lang),
+                title_article=t["article"], region_name=labels.region_name(cert.region, lang),
                 name=teacher_name(conn, cert) or "", teacher_id=cert.teacher, kind=cert.kind,
                 cycle_start=cert.cycle_start, cycle_end=cert.cycle_end, rows=rows,
                 issuer=issuer.get(lang) or issuer.get("zh") or cert.issuer or "", issued_on=cert.issued_on,
@@ -280,16 +262,20 @@ def _seal(c, cx: float, cy: float, r: float, text: str) -> None:
         p.lineTo(*pt)
     p.close()
     c.drawPath(p, stroke=0, fill=1)
-    chars = [ch for ch in text if not ch.isspace()][:18]
+    chars = [ch for ch in text if not ch.isspace()][:20]
     if chars:
-        size = max(7.0, min(13.0, 2 * math.pi * r * 0.55 / max(len(chars), 1)))
-        span = min(math.radians(250), len(chars) * (size * 1.05) / (r - 5 - size))
+        # the largest size at which the characters, each a little more than its width apart, fit on an arc
+        # of at most 250 degrees inside the inner ring
+        size, arc = 14.0, math.radians(250)
+        while size > 6 and len(chars) * size * 1.12 > arc * (r - 7 - size):
+            size -= 0.25
+        span = min(arc, len(chars) * size * 1.12 / (r - 7 - size))
         font = CJK_FONT if _CJK.search(text) else "Helvetica-Bold"
         c.setFont(font, size)
         for i, ch in enumerate(chars):
             ang = math.pi / 2 + span / 2 - (span * (i + 0.5) / len(chars))
-            x = cx + (r - 6 - size) * math.cos(ang)
-            y = cy + (r - 6 - size) * math.sin(ang)
+            x = cx + (r - 7 - size * 0.6) * math.cos(ang)
+            y = cy + (r - 7 - size * 0.6) * math.sin(ang)
             c.saveState()
             c.translate(x, y)
             c.rotate(math.degrees(ang) - 90)
@@ -442,7 +428,7 @@ def draw_page(c, v: View) -> None:
     lines = [(word("issuer", lang), v.issuer), (word("issued_on", lang), _date(v.issued_on, lang)),
              (word("valid_until", lang), _date(v.valid_until, lang))]
     # the seal first, the lines over it, as a stamp sits on a printed form (and the text stays legible)
-    _seal(c, W - 150, 118, 56, v.seal or _seal_text(v.issuer))
+    _seal(c, W - 150, 118, 60, v.seal or _seal_text(v.issuer))
     x_right = W - 62
     y = 160
     for key, value in lines:
