@@ -185,3 +185,30 @@ def test_every_region_title_a_hook_gives_is_declared_in_its_rule_table_in_both_l
         cert = Certificate(id="x", serial="S", teacher="T", region="zhengzhou", kind="cycle",
                            issued_on=__import__("datetime").date(2020, 1, 1), rule="Z-R1", article="四", title=title)
         assert certificate_pdf.titles(RULES, cert)["rule"] == rule
+
+
+def test_many_requirements_fit_above_the_issuer_block(tmp_path):
+    """A region with many rows (Lincang's hours, credits and modules): the type shrinks so the table ends
+    above the issuer block, read back from the words' boxes (pdftotext -bbox)."""
+    import datetime as dt
+    import re
+    from decimal import Decimal as D
+
+    from xuefen.certificate_pdf import Row, View, render
+
+    rows = tuple(Row(f"L-R{i}", f"第{i}条", f"测试要求{i}", "credits" if i % 2 else "hours", D(10 * i), D(10 * i + 1))
+                 for i in range(1, 9))
+    v = View(lang="zh", serial="LINCANG-CYCLE-2021-000007", title="教师资格定期注册：全员培训学时学分",
+             title_rule="L-E1", title_article="第四条", region_name="临沧市", name="欧阳晓梅",
+             teacher_id="530902198507150028", kind="cycle", cycle_start=dt.date(2016, 9, 1),
+             cycle_end=dt.date(2021, 8, 31), rows=rows, issuer="县（市）级教育行政部门", issued_on=dt.date(2021, 9, 15),
+             valid_until=None, code="7KQ2M-4XH9D-P0RWT-C3N8V", rule="L-E1", article="第四条", school="临翔区测试中学")
+    out = render([v], tmp_path / "many.pdf")
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    boxes = {m.group(5): (float(m.group(2)), float(m.group(4)))  # word -> (top, bottom), from the page's top
+             for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>',
+                                  html)}
+    last = boxes["测试要求8"]
+    issuer = next(box for word, box in boxes.items() if word.startswith("发证机关"))
+    assert last[1] < issuer[0], (last, issuer)
+    assert "81 学时" in pdf_text(out) and "71 学分" in pdf_text(out) and "长期有效" in pdf_text(out)  # the last row's figure; no end date

@@ -382,30 +382,38 @@ def draw_page(c, v: View) -> None:
     top = H - 200 - ph
 
     # the requirements
-    cell = ParagraphStyle("cell", fontName=body_font, fontSize=12, leading=15, textColor=INK,
-                          wordWrap="CJK" if lang == "zh" else None)
-    head = [word("requirement", lang), word("rule", lang), word("required", lang), word("counted", lang)]
-    data = [[Paragraph(escape(h), cell) for h in head]]
-    for r in v.rows:
-        label = r.label or r.rule
-        lab_font = _font(label, lang)
-        art = f"{r.rule}（{r.article}）" if lang == "zh" else f"{r.rule} ({r.article})"
-        data.append([Paragraph(f'<font name="{lab_font}">{escape(label)}</font>', cell),
-                     Paragraph(f'<font name="{_font(art, lang)}">{escape(art)}</font>', cell),
-                     Paragraph(escape(_amount(r.required, r.unit, lang)), cell),
-                     Paragraph(escape(_amount(r.counted, r.unit, lang)), cell)])
-    table = Table(data, colWidths=[270, 140, 95, 95])
-    table.setStyle(TableStyle([
-        ("LINEABOVE", (0, 0), (-1, 0), 1.0, colors.HexColor(RED)),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor(RED)),
-        ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.HexColor(RED)),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.25, colors.HexColor("#c9b48a")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e6cc")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-    ]))
-    tw, th = table.wrap(W - 190, 200)
+    def build(size: float, pad: float):
+        cell = ParagraphStyle("cell", fontName=body_font, fontSize=size, leading=size * 1.25, textColor=INK,
+                              wordWrap="CJK" if lang == "zh" else None)
+        head = [word("requirement", lang), word("rule", lang), word("required", lang), word("counted", lang)]
+        data = [[Paragraph(escape(h), cell) for h in head]]
+        for r in v.rows:
+            label = r.label or r.rule
+            lab_font = _font(label, lang)
+            art = f"{r.rule}（{r.article}）" if lang == "zh" else f"{r.rule} ({r.article})"
+            data.append([Paragraph(f'<font name="{lab_font}">{escape(label)}</font>', cell),
+                         Paragraph(f'<font name="{_font(art, lang)}">{escape(art)}</font>', cell),
+                         Paragraph(escape(_amount(r.required, r.unit, lang)), cell),
+                         Paragraph(escape(_amount(r.counted, r.unit, lang)), cell)])
+        table = Table(data, colWidths=[270, 140, 95, 95])
+        table.setStyle(TableStyle([
+            ("LINEABOVE", (0, 0), (-1, 0), 1.0, colors.HexColor(RED)),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor(RED)),
+            ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.HexColor(RED)),
+            ("LINEBELOW", (0, 1), (-1, -2), 0.25, colors.HexColor("#c9b48a")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e6cc")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ]))
+        return table
+
+    # the largest type at which every requirement fits above the issuer block (a region with many rows)
+    for size, pad in ((12, 5), (11, 4), (10.5, 3), (10, 2.5), (9.5, 2), (9, 1.5), (8.5, 1.2), (8, 1), (7, 0.8)):
+        table = build(size, pad)
+        tw, th = table.wrap(W - 190, H)
+        if top - th >= 178:  # the issuer block's first line stands at 160
+            break
     table.drawOn(c, (W - tw) / 2, top - th)
 
     # QR and code, bottom left
