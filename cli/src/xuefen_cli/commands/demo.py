@@ -124,7 +124,9 @@ def demo_cmd(path, force, code, seed, show_all):
                 f"xuefen --db {url} report --org {data['report_org']} --year {data['year']} --redact",
                 f"xuefen --db {url} queue --as {school_admin}",
                 *(f"xuefen --db {url} migrate {m}" for m in migrations),
-                *([f"xuefen --db {url} certificate list --org {data['report_org']}"] if issued else []),
+                *([f"xuefen --db {url} certificate list --org {data['report_org']}",
+                   f"xuefen --db {url} certificate pdf {issued[0].serial} -o certificate.pdf",
+                   f"xuefen --db {url} certificate verify {issued[0].verification_code}"] if issued else []),
                 f"xuefen --db {url} audit verify"):
         c.print(f"  [cyan]{cmd}[/]")
     checkpoint = p.with_suffix("").name + ".checkpoint.json"
