@@ -180,7 +180,7 @@ def test_xlsx_bad_cells_name_the_sheet_row(cli, tmp_path):
     path = tmp_path / "o.xlsx"
     wb.save(path)
     r = cli("import", "orgs", path)
-    assert r.exit_code == 2 and f"{path}:3: level: 'district' is not one of" in r.output
+    assert r.exit_code == 2 and f"{path}:Sheet!C3: level: 'district' is not one of" in r.output
     assert _count(cli.db_url, "orgs") == 0
 
 

@@ -96,3 +96,10 @@ def xuefen_deadline(evaluation, period):
     if first is None:
         return None
     return Deadline(period.end, first.rule, first.requirement.article, "period_end", "end of the year")
+
+
+@hookimpl
+def xuefen_activity_needs(activity, convert):
+    """Derived from the region's conversion: :func:`xuefen.needs.derived_needs`."""
+    from xuefen.needs import derived_needs
+    return derived_needs(activity, convert)

@@ -25,9 +25,9 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
-    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Deadline, Evaluation, History, Migration,
-                              Period, Region, Requirement, RuleRow, RuleSet, Setting, Stage, Teacher,
-                              Transition)
+    from xuefen.model import (Activity, CertificateSpec, CohortLimit, Cycle, Deadline, Evaluation, History,
+                              Migration, Needed, Period, Region, Requirement, RuleRow, RuleSet, Setting, Stage,
+                              Teacher, Transition)
 
 hookspec = pluggy.HookspecMarker("xuefen")
 hookimpl = pluggy.HookimplMarker("xuefen")
@@ -133,6 +133,32 @@ def xuefen_convert(activity: Activity, teacher: Teacher, history: History, rules
 
     Use in sub-jurisdiction plugins: answer only for the activities whose
     conversion differs and return None for the rest, which the parent converts.
+    """
+
+
+@hookspec(firstresult=True)
+def xuefen_activity_needs(activity: Activity, teacher: Teacher, ruleset: RuleSet, settings: dict,
+                          convert) -> list[Needed] | None:
+    """Say what the region's conversion needs of an activity that its record does not state.
+
+    Called by the importer for every new activity row (``xuefen import activities``), so
+    that a record missing what its conversion needs (hours, days, the assessment where the
+    region requires it) is refused at import naming the rule, never first turned into
+    "nothing earned" at final approval. Stops at first non-None result.
+
+    The core's default derives the needs from the region's own conversion: when
+    ``convert(activity)`` refuses the activity and stating one of the absent fields
+    (``hours``, ``days``, ``credits``, ``assessment``, ``level``, ``degree_level``,
+    ``score``; :data:`xuefen.needs.PROBES`) makes it earn, that field is needed, with the
+    refusal's rule, article and reason.
+
+    :param ruleset: the rule set in force on the activity's date.
+    :param convert: ``convert(activity) -> list`` the region's ``xuefen_convert`` of an
+        activity alone (an empty history), for an implementation that wants to ask it.
+    :returns: a list of :class:`~xuefen.model.Needed` (empty: nothing missing), or None to defer.
+
+    Use in sub-jurisdiction plugins: implement only where a need cannot be found by
+    stating a field (a region-specific vocabulary such as a ``module``).
     """
 
 

@@ -23,7 +23,7 @@ from typing import Callable
 import attrs
 import sqlalchemy as sa
 
-from xuefen import audit, registry
+from xuefen import audit, needs, registry
 from xuefen.claims.authority import REGISTRY_ADMIN, actor_row, management_refusal
 from xuefen.errors import InputError, RefusedAction
 from xuefen.io import fields as F
@@ -100,13 +100,16 @@ class _Importer:
 
     def run(self) -> ImportResult:
         spec, required, extras = self._spec()
-        self._check_header(spec, required, extras)
+        try:
+            self._check_header(spec, required, extras)
+        except InputError as exc:
+            raise InputError(self.table.locate(exc.problems)) from None
         build = getattr(self, f"_build_{self.kind}")
         result = build()
-        if self.problems:
-            raise InputError(self.problems)
+        if self.problems:  # an XLSX's named by sheet and cell (Table.locate)
+            raise InputError(self.table.locate(self.problems))
         if self.refusals:
-            raise RefusedAction(self.refusals)
+            raise RefusedAction(self.table.locate(self.refusals))
         return result
 
     def allowed(self, line: int, field: str, unit_id: str | None, what: str) -> bool:
@@ -368,6 +371,11 @@ class _Importer:
             if not stages:
                 self.problems.append(f"{self.where(line)}: kind: region {rt.code!r} gives no approval stages "
                                      f"for this activity")
+                continue
+            needed = needs.activity_needs(rt, teacher_values[tid], act)  # asked now, not at final approval
+            for need in needed:
+                self.problems.append(f"{self.where(line)}: {need.fields[0]}: {need.message()}")
+            if needed:
                 continue
             new_acts.append(row)
             new_claims.append(repo.Claim(

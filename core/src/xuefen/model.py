@@ -594,3 +594,19 @@ def jsonable(value: Any) -> Any:
     if attrs.has(type(value)):
         return jsonable(attrs.asdict(value, recurse=False))
     raise TypeError(f"{type(value).__name__} cannot be recorded in the audit log")
+
+
+@attrs.frozen
+class Needed:
+    """What a region's conversion needs of an activity that its record does not state (``xuefen_activity_needs``):
+    the import refuses the row naming the rule, instead of the activity earning nothing at final approval."""
+
+    fields: tuple[str, ...] = attrs.field(converter=tuple)  #: the fields, any one of which would do
+    rule: str
+    article: str
+    reason: str  #: the region's own words (its conversion's refusal)
+
+    def message(self) -> str:
+        state = " or ".join(self.fields)
+        return (f"needed by {self.rule} ({self.article}): {self.reason}; without it the activity would earn "
+                f"nothing at final approval: state {state}")

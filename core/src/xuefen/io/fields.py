@@ -331,3 +331,9 @@ def teacher_from(values: dict) -> model.Teacher:
 
 def activity_from(values: dict) -> model.Activity:
     return model.Activity(**values)
+
+
+#: the columns that hold ids, in any table of §3 (``teacher_id`` of activities included): a spreadsheet's
+#: number, date or true/false cell there is refused, never converted (:mod:`xuefen.io.tables`)
+ID_FIELDS = frozenset({"teacher_id"} | {name for spec in (TEACHER_FIELDS, ACTIVITY_FIELDS, ORG_FIELDS, ACTOR_FIELDS)
+                                        for name, parse in spec.items() if parse is parse_id})

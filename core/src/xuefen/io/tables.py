@@ -3,7 +3,14 @@
 Reading gives ``(line, {field: text-or-cell-value})`` pairs: a header row of
 field names, then one record per row; blank rows are skipped; CSV must be
 UTF-8 (a BOM, as Excel writes it, is accepted). XLSX is read with openpyxl in
-read-only mode, first sheet.
+read-only mode, first sheet, and every problem names the file, the sheet and
+the cell (``FILE:SHEET!C7: field: problem``; :meth:`Table.where`). An XLSX cell
+is taken as the spreadsheet typed it, never converted behind the user's back:
+a number, date or true/false cell under an id column (:data:`xuefen.io.fields.ID_FIELDS`)
+is refused ("format the column as text": Excel keeps 15 digits, so an 18-digit
+身份证号 typed as a number is already wrong in the file), and so is a formula
+cell without a saved value (a file written by a program and never opened in a
+spreadsheet) and an error cell (``#REF!``, ``#N/A``).
 
 Limits, the same for both formats (docs/formats.md §3): a file of at most
 :data:`MAX_FILE_BYTES` (an XLSX: uncompressed, summed over the archive, checked
@@ -54,15 +61,53 @@ def table_format(path: str | Path) -> str:
 
 
 class Table:
-    """A table read from a file: its header and its records, each with the line it starts on."""
+    """A table read from a file: its header and its records, each with the line it starts on.
 
-    def __init__(self, path: Path, header: list[str], rows: list[tuple[int, dict]]):
+    ``sheet`` is the worksheet read (an XLSX), None for a CSV.
+    """
+
+    def __init__(self, path: Path, header: list[str], rows: list[tuple[int, dict]], sheet: str | None = None):
         self.path = path
         self.header = header
         self.rows = rows
+        self.sheet = sheet
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def where(self, line: int, field: str | None = None) -> str:
+        """Where a problem is: ``FILE:LINE`` for a CSV; for an XLSX ``FILE:SHEET!CELL`` (the field's cell on
+        that row) or, with no field or one the header lacks, ``FILE:SHEET!LINE:LINE`` (the row)."""
+        return _where(self.path, self.sheet, self.header, line, field)
+
+    def locate(self, problems: list[str]) -> list[str]:
+        """Problems written as ``f"{FILE:LINE}: field: ..."`` (the importer's form), each with the sheet and
+        the field's cell of an XLSX: ``FILE:SHEET!C7: field: ...``. A CSV's are returned as they are."""
+        if self.sheet is None:
+            return problems
+        prefix = f"{self.path}:"
+        out = []
+        for p in problems:
+            m = _LINE_FIELD.match(p, len(prefix)) if p.startswith(prefix) else None
+            out.append(p if m is None else f"{self.where(int(m[1]), m[2])}{p[len(prefix) + len(m[1]):]}")
+        return out
+
+
+_LINE_FIELD = re.compile(r"(\d+): ([^:]+):")
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet's name as a spreadsheet writes it in a reference: quoted unless a plain word."""
+    return sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
+def _where(path, sheet: str | None, header: Sequence[str], line: int, field: str | None = None) -> str:
+    if sheet is None:
+        return f"{path}:{line}"
+    from openpyxl.utils import get_column_letter
+    if field is not None and field in header:
+        return f"{path}:{sheet_ref(sheet)}!{get_column_letter(list(header).index(field) + 1)}{line}"
+    return f"{path}:{sheet_ref(sheet)}!{line}:{line}"
 
 
 def read_table(path: str | Path) -> Table:
@@ -75,20 +120,26 @@ def read_table(path: str | Path) -> Table:
     fmt = table_format(p)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
+    sheet, problems = None, []
     try:
-        header, rows = _read_csv(p) if fmt == "csv" else _read_xlsx(p)
+        if fmt == "csv":
+            header, rows = _read_csv(p)
+        else:
+            header, rows, sheet, problems = _read_xlsx(p)
     except MemoryError:  # a last resort: the limits above are meant to refuse such a file before this
         raise InputError(f"{p}: too large to read in memory; split it into smaller files") from None
     header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header]
+    def at(line: int, field: str | None = None) -> str:
+        return _where(p, sheet, header, line, field)
+
     if not any(header):
-        raise InputError(f"{p}:1: the first row must name the fields (FORMATS.md §3)")
-    problems = []
+        raise InputError(f"{at(1)}: the first row must name the fields (FORMATS.md §3)")
     seen = set()
     for h in header:
         if len(h) > MAX_CELL_CHARS:
-            raise InputError(f"{p}:1: a field name of {len(h)} characters; at most {MAX_CELL_CHARS}")
+            raise InputError(f"{at(1)}: a field name of {len(h)} characters; at most {MAX_CELL_CHARS}")
         if h and h in seen:
-            problems.append(f"{p}:1: {h}: the column appears twice")
+            problems.append(f"{at(1, h)}: {h}: the column appears twice")
         seen.add(h)
     if problems:
         raise InputError(problems)
@@ -101,20 +152,26 @@ def read_table(path: str | Path) -> Table:
             name = header[i] if i < len(header) else ""
             if not name:
                 if not _blank(value):
-                    problems.append(f"{p}:{line}: column {i + 1}: a value under no field name")
+                    cell = f"{at(line)}" if sheet is None else f"{p}:{sheet_ref(sheet)}!{_letter(i)}{line}"
+                    problems.append(f"{cell}: column {i + 1}: a value under no field name")
                 continue
             if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold it; no field needs it
-                problems.append(f"{p}:{line}: {name}: contains a NUL character (\\x00); remove it")
+                problems.append(f"{at(line, name)}: {name}: contains a NUL character (\\x00); remove it")
                 continue
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                problems.append(f"{p}:{line}: {name}: the cell holds {len(value)} characters; a cell holds at "
-                                f"most {MAX_CELL_CHARS}")
+                problems.append(f"{at(line, name)}: {name}: the cell holds {len(value)} characters; a cell holds "
+                                f"at most {MAX_CELL_CHARS}")
                 continue
             rec[name] = value
         records.append((line, rec))
     if problems:
         raise InputError(problems)
-    return Table(p, header, records)
+    return Table(p, header, records, sheet)
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(i + 1)
 
 
 def _blank(value: Any) -> bool:
@@ -180,7 +237,9 @@ def _read_csv(p: Path) -> tuple[list, list[tuple[int, list]]]:
     return header, rows
 
 
-def _read_xlsx(p: Path) -> tuple[list, list[tuple[int, list]]]:
+def _read_xlsx(p: Path) -> tuple[list, list[tuple[int, list]], str, list[str]]:
+    """The first sheet's header and rows, its title, and the problems of its cells (typed as the sheet
+    holds them: see the module's docstring)."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -206,25 +265,105 @@ def _read_xlsx(p: Path) -> tuple[list, list[tuple[int, list]]]:
         declared = (None if ws.max_row is None else ws.max_row - 1, ws.max_column)
         if (problem := _too_many(p, *declared, where)) is not None:
             raise problem
-        ws.reset_dimensions()  # rows as the sheet holds them: no padding, and no cell past the claim dropped
         rows: list = []
+        problems: list[str] = []
+        header = None
         n = 1
         try:
-            it = ws.iter_rows(values_only=True)
-            header = next(it, None)
-            if header is None:
-                raise InputError(f"{p}:1: the sheet is empty; the first row must name the fields")
-            header = _within_columns(p, 1, header, where)
-            for n, cells in enumerate(it, 2):
+            for n, cells in _sheet_rows(p, ws):
+                if header is None:
+                    if n != 1:
+                        raise InputError(f"{p}:{sheet_ref(ws.title)}!1:1: the first row is empty; it must name "
+                                         f"the fields")
+                    header = _within_columns(p, 1, [c[0] for c in cells], where)
+                    names = [h.strip() if isinstance(h, str) else h for h in header]
+                    ids = {i for i, h in enumerate(names) if h in _id_fields()}
+                    continue
                 if n - 1 > MAX_ROWS:
                     raise _too_many(p, n - 1, None, where)
-                if cells:  # a row the sheet skips comes as (): a blank row, left out as read_table would
-                    rows.append((n, _within_columns(p, n, cells, where)))
+                values = _within_columns(p, n, [c[0] for c in cells], where)
+                for i, (value, kind, formula) in enumerate(cells[:len(values)]):
+                    why = _cell_problem(value, kind, formula, i in ids)
+                    if why:
+                        name = names[i] if i < len(names) and names[i] else f"column {i + 1}"
+                        problems.append(f"{p}:{sheet_ref(ws.title)}!{_letter(i)}{n}: {name}: {why}")
+                        values[i] = None
+                rows.append((n, values))
+            if header is None:
+                raise InputError(f"{p}:{sheet_ref(ws.title)}!1:1: the sheet is empty; the first row must name "
+                                 f"the fields")
         except unreadable as exc:
-            raise InputError(f"{p}:{n}: not a readable .xlsx worksheet ({exc})") from None
+            raise InputError(f"{p}:{sheet_ref(ws.title)}!{n}:{n}: not a readable .xlsx worksheet ({exc})") from None
+        title = ws.title
     finally:
         wb.close()
-    return header, rows
+    return header, rows, title, problems
+
+
+def _id_fields() -> frozenset:
+    from xuefen.io.fields import ID_FIELDS
+    return ID_FIELDS
+
+
+#: what a cell that is not text is called in a problem
+_CELL_KINDS = {"n": "a number", "d": "a date", "b": "a true/false value"}
+
+
+def _cell_problem(value: Any, kind: str, formula: str | None, is_id: bool) -> str | None:
+    """Why a cell is refused as the sheet holds it, or None."""
+    if kind == "unsaved":
+        return (f"a formula ({_cut(formula)}) with no saved value: open the file in a spreadsheet so it "
+                f"calculates, save it, and import it again (or type the value)")
+    if kind == "e":
+        return f"an error value ({value}) in the cell; correct it in the spreadsheet"
+    if is_id and value is not None and kind in _CELL_KINDS:
+        shown = (f"{value:.15g}" if isinstance(value, float) else
+                 value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else
+                 str(value).upper() if isinstance(value, bool) else str(value))
+        return f"{_CELL_KINDS[kind]} ({shown}) — format the column as text"
+    return None
+
+
+def _cut(text: str | None, keep: int = 60) -> str:
+    text = text or "="
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
+def _sheet_rows(p: Path, ws) -> Iterator[tuple[int, list[tuple[Any, str, str | None]]]]:
+    """Each row the sheet holds, as it holds it: ``(line, [(value, type, formula), …])`` with a cell's cached
+    value (a formula's saved result), its type (``s`` text, ``n`` number, ``d`` date, ``b`` true/false, ``e``
+    an error, ``unsaved`` a formula with no saved value) and the formula's text if it has one. Rows the
+    sheet skips are left out; cells it skips are blank (None)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # data_only, but a formula without <v> is told apart from an empty cell
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            f = element.find(FORMULA_TAG)
+            cell["formula"] = None if f is None else "=" + (f.text or "")
+            # no saved value: no <v>, or an empty one that is not an empty text result (t="str"); openpyxl
+            # and other writers that never calculate write <v/>
+            saved = element.findtext(VALUE_TAG)
+            if f is not None and not saved and element.get("t") not in ("str", "inlineStr"):
+                cell["data_type"] = "unsaved"
+            return cell
+
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
+                        timedelta_formats=wb._timedelta_formats)
+        for line, cells in parser.parse():
+            if not cells:
+                continue
+            width = max(c["column"] for c in cells)
+            if width > MAX_COLUMNS and any(c["column"] > MAX_COLUMNS and not _blank(c["value"]) for c in cells):
+                raise _too_many(p, None, width, f" sheet {ws.title!r} row {line}")
+            row: list = [(None, "n", None)] * min(width, MAX_COLUMNS)
+            for c in cells:
+                if c["column"] <= MAX_COLUMNS:
+                    value = c["value"]
+                    row[c["column"] - 1] = (value, c["data_type"], c["formula"])
+            yield line, row
 
 
 def _within_columns(p: Path, line: int, cells: Sequence, where: str) -> list:
