@@ -80,7 +80,7 @@ def test_export_needs_all_to_write_personal_data(cli, tmp_path):
 def test_report_csv_neutralises_formulas_in_teacher_ids_and_names(cli, tmp_path):
     _registry(cli, tmp_path, FORMULA_TEACHERS)
     out = cli("report", "--org", "C", "--year", 2020, "--csv", expect=0).output
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert {r["teacher"] for r in rows} == {"'" + t for t, _, _ in FORMULA_TEACHERS}
     assert {r["name"] for r in rows} == {"'" + n for _, n, _ in FORMULA_TEACHERS}
     for r in rows:

@@ -124,12 +124,15 @@ CSV_FIELDS = ("teacher", "name", "school", "region", "period", "rule", "article"
               "short", "met", "school_flags")
 
 
-def write_csv(report: dict, out) -> None:
+def write_csv(report: dict, out, lang: str = "en") -> None:
+    """One row per teacher and requirement; headers the field names (``lang="en"``, FORMATS.md §3) or
+    Chinese (``zh``, :mod:`xuefen.labels`)."""
     from xuefen.io.tables import neutralise
+    from xuefen.labels import header
 
     fields = [f for f in CSV_FIELDS if not (report["redacted"] and f == "name")]
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    w.writeheader()
+    w.writerow({f: f if lang == "en" else header(f, lang) for f in fields})
     flags = {s["id"]: " ".join(sorted({f["rule"] for f in s["flags"]})) for s in report["schools"]}
     for t in report["teachers"]:
         cycle = t.get("cycle")
@@ -261,7 +264,10 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
 @click.option("--org", "org_id", required=True, help="Org unit id: every teacher at or below it.")
 @click.option("--year", type=int, required=True, help="The year reported.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: one row per teacher and requirement.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with a BOM, for Excel): one row per teacher "
+                                                     "and requirement.")
+@click.option("--xlsx", "xlsx", metavar="FILE", default=None,
+              help="Write the report as an Excel workbook: a summary sheet with a chart, one sheet per school.")
 @click.option("--redact", is_flag=True, help="No teacher id or name: a stable pseudonym instead.")
 @click.option("--short-only", is_flag=True, help="List only the teachers short of a requirement.")
 @click.option("--by", "by", multiple=True, metavar="NAME",
@@ -272,15 +278,16 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
                    "completion per requirement (要求) per school (学校) as charts, the shortfall list (学时缺口), "
                    "the school flags (标记, e.g. K-R5) and the rule and article (规则, 条款) behind each figure.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language (语言) of the table and the HTML page: zh (中文, the default) or en.")
+              help="Language (语言) of the table, the HTML page and the --xlsx headers: zh (中文, the default) or "
+                   "en; --csv keeps the field names unless --lang zh.")
 @click.pass_context
-def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_path, lang):
+def report_cmd(ctx, org_id, year, as_json, as_csv, xlsx, redact, short_only, by, html_path, lang):
     """Met / short (达标 / 尚缺) per requirement of every teacher (教师) under an org unit (单位), for the year
     (年度) and the cycle (周期), and each school's flags (标记, e.g. K-R5)."""
     from xuefen.store import open_engine
 
-    if sum(map(bool, (as_json, as_csv, html_path))) > 1:
-        raise InputError("report: --json, --csv and --html exclude each other")
+    if sum(map(bool, (as_json, as_csv, html_path, xlsx))) > 1:
+        raise InputError("report: --json, --csv, --html and --xlsx exclude each other")
     if html_path is not None and not html_path.lower().endswith((".html", ".htm")):
         raise InputError(f"--html: {html_path}: the file name must end in .html")
     if by and as_csv:
@@ -308,8 +315,11 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, redact, short_only, by, html_
         print_json(report)
     elif as_csv:
         buf = io.StringIO()
-        write_csv(report, buf)
-        sys.stdout.write(buf.getvalue())
+        write_csv(report, buf, lang or "en")
+        sys.stdout.write("\ufeff" + buf.getvalue())  # the BOM: Excel reads the file as UTF-8, not GBK
+    elif xlsx:
+        from xuefen_cli.xlsx_out import write_report
+        write_report(report, xlsx, lang=lang or "zh", short_only=short_only)
     else:
         show_report(report, short_only=short_only, lang=lang or "zh")
 
