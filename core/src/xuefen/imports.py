@@ -372,9 +372,8 @@ class _Importer:
                 self.problems.append(f"{self.where(line)}: kind: region {rt.code!r} gives no approval stages "
                                      f"for this activity")
                 continue
-            needed = needs.activity_needs(rt, teacher_values[tid], act)  # asked now, not at final approval
-            for need in needed:
-                self.problems.append(f"{self.where(line)}: {need.fields[0]}: {need.message()}")
+            needed = needs.import_problems(rt, teacher_values[tid], act)  # asked now, not at final approval
+            self.problems += [f"{self.where(line)}: {field}: {why}" for field, why in needed]
             if needed:
                 continue
             new_acts.append(row)

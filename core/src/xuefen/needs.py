@@ -14,6 +14,7 @@ from typing import Callable
 
 import attrs
 
+from xuefen.errors import InputError
 from xuefen.model import DEGREE_LEVELS, LEVELS, Activity, Entry, History, Needed, Refusal
 
 #: the fields a conversion may need, and the values tried for an absent one (an amount below a region's
@@ -65,3 +66,19 @@ def activity_needs(rt, teacher, activity: Activity) -> list[Needed]:
 
     return list(target.hook.xuefen_activity_needs(activity=activity, teacher=teacher, ruleset=rs,
                                                   settings=target.settings, convert=convert) or [])
+
+
+def import_problems(rt, teacher, activity: Activity) -> list[tuple[str, str]]:
+    """``(field, problem)`` for each thing ``activity`` lacks for its conversion (:func:`activity_needs`),
+    for the importer's ``FILE:LINE: field: problem``. A region whose conversion raises
+    :class:`~xuefen.errors.InputError` for a missing field (``activity 'ID': rate: required … (L-C2)``)
+    has it reported the same way, at import, instead of at final approval."""
+    try:
+        return [(n.fields[0], n.message()) for n in activity_needs(rt, teacher, activity)]
+    except InputError as exc:
+        out = []
+        for p in exc.problems:
+            p = p.split(": ", 1)[1] if p.startswith("activity ") and ": " in p else p
+            field, _, why = p.partition(": ")
+            out.append((field, why) if why else ("id", p))
+        return out
