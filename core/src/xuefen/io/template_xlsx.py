@@ -229,9 +229,14 @@ def write_template(kind: str, code: str, path: str | Path) -> dict:
                       _doc(kind, field, field in required, field in declared, code, None).split("\n", 1)[1],
                       "、".join(f"{c} {labels.VOCABULARY.get(c, '')}".strip() for c in choices) if choices else ""])
     help_.append([])
-    help_.append([f"导入：xuefen import {kind} 文件.xlsx --as 操作人；全部正确才导入，任何一行有误则一行也不导入，"
+    help_.append(["", "", "", f"导入：xuefen import {kind} 文件.xlsx --as 操作人；全部正确才导入，任何一行有误则一行也不导入，"
                   f"错误以 文件:工作表!单元格 标明。编号列已设为文本格式，请勿改为数字（18 位证号会丢失末尾数字）。"])
-    for letter, width in zip("ABCDE", (22, 16, 10, 70, 60)):
+    from openpyxl.styles import Alignment
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in help_.iter_rows(min_row=2):
+        for c in row[3:5]:
+            c.alignment = wrap
+    for letter, width in zip("ABCDE", (22, 16, 10, 60, 50)):
         help_.column_dimensions[letter].width = width
     help_.freeze_panes = "A2"
     wb.properties.title = f"xuefen {kind} template · {code}"
