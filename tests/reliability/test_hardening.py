@@ -273,19 +273,19 @@ def test_a_huge_cell_is_refused_the_same_in_xlsx_and_csv(registry, tmp_path, fmt
         assert p.stat().st_size < 100_000
     else:
         p = _write(tmp_path, "t.csv", ",".join(header) + "\n" + ",".join(row) + "\n")
-    errors = _refused(registry, "teachers", p, f"{p}:2: ")
+    errors = _refused(registry, "teachers", p, f"{p}:Sheet!B2: " if fmt == "xlsx" else f"{p}:2: ")
     assert "at most 10000" in errors[0]
     if fmt == "xlsx":  # the csv module's own limit (131072) comes first in a CSV
-        assert errors == [f"{p}:2: name: the cell holds 1000000 characters; a cell holds at most 10000"]
+        assert errors == [f"{p}:Sheet!B2: name: the cell holds 1000000 characters; a cell holds at most 10000"]
 
 
 def test_a_cell_a_little_over_the_limit_is_refused_in_both_formats(registry, tmp_path):
     long = "x" * (tables.MAX_CELL_CHARS + 1)
     c = _write(tmp_path, "t.csv", f"id,name,stage,school_id,hired_on\nt2,林二,primary,s1,{long}\n")
     x = _xlsx(tmp_path / "t.xlsx", [[*TEACHER_ROWS[0], "hired_on"], [*TEACHER_ROWS[1], long]])
-    for p in (c, x):
+    for p, where in ((c, "2"), (x, "Sheet!E2")):  # an XLSX's problem names the sheet and the cell
         assert _refused(registry, "teachers", p) == [
-            f"{p}:2: hired_on: the cell holds 10001 characters; a cell holds at most 10000"]
+            f"{p}:{where}: hired_on: the cell holds 10001 characters; a cell holds at most 10000"]
 
 
 # -- amounts and dates ----------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_hours_with_five_decimal_places_are_refused_at_import_never_rounded(regi
              f"{p}:3: days: 0.000001 has more than 4 decimal places")
     x = _xlsx(tmp_path / "a.xlsx", [ACT_HEADER.strip().split(","), ["t1", "a1", "training", "city", "2020-04-18", None,
                                                                    7.12345, "pass"]])
-    _refused(registry, "activities", x, f"{x}:2: hours: 7.12345 has more than 4 decimal places")
+    _refused(registry, "activities", x, f"{x}:Sheet!G2: hours: 7.12345 has more than 4 decimal places")
     # four places go in, and all the way through approval
     ok = _write(tmp_path, "ok.csv", ACT_HEADER + "t1,a3,training,city,2020-04-18,,7.1234,pass\n")
     registry("import", "activities", ok, expect=0)
