@@ -145,7 +145,7 @@ def shortfalls_cmd(ctx, org_id, as_of, as_json, as_csv, xlsx, lang):
         for r in shortfalls.table_rows(result, lang):
             w.writerow([neutralise(dec_str(v) if hasattr(v, "as_tuple") else str(v)) for v in
                         (r[f] for f in shortfalls.FIELDS)])
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write("\ufeff" + buf.getvalue())  # the BOM: Excel reads it as UTF-8
     elif xlsx is not None:
         n = write_xlsx(result, xlsx, lang)
         click.echo(f"{xlsx}: {n} rows" if lang == "en" else f"{xlsx}：{n} 行")

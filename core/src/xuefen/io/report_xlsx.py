@@ -139,21 +139,21 @@ def _teacher_rows(report: dict, item: dict, lang: str) -> Iterable[list]:
         if not r:
             yield base + [period, "", "", "", "", None, None, None, ""]
             continue
-        yield base + [period, r["rule"], r.get("label") or "", r["article"],
-                      labels.VOCABULARY.get(r["unit"], r["unit"]) if lang == "zh" else r["unit"],
+        yield base + [period, r["rule"], labels.rule_label(item["region"], r["rule"], lang, r.get("label")),
+                      r["article"], labels.unit_label(r["unit"], lang),
                       Decimal(r["required"]), Decimal(r["counted"]), Decimal(r["short"]),
                       labels.yes_no(r["met"], lang)]
 
 
-def _requirement_keys(report: dict) -> list[tuple[str, str, str]]:
+def _requirement_keys(report: dict, lang: str) -> list[tuple[str, str, str]]:
     """Each requirement the report's teachers have, as ``(period kind, rule, label)``, in first-seen order."""
     seen: dict = {}
     for t in report["teachers"]:
         for r in t["requirements"]:
-            seen.setdefault(("year", r["rule"]), r.get("label") or "")
+            seen.setdefault(("year", r["rule"]), (t["region"], r.get("label")))
         for r in (t.get("cycle") or {}).get("requirements", ()):
-            seen.setdefault(("cycle", r["rule"]), r.get("label") or "")
-    return [(k[0], k[1], v) for k, v in seen.items()]
+            seen.setdefault(("cycle", r["rule"]), (t["region"], r.get("label")))
+    return [(k[0], k[1], labels.rule_label(region, k[1], lang, label)) for k, (region, label) in seen.items()]
 
 
 def write_report_xlsx(report: dict, path: str | Path, *, lang: str = "zh", teachers: list | None = None) -> dict:
@@ -184,7 +184,7 @@ def write_report_xlsx(report: dict, path: str | Path, *, lang: str = "zh", teach
     s.add(["", h("total"), "", total["teachers"], total["with"], total["with"] - total["short"], total["short"],
            _share(total["with"] - total["short"], total["with"]), ""], bold=True)
     # each requirement's completion per school: the share of the school's teachers with it who met it
-    keys = _requirement_keys(report)
+    keys = _requirement_keys(report, lang)
     cycle_word = "周期" if lang == "zh" else "cycle"
     start = s.rows + 3
     names = {sc["id"]: sc["name"] for sc in report["schools"]}

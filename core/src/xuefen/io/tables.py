@@ -416,18 +416,70 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[A
 
 def write_xlsx(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any] | dict], *,
                title: str = "xuefen") -> int:
-    """Write an XLSX workbook (openpyxl write-only); amounts as numbers, text neutralised."""
+    """Write an XLSX workbook (openpyxl write-only) as Excel users expect it: the header row bold and
+    frozen, column widths fitted to the header and the first rows, amounts (Decimal) as number cells
+    with a format showing their places, text (ids included) as text cells (format ``@``, so an 18-digit
+    id stays digits), text that would start a formula neutralised."""
+    import itertools
+
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
-    ws.append([neutralise(h) for h in header])
+    it = iter(rows)
+    first = list(itertools.islice(it, WIDTH_SAMPLE))
+    cells_of = lambda row: [row.get(h) for h in header] if isinstance(row, dict) else row  # noqa: E731
+    widths = [_width(h) for h in header]
+    for row in first:
+        for i, c in enumerate(cells_of(row)[:len(widths)]):
+            widths[i] = max(widths[i], _width(_text(c)))
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def head(h):
+        c = WriteOnlyCell(ws, value=neutralise(h))
+        c.font = bold
+        return c
     n = 0
-    for row in rows:
-        cells = [row.get(h) for h in header] if isinstance(row, dict) else row
-        ws.append([_cell(c) for c in cells])
-        n += 1
+    try:
+        ws.append([head(h) for h in header])
+        for row in itertools.chain(first, it):
+            ws.append([_typed_cell(ws, c) for c in cells_of(row)])
+            n += 1
+    except BaseException:  # e.g. openpyxl's IllegalCharacterError: close the sheet's writer, then tell
+        try:
+            ws.close()
+        except Exception:
+            pass
+        raise
     wb.save(path)
     return n
+
+
+#: rows of a table :func:`write_xlsx` measures for its column widths
+WIDTH_SAMPLE = 500
+
+
+def _width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _typed_cell(ws, value: Any):
+    from openpyxl.cell import WriteOnlyCell
+    value = _cell(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.number_format = "@"
+    elif isinstance(value, Decimal) and value.is_finite():
+        exp = value.normalize().as_tuple().exponent
+        places = -exp if isinstance(exp, int) and exp < 0 else 0
+        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+    return cell
 
 
 def _cell(value: Any) -> Any:
