@@ -247,6 +247,14 @@ def test_chifeng_year_end_to_end_status_and_report_by_level_and_dimension(cli, t
     assert "by dimension" in text and "knowledge" in text
     res = cli("report", "--org", "D1", "--year", "2020", "--by", "level:x", expect=2)
     assert "--by" in res.output
+    # --by in the workbook: a sheet per grouping, the same sums as the JSON, as number cells
+    from openpyxl import load_workbook
+    book = tmp_path / "by.xlsx"
+    cli("report", "--org", "D1", "--year", "2020", "--by", "level", "--xlsx", book, expect=0)
+    sheet = load_workbook(book)["按level"]
+    assert [c.value for c in sheet[1]] == ["level", "教师人数", "学分"]
+    assert {r[0]: (r[1], D(str(r[2]))) for r in sheet.iter_rows(min_row=2, values_only=True)} == {
+        v: (a["teachers"], D(a["credits"])) for v, a in rep["by"]["level"].items()}
 
 
 @pytest.mark.rule("C-A4")
