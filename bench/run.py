@@ -1,0 +1,555 @@
+"""xuefen at a region's scale: one command measures import, approval, evaluation and report against the floors.
+
+Usage::
+
+    python bench/run.py [--sizes 10000,100000,1000000] [--json FILE] [--database sqlite|postgresql|sqlite,postgresql]
+                        [--only import,approve,...] [--workers 2]
+
+``size`` is a number of activities. For each database and size a deterministic seeded
+generator (:func:`generate`) builds a Kunming city: counties of 2,000 teachers in schools of
+50, each teacher with the region's real mix of activities over the report year and the one
+before (:func:`xuefen.demo.generate`, one county at a time), cut to exactly ``size``
+activities. Every measurement runs in its own process (so ``peak_rss_mb`` is its own peak)
+on the same database, in this order:
+
+=============== =========================================================== ==============================
+name            what is timed                                               rate (per second) of
+=============== =========================================================== ==============================
+floor           raw ``sqlite3`` ``executemany`` of one row per activity of   activities
+                the same width (teacher, id, kind, date, JSON data), one
+                transaction; on PostgreSQL ``floor_copy``: raw ``COPY``
+orm_peer        the same import as an ordinary SQLAlchemy ORM application:   activities
+                CSV read, teacher looked up, one Activity and one Claim
+                object per row, commit per 1000
+import          ``xuefen.imports.import_file(engine, "activities", CSV)``    activities
+approve_<stage> every queue of the stage's actors approved (``approve        claims
+                --all-queued``: the queue read, then one signed batch);
+                the last stage posts the entries
+approve         every stage                                                  claims
+end_to_end      import + every stage                                         activities
+floor_groupby   raw ``SELECT teacher_id, year, SUM(hours), SUM(credits)      entries
+                FROM entries GROUP BY teacher_id, year``
+report          ``xuefen.reports.build_report`` of the city (every teacher)  teachers
+                written as CSV and as JSON
+floor_evaluate  a pass summing every activity's hours per teacher           teachers
+evaluate        ``evaluate_many`` of 5-year histories (20 activities a       teachers
+                teacher, ``size // 10`` teachers, streamed in chunks)
+=============== =========================================================== ==============================
+
+``floor_rate`` and ``ratio`` (rate ÷ floor rate, both of this run): import, orm_peer, approve*
+and end_to_end against ``floor`` (``floor_copy`` on PostgreSQL); report against
+``floor_groupby`` (per teacher); evaluate against ``floor_evaluate``. ``orm_peer``'s figure
+is also given as ``import`` ÷ ``orm_peer`` in the table (``× peer``).
+
+The JSON written by ``--json`` is ``{"measurements": [{name, database, size, seconds, rate,
+floor_rate, ratio, peak_rss_mb, items}], "machine": {...}}``. PostgreSQL uses the server
+named by ``XUEFEN_BENCH_POSTGRES_URL`` or else a throwaway one (``tests/pg.py``).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: teachers per county and per school in the generated city
+COUNTY_TEACHERS = 2000
+SCHOOL_TEACHERS = 50
+SEED = 16
+
+
+# -- the generator -----------------------------------------------------------------------------
+
+
+def generate(size: int, seed: int = SEED) -> dict:
+    """A Kunming city with exactly ``size`` activities: orgs, actors, teachers, activities (formats.md §3 rows).
+
+    County ``c`` is :func:`xuefen.demo.generate` with seed ``seed + c`` and its own ids, so a
+    bigger size is a smaller size plus more counties (the same rows first)."""
+    import attrs
+
+    from xuefen import demo
+    from xuefen_kunming.demo import PROFILE
+
+    orgs, actors, teachers, acts = {}, {}, [], []
+    c = 0
+    while len(acts) < size:
+        c += 1
+        cid = f"KM-C{c:03d}"
+        prof = attrs.evolve(PROFILE, county=(cid, f"示范县{c:03d}"), prefix=cid, city_school=None)
+        d = demo.generate(seed + c, prof, teachers=COUNTY_TEACHERS, schools=COUNTY_TEACHERS // SCHOOL_TEACHERS)
+        for o in d["orgs"]:
+            orgs.setdefault(o["id"], o)
+        for a in d["actors"]:
+            actors.setdefault(a["id"], a)
+        teachers += d["teachers"]
+        acts += d["activities"]
+    acts = acts[:size]
+    used = {a["teacher_id"] for a in acts}
+    teachers = [t for t in teachers if t["id"] in used]
+    return {"orgs": list(orgs.values()), "actors": list(actors.values()), "teachers": teachers,
+            "activities": acts, "year": PROFILE.year, "city": PROFILE.city[0], "counties": c}
+
+
+def eval_cases(n: int, seed: int = SEED, chunk: int = 2000):
+    """``n`` 5-year Kunming cases (20 activities each) in chunks, each chunk seeded on its own."""
+    from xuefen.evaluate import Case
+    from xuefen.model import Activity, Teacher
+
+    kinds = [("training", "city"), ("training", "county"), ("school_based", "school"), ("training", "national"),
+             ("trainer", "county"), ("volunteer_teaching", "county"), ("self_study_exam", None)]
+    start = dt.date(2015, 2, 1)
+    for base in range(0, n, chunk):
+        rng = random.Random(seed * 1_000_003 + base)
+        out = []
+        for i in range(base, min(n, base + chunk)):
+            t = Teacher(id=f"B{i:07d}", stage=rng.choice(["primary", "junior", "senior"]), cycle_start=start,
+                        hired_on=dt.date(2005, 9, 1))
+            acts = []
+            for j in range(20):
+                kind, level = rng.choice(kinds)
+                day = start + dt.timedelta(days=rng.randrange(0, 5 * 365))
+                acts.append(Activity(f"a{j}", kind, day, level=level, hours=Decimal(rng.randrange(4, 40)),
+                                     events=rng.randrange(1, 4), assessment=rng.choice(["pass", "pass", "excellent"])))
+            out.append(Case("kunming", dt.date(2020, 1, 31), t, tuple(acts)))
+        yield out
+
+
+# -- phases (each in its own process) ---------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _meta(work: Path) -> dict:
+    return json.loads((work / "meta.json").read_text())
+
+
+def _engine(url: str):
+    from xuefen.store import open_engine
+
+    return open_engine(url)
+
+
+def _signer(work: Path, actor_id: str):
+    from xuefen import keys
+
+    return keys.Signer.load(actor_id, work / "keys" / f"{keys.safe_name(actor_id)}.pem")
+
+
+def phase_setup(work: Path, url: str, size: int) -> dict:
+    """Generate, write the CSVs, register orgs, actors, teachers and every actor's key (not measured)."""
+    from xuefen import actors as actors_mod, audit, demo, imports, keys
+
+    data = generate(size)
+    paths = demo.write_tables(data, work)
+    engine = _engine(url)
+    (work / "keys").mkdir(exist_ok=True)
+    with engine.begin() as conn:
+        admin = actors_mod.bootstrap(conn, "bench-admin")
+    admin.write(work / "keys" / f"{keys.safe_name('bench-admin')}.pem")
+    for kind in ("orgs", "actors", "teachers"):
+        imports.import_file(engine, kind, paths[kind], signer=admin)
+    with engine.begin() as conn, audit.acting(conn, admin, "key_register"):
+        for a in data["actors"]:
+            actors_mod.create_key(conn, admin, a["id"]).write(work / "keys" / f"{keys.safe_name(a['id'])}.pem")
+    engine.dispose()
+    # the floor's and the ORM peer's rows, prepared here so only their writing is timed there
+    rows = [(a["teacher_id"], a["id"], a["kind"], a["date"],
+             json.dumps({k: v for k, v in a.items() if k not in ("teacher_id",)}, ensure_ascii=False))
+            for a in data["activities"]]
+    (work / "floor_rows.json").write_text(json.dumps(rows, ensure_ascii=False))
+    meta = {"activities": len(data["activities"]), "teachers": len(data["teachers"]),
+            "counties": data["counties"], "year": data["year"], "city": data["city"],
+            "actors": [(a["id"], a["role"]) for a in data["actors"]], "paths": {k: str(v) for k, v in paths.items()}}
+    (work / "meta.json").write_text(json.dumps(meta))
+    return {"items": 0, "seconds": 0.0}
+
+
+def phase_floor(work: Path, url: str, size: int) -> dict:
+    """Raw executemany (SQLite) or COPY (PostgreSQL) of one row per activity, one transaction."""
+    rows = [tuple(r) for r in json.loads((work / "floor_rows.json").read_text())]
+    ddl = "CREATE TABLE floor (teacher_id TEXT, id TEXT, kind TEXT, date TEXT, data TEXT, PRIMARY KEY (teacher_id, id))"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        db = sqlite3.connect(work / "floor.db", isolation_level=None)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(ddl)
+        t = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO floor VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("COMMIT")
+        secs = time.perf_counter() - t
+        db.close()
+        return {"items": len(rows), "seconds": secs}
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as pg:
+        pg.execute(ddl.replace("data TEXT", "data JSONB").replace("date TEXT", "date DATE"))
+        pg.commit()
+        t = time.perf_counter()
+        with pg.cursor() as cur, cur.copy("COPY floor (teacher_id, id, kind, date, data) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
+        pg.commit()
+        secs = time.perf_counter() - t
+        pg.execute("DROP TABLE floor")
+        pg.commit()
+    return {"items": len(rows), "seconds": secs}
+
+
+def phase_orm_peer(work: Path, url: str, size: int) -> dict:
+    """The same activities CSV imported as an ordinary ORM application would: object per row, commit per 1000."""
+    import csv
+
+    import sqlalchemy as sa
+    from sqlalchemy import orm
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Teacher(Base):
+        __tablename__ = "peer_teachers"
+        id = sa.Column(sa.String, primary_key=True)
+        school_id = sa.Column(sa.String)
+
+    class Activity(Base):
+        __tablename__ = "peer_activities"
+        teacher_id = sa.Column(sa.String, sa.ForeignKey("peer_teachers.id"), primary_key=True)
+        id = sa.Column(sa.String, primary_key=True)
+        kind = sa.Column(sa.String, nullable=False)
+        date = sa.Column(sa.Date, nullable=False)
+        data = sa.Column(sa.JSON, nullable=False)
+
+    class Claim(Base):
+        __tablename__ = "peer_claims"
+        id = sa.Column(sa.String, primary_key=True)
+        teacher_id = sa.Column(sa.String, sa.ForeignKey("peer_teachers.id"), nullable=False)
+        activity_id = sa.Column(sa.String)
+        state = sa.Column(sa.String, nullable=False)
+        version = sa.Column(sa.Integer, nullable=False, default=1)
+        created_at = sa.Column(sa.DateTime, nullable=False)
+
+    meta = _meta(work)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(f"sqlite:///{work / 'peer.db'}")
+    else:
+        engine = sa.create_engine(url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with open(meta["paths"]["teachers"], encoding="utf-8") as fh, orm.Session(engine) as s:
+        s.add_all(Teacher(id=r["id"], school_id=r["school_id"]) for r in csv.DictReader(fh))
+        s.commit()
+    t = time.perf_counter()
+    n = 0
+    now = dt.datetime.now(dt.timezone.utc)
+    with open(meta["paths"]["activities"], encoding="utf-8", newline="") as fh, orm.Session(engine) as s:
+        for row in csv.DictReader(fh):
+            teacher = s.get(Teacher, row["teacher_id"])
+            if teacher is None:
+                raise SystemExit(f"peer: no teacher {row['teacher_id']}")
+            data = {k: v for k, v in row.items() if v and k not in ("teacher_id",)}
+            s.add(Activity(teacher_id=teacher.id, id=row["id"], kind=row["kind"],
+                           date=dt.date.fromisoformat(row["date"]), data=data))
+            s.add(Claim(id=f"{teacher.id}:{row['id']}", teacher_id=teacher.id, activity_id=row["id"],
+                        state="school_review", version=1, created_at=now))
+            n += 1
+            if n % 1000 == 0:
+                s.commit()
+        s.commit()
+    secs = time.perf_counter() - t
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+    return {"items": n, "seconds": secs}
+
+
+def phase_import(work: Path, url: str, size: int) -> dict:
+    from xuefen import imports
+
+    meta = _meta(work)
+    engine = _engine(url)
+    admin = _signer(work, "bench-admin")
+    t = time.perf_counter()
+    res = imports.import_file(engine, "activities", meta["paths"]["activities"], signer=admin)
+    secs = time.perf_counter() - t
+    engine.dispose()
+    return {"items": res.created, "seconds": secs}
+
+
+#: Kunming's activity stages and the role that serves each
+STAGES = (("school_review", "school_admin"), ("county_review", "county_admin"))
+
+
+def _approve_stage(work: Path, url: str, stage: str, role: str) -> dict:
+    from xuefen.claims import actions, queues
+
+    meta = _meta(work)
+    engine = _engine(url)
+    on = dt.date(meta["year"] + 1, 1, 15)
+    who = [aid for aid, r in meta["actors"] if r == role]
+    signers = {aid: _signer(work, aid) for aid in who}
+    done = 0
+    bulk = getattr(actions, "approve_queue", None)
+    t = time.perf_counter()
+    for aid in who:
+        if bulk is not None:
+            out = bulk(engine, signers[aid], as_of=on)
+            done += out.approved
+            continue
+        with engine.begin() as conn:
+            mine = [r.id for r in queues.queue(conn, aid)]
+        for out in actions.approve_many(engine, mine, signers[aid], as_of=on):
+            done += isinstance(out, actions.Outcome)
+    secs = time.perf_counter() - t
+    engine.dispose()
+    return {"items": done, "seconds": secs}
+
+
+def phase_approve_school_review(work, url, size):
+    return _approve_stage(work, url, *STAGES[0])
+
+
+def phase_approve_county_review(work, url, size):
+    return _approve_stage(work, url, *STAGES[1])
+
+
+def phase_floor_groupby(work: Path, url: str, size: int) -> dict:
+    q = "SELECT teacher_id, year, SUM(hours), SUM(credits), COUNT(*) FROM entries GROUP BY teacher_id, year"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        db = sqlite3.connect(url.split("///", 1)[1])
+        t = time.perf_counter()
+        rows = db.execute(q).fetchall()
+        secs = time.perf_counter() - t
+        db.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as pg:
+            t = time.perf_counter()
+            rows = pg.execute(q).fetchall()
+            secs = time.perf_counter() - t
+    return {"items": sum(r[4] for r in rows), "seconds": secs, "teachers": len({r[0] for r in rows})}
+
+
+def phase_report(work: Path, url: str, size: int) -> dict:
+    import io
+
+    from xuefen import reports
+    from xuefen.model import jsonable
+    from xuefen_cli.commands.reports import write_csv
+
+    meta = _meta(work)
+    engine = _engine(url)
+    t = time.perf_counter()
+    with engine.connect() as conn:
+        rep = reports.build_report(conn, meta["city"], meta["year"])
+    buf = io.StringIO()
+    write_csv(rep, buf)
+    text = json.dumps(jsonable(rep), ensure_ascii=False)
+    secs = time.perf_counter() - t
+    engine.dispose()
+    return {"items": rep["summary"]["teachers"], "seconds": secs, "bytes": len(text) + len(buf.getvalue())}
+
+
+def _teachers_for_eval(size: int) -> int:
+    return max(1, size // 10)
+
+
+def phase_floor_evaluate(work: Path, url: str, size: int) -> dict:
+    secs, n = 0.0, 0
+    for cases in eval_cases(_teachers_for_eval(size)):
+        t = time.perf_counter()
+        for c in cases:
+            total = Decimal(0)
+            for a in c.activities:
+                total += a.hours or 0
+        secs += time.perf_counter() - t
+        n += len(cases)
+    return {"items": n, "seconds": secs}
+
+
+def phase_evaluate(work: Path, url: str, size: int) -> dict:
+    from xuefen.evaluate import evaluate_many
+    from xuefen.regions import runtime
+
+    runtime("kunming")
+    secs, n = 0.0, 0
+    for cases in eval_cases(_teachers_for_eval(size)):
+        t = time.perf_counter()
+        n += len(evaluate_many(cases))
+        secs += time.perf_counter() - t
+    return {"items": n, "seconds": secs}
+
+
+PHASES = {name[len("phase_"):]: fn for name, fn in globals().items() if name.startswith("phase_")}
+ORDER = ("setup", "floor", "orm_peer", "import", "approve_school_review", "approve_county_review",
+         "floor_groupby", "report", "floor_evaluate", "evaluate")
+
+
+# -- the driver ------------------------------------------------------------------------------
+
+
+def _run_phase(name: str, work: Path, url: str, size: int, env: dict) -> dict:
+    cmd = [sys.executable, __file__, "--_phase", name, "--_work", str(work), "--_url", url, "--sizes", str(size)]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.stderr.write(r.stderr)
+        raise SystemExit(f"bench phase {name} failed (exit {r.returncode})")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _pg_url() -> str:
+    url = os.environ.get("XUEFEN_BENCH_POSTGRES_URL")
+    if url:
+        import uuid
+
+        import sqlalchemy as sa
+
+        name = f"xuefen_bench_{uuid.uuid4().hex[:8]}"
+        eng = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with eng.connect() as c:
+            c.execute(sa.text(f"CREATE DATABASE {name}"))
+        eng.dispose()
+        return str(sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False))
+    sys.path.insert(0, str(ROOT))
+    from tests import pg
+
+    return pg.fresh_database()
+
+
+def measure(database: str, size: int, only: set[str] | None = None) -> list[dict]:
+    work = Path(tempfile.mkdtemp(prefix=f"xuefen-bench-{database}-{size}-"))
+    env = dict(os.environ)
+    try:
+        url = f"sqlite:///{work / 'xuefen.db'}" if database == "sqlite" else _pg_url()
+        raw: dict[str, dict] = {}
+        wanted = set(ORDER) if not only else (
+            only | {"setup"} | {n for n in ORDER if n.startswith("floor")}
+            | ({n for n in ORDER if n.startswith("approve_")} | {"import"} if "approve" in only or "end_to_end" in only else set())
+            | ({n for n in ORDER if n.startswith("approve_")} | {"import"} if "report" in only else set()))
+        for name in ORDER:
+            if name not in wanted:
+                continue
+            raw[name] = _run_phase(name, work, url, size, env)
+            print(f"  {database} {size:>9,} {name:<22} {raw[name]['seconds']:9.2f} s", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _measurements(database, size, raw)
+
+
+def _measurements(database: str, size: int, raw: dict) -> list[dict]:
+    out = []
+    floor_name = "floor" if database == "sqlite" else "floor_copy"
+
+    def rate(r):
+        return r["items"] / r["seconds"] if r["seconds"] > 0 else None
+
+    def add(name, r, floor_rate=None, items=None, seconds=None):
+        items = r["items"] if items is None else items
+        seconds = r["seconds"] if seconds is None else seconds
+        rt = items / seconds if seconds > 0 else None
+        out.append({"name": name, "database": database, "size": size, "seconds": round(seconds, 3),
+                    "rate": round(rt, 1) if rt else None, "floor_rate": round(floor_rate, 1) if floor_rate else None,
+                    "ratio": round(rt / floor_rate, 6) if rt and floor_rate else None,
+                    "peak_rss_mb": r.get("peak_rss_mb"), "items": items})
+
+    fl = raw.get("floor")
+    fr = rate(fl) if fl else None
+    if fl:
+        add(floor_name, fl)
+    for name in ("orm_peer", "import"):
+        if name in raw:
+            add(name, raw[name], fr)
+    stages = [raw[f"approve_{s}"] for s, _ in STAGES if f"approve_{s}" in raw]
+    for s, _ in STAGES:
+        if f"approve_{s}" in raw:
+            add(f"approve_{s}", raw[f"approve_{s}"], fr)
+    if len(stages) == len(STAGES):
+        add("approve", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages)}, fr,
+            items=sum(r["items"] for r in stages), seconds=sum(r["seconds"] for r in stages))
+        if "import" in raw:
+            imp = raw["import"]
+            add("end_to_end", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages + [imp])}, fr,
+                items=imp["items"], seconds=imp["seconds"] + sum(r["seconds"] for r in stages))
+    gb = raw.get("floor_groupby")
+    if gb:
+        add("floor_groupby", gb)
+    if "report" in raw:
+        add("report", raw["report"], gb["teachers"] / gb["seconds"] if gb and gb["seconds"] > 0 else None)
+    fe = raw.get("floor_evaluate")
+    if fe:
+        add("floor_evaluate", fe)
+    if "evaluate" in raw:
+        add("evaluate", raw["evaluate"], rate(fe) if fe else None)
+    return out
+
+
+def table(ms: list[dict]) -> str:
+    lines = [f"{'database':<11}{'size':>10}  {'measurement':<22}{'seconds':>9}{'rate/s':>12}{'floor/s':>12}"
+             f"{'ratio':>8}{'RSS MB':>8}"]
+    for m in ms:
+        lines.append(f"{m['database']:<11}{m['size']:>10,}  {m['name']:<22}{m['seconds']:>9.2f}"
+                     f"{(m['rate'] or 0):>12,.0f}{(m['floor_rate'] or 0):>12,.0f}"
+                     f"{(m['ratio'] if m['ratio'] is not None else float('nan')):>8.3f}"
+                     f"{(m['peak_rss_mb'] or 0):>8.0f}")
+    peers = {}
+    for m in ms:
+        if m["name"] in ("import", "orm_peer"):
+            peers.setdefault((m["database"], m["size"]), {})[m["name"]] = m["rate"]
+    for (db, size), p in peers.items():
+        if p.get("import") and p.get("orm_peer"):
+            lines.append(f"{db} {size:,}: import is {p['import'] / p['orm_peer']:.1f}× the ORM peer")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="activities per run, comma-separated")
+    ap.add_argument("--json", dest="json_path", help="write the measurements to this file")
+    ap.add_argument("--database", default="sqlite", help="sqlite, postgresql, or both comma-separated")
+    ap.add_argument("--only", help="measurements to run (comma-separated), with the floors they need")
+    ap.add_argument("--_phase", help=argparse.SUPPRESS)
+    ap.add_argument("--_work", help=argparse.SUPPRESS)
+    ap.add_argument("--_url", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s]
+    if a._phase:
+        r = PHASES[a._phase](Path(a._work), a._url, sizes[0])
+        r["peak_rss_mb"] = _rss_mb()
+        print(json.dumps(r))
+        return 0
+    dbs = [d.strip() for d in a.database.split(",") if d.strip()]
+    for d in dbs:
+        if d not in ("sqlite", "postgresql"):
+            ap.error(f"--database: {d!r} is neither sqlite nor postgresql")
+    only = {s.strip() for s in a.only.split(",")} if a.only else None
+    ms: list[dict] = []
+    for size in sizes:
+        for d in dbs:
+            ms += measure(d, size, only)
+    print(table(ms))
+    if a.json_path:
+        machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                   "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                   "load": os.getloadavg()}
+        Path(a.json_path).write_text(json.dumps({"measurements": ms, "machine": machine}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
