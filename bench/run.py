@@ -302,12 +302,14 @@ def _approve_stage(work: Path, url: str, stage: str, role: str) -> dict:
     who = [aid for aid, r in meta["actors"] if r == role]
     signers = {aid: _signer(work, aid) for aid in who}
     done = 0
-    bulk = getattr(actions, "approve_queue", None)
+    try:  # the set-based queue approval (issue 16); before it, the queue read then approve_many
+        from xuefen.claims.bulk import approve_queue as bulk
+    except ImportError:
+        bulk = None
     t = time.perf_counter()
     for aid in who:
         if bulk is not None:
-            out = bulk(engine, signers[aid], as_of=on)
-            done += out.approved
+            done += sum(isinstance(o, actions.Outcome) for o in bulk(engine, signers[aid], as_of=on))
             continue
         with engine.begin() as conn:
             mine = [r.id for r in queues.queue(conn, aid)]

@@ -21,7 +21,7 @@ def test_migration_creates_every_table_on_a_real_sqlite_file(tmp_path):
     path = tmp_path / "x.db"
     eng = open_engine(f"sqlite:///{path}")
     with eng.connect() as conn:
-        assert schema_revision(conn) == head_revision() == "0002"
+        assert schema_revision(conn) == head_revision() == "0003"
     eng.dispose()
     names = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
     assert {t.name for t in S.TABLES} | {"alembic_version"} == names
@@ -37,7 +37,7 @@ def test_open_engine_twice_is_a_no_op(db_url):
     open_engine(db_url).dispose()
     eng = open_engine(db_url)
     with eng.connect() as conn:
-        assert schema_revision(conn) == "0002"
+        assert schema_revision(conn) == "0003"
     eng.dispose()
 
 
@@ -91,3 +91,19 @@ def test_the_head_constant_is_alembics_head():
     from xuefen.store.engine import HEAD, alembic_head
 
     assert HEAD == alembic_head()
+
+
+def test_the_cohort_of_a_project_is_read_through_its_index(engine):
+    """Migration 0003: the cohort query (K-C3's count) finds a project's activities by index, not by a scan."""
+    import sqlalchemy as sa
+
+    expr = S.activity_project_id(engine.dialect.name)
+    q = sa.select(S.activities.c.id).where(expr == "P-1")
+    sql = str(q.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+        else:
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(r[0] for r in conn.execute(sa.text("EXPLAIN " + sql)))
+    assert "ix_activities_project_id" in plan, plan

@@ -187,7 +187,9 @@ def approve_cmd(ctx, claim_ids, actor, key_path, all_queued, version, on, as_jso
         if not as_json:
             click.echo(f"error: {outcome}", err=True)
 
-    actions.approve_many(engine, ids, signer, on_each=each, as_of=_day(on))
+    from xuefen.claims import bulk
+
+    bulk.approve_many(engine, ids, signer, on_each=each, as_of=_day(on))
     if as_json:
         print_json(results)
     else:

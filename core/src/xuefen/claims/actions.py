@@ -26,7 +26,7 @@ from xuefen.evaluate import convert_all
 from xuefen.model import Entry, Refusal, Stage, Warning
 from xuefen.regions import RegionRuntime
 from xuefen.store import repo
-from xuefen.store.schema import activities, certificates, claims, integrity, teachers, utcnow
+from xuefen.store.schema import activities, activity_project_id, certificates, claims, integrity, teachers, utcnow
 
 
 @attrs.frozen
@@ -105,6 +105,18 @@ def _need_reason(action: str, reason: str | None) -> str:
 # -- the cohort limit (a stage that records assessments) ---------------------------------------
 
 
+def cohort_query(conn, project_id: str):
+    """The activity claims of a project's cohort (rejected and revoked ones aside), every region's: found by the
+    project index (migration 0003) — the caller keeps its region's (a region condition in SQL makes SQLite
+    scan the region's claims instead)."""
+    return (sa.select(claims.c.id, claims.c.region, claims.c.state, claims.c.stages, claims.c.purpose,
+                      activities.c.data)
+            .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
+                                      activities.c.id == claims.c.activity_id))
+            .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED)),
+                   activity_project_id(conn.dialect.name) == project_id))
+
+
 def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
     """Refuse grading ``act`` excellent when the cohort's share of excellent would pass the region's limit.
 
@@ -115,14 +127,10 @@ def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
     limit = rt.hook.xuefen_cohort_limit(activity=act, settings=rt.settings)
     if limit is None or act.project_id is None or act.assessment != limit.assessment:
         return
-    q = (sa.select(claims.c.id, claims.c.state, claims.c.stages, claims.c.purpose, activities.c.data)
-         .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
-                                   activities.c.id == claims.c.activity_id))
-         .where(claims.c.region == claim.region, claims.c.purpose == "activity",
-                claims.c.state.not_in((REJECTED, REVOKED)),
-                activities.c.data["project_id"].as_string() == act.project_id))
     size = excellent = 0
-    for row in conn.execute(q):
+    for row in conn.execute(cohort_query(conn, act.project_id)):
+        if row.region != claim.region:
+            continue
         size += 1
         if row.id == claim.id or (row.data or {}).get("assessment") != limit.assessment:
             continue
@@ -308,6 +316,10 @@ def revoke(engine, claim_id: str, signer, reason: str, **kw) -> Outcome:
 def approve_many(engine, claim_ids: Iterable[str], signer, *, on_each=None, **kw) -> list[Outcome | Exception]:
     """Approve the claims as **one** signed action in one transaction; a refusal or conflict stops only
     its claim (a savepoint each), and the one signature covers every claim approved.
+
+    This is the claim-by-claim path (every statement of :func:`act` per claim); the CLI and
+    ``xuefen.claims.approve_many`` use the set-based :func:`xuefen.claims.bulk.approve_many`, which
+    gives the same result and is kept equal to this one by tests/workflow/test_bulk_approval.py.
 
     :param on_each: called with each claim's outcome (or refusal) as soon as it is decided, inside the
         transaction (what is shown may still be undone if the batch fails before it commits).

@@ -189,6 +189,27 @@ activities = sa.Table(
     sa.Column("data", JSON, nullable=False),  # every FORMATS.md §1 activity field, as JSON
 )
 sa.Index(None, activities.c.date)
+# the project_id of an activity, for a cohort's count (migration 0003; SQLite's twin, on json_extract, is created
+# by the migration only: Alembic does not reflect SQLite's expression indexes)
+sa.Index("ix_activities_project_id", activities.c.data.op("->>")(sa.literal_column("'project_id'"))).ddl_if(
+    dialect="postgresql")
+
+
+def activity_field(dialect: str, name: str):
+    """One field of an activity's JSON ``data`` as text, in SQL (``name`` is a FORMATS.md §1 field name)."""
+    if not name.isidentifier():
+        raise ValueError(f"not a field name: {name!r}")
+    if dialect == "postgresql":
+        return sa.literal_column(f"(activities.data ->> '{name}')", sa.Text)
+    return sa.literal_column(f"json_extract(activities.data, '$.{name}')", sa.Text)
+
+
+def activity_project_id(dialect: str):
+    """An activity's ``project_id`` as the index ``ix_activities_project_id`` covers it (migration 0003):
+    compare with it, not with ``activities.c.data["project_id"]``, for the planner to use the index."""
+    if dialect == "postgresql":
+        return sa.literal_column("(activities.data ->> 'project_id')")
+    return sa.literal_column("json_extract(activities.data, '$.project_id')")
 
 # -- approval ------------------------------------------------------------------
 
