@@ -121,3 +121,22 @@ def test_a_rehashed_audit_record_breaks_the_next_link(engine):
 def test_canonical_json_is_stable_and_exact():
     assert audit.canonical({"b": Decimal("7.50"), "a": dt.date(2020, 1, 2)}) == '{"a":"2020-01-02","b":"7.5"}'
     assert audit.canonical({"x": "学分"}) == '{"x":"学分"}'
+
+
+def test_the_fast_plain_conversion_is_jsonable():
+    """audit.plain (the import's fast path, issue 16) gives exactly jsonable's value, so the hashes agree."""
+    import datetime as dt
+    import enum
+    from decimal import Decimal
+
+    from xuefen import audit
+    from xuefen.model import jsonable
+
+    class Kind(str, enum.Enum):
+        A = "a"
+
+    values = [None, True, 0, -3, "", "昆明", Decimal("1.50"), 1.25, dt.date(2024, 2, 29),
+              dt.datetime(2024, 1, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=8))), dt.datetime(2024, 1, 1),
+              Kind.A, ("x", Decimal("2")), {"k": [1, {"d": dt.date(2020, 1, 1)}], 3: None}, {1, 2} and [Decimal(0)]]
+    for v in values:
+        assert audit.plain(v) == jsonable(v) and audit.canonical(audit.plain(v)) == audit.canonical(v), v

@@ -30,6 +30,7 @@ the same, only slower.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Iterable
@@ -152,11 +153,11 @@ class _Batch:
 
     def flow_of_text(self, text: str, purpose: str) -> tuple:
         """The flow key of a claim whose ``stages`` are read as stored text (each distinct text parsed once)."""
+        if not isinstance(text, str):  # PostgreSQL's driver hands jsonb over parsed
+            text = json.dumps(text, sort_keys=True)
         key = (text, purpose)
         if key not in self.texts:
-            import json
-
-            stages = json.loads(text) if isinstance(text, str) else text
+            stages = json.loads(text)
             fk = (purpose, tuple(tuple(sorted((s or {}).items())) for s in stages or ()))
             if fk not in self.flows:
                 self.flows[fk] = Flow.of(stages, purpose)
