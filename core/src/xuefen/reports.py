@@ -98,13 +98,15 @@ def _requirement_row(r) -> dict:
             "counted": dec_str(r.counted), "short": dec_str(short), "met": r.met}
 
 
-def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = ()) -> dict:
+def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = (),
+                 workers: int = 1) -> dict:
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
-    with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping."""
+    with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping.
+    ``workers`` > 1 evaluates the teachers in that many processes (the same report)."""
     unit = repo.org(conn, org_id)
     rows = repo.teachers_under(conn, org_id)
     as_of = dt.date(year, 12, 31)
-    evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of)
+    evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of, workers=workers)
     units = {o.id: o for o in repo.descendants(conn, org_id)}
     by_school: dict[str, list] = defaultdict(list)
     teachers = []
@@ -130,12 +132,18 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
             item = {"teacher": tid, "name": row.name, **{k: v for k, v in item.items() if k != "teacher"}}
         teachers.append(item)
     schools = []
+    runtimes: dict = {}  # each region's rules and settings once per report
+    items_of: dict[str, list] = defaultdict(list)  # the teachers of each school, grouped once (not a scan per school)
+    for t in teachers:
+        items_of[t["school"]].append(t)
     for sid in sorted(by_school):
         evals = by_school[sid]
         region = evals[0].region
-        rt = registry.region_runtime(conn, region)
+        if region not in runtimes:
+            runtimes[region] = registry.region_runtime(conn, region)
+        rt = runtimes[region]
         flags = rt.hook.xuefen_org_flags(org_id=sid, year=year, evaluations=evals, settings=rt.settings) or []
-        mine = [t for t in teachers if t["school"] == sid]
+        mine = items_of[sid]
         required = [t for t in mine if t["requirements"]]
         short = [t for t in required if not t["met"]]
         schools.append({"id": sid, "name": units[sid].name if sid in units else sid, "region": region,
