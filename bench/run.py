@@ -574,12 +574,12 @@ def main(argv=None) -> int:
     for size in sizes:
         for d in dbs:
             ms += measure(d, size, only)
+            if a.json_path:  # written after each run, so a long series keeps what it has measured
+                machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                           "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                           "load": os.getloadavg(), "workers": WORKERS}
+                Path(a.json_path).write_text(json.dumps({"measurements": ms, "machine": machine}, indent=1) + "\n")
     print(table(ms))
-    if a.json_path:
-        machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                   "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                   "load": os.getloadavg()}
-        Path(a.json_path).write_text(json.dumps({"measurements": ms, "machine": machine}, indent=1) + "\n")
     return 0
 
 

@@ -54,8 +54,8 @@ def loaded(cli, tmp_path):
 
 
 def test_init_creates_then_reports_the_revision(empty_cli):
-    assert "created, schema revision 0002" in empty_cli("init", expect=0).output
-    assert "already at revision 0002" in empty_cli("init", expect=0).output
+    assert "created, schema revision 0003" in empty_cli("init", expect=0).output
+    assert "already at revision 0003" in empty_cli("init", expect=0).output
 
 
 def test_import_csv_of_every_kind(loaded):

@@ -375,12 +375,23 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
     ``plain``: ``before``/``after`` are plain JSON values already (row images), not converted again.
     :raises RefusedAction: not inside ``actor_id``'s signed action (:class:`acting`).
     """
-    is_plain = plain
     act = current_act(conn, actor_id, f"{action} {object_type}")
+    conv = (lambda v: v) if plain else _to_plain
+
+    def prepared():
+        for object_id, before, after in items:
+            before, after = conv(before), conv(after)
+            yield str(object_id), before, _dump(before), after, _dump(after)
+
+    return _write_records(conn, act, actor_id, action, object_type, prepared(), at)
+
+
+def _write_records(conn, act: Act, actor_id: str, action: str, object_type: str, items, at) -> list[Record]:
+    """Chain and append records given as ``(object_id, before, before_text, after, after_text)``, the texts
+    being the values' canonical JSON (:func:`_dump`)."""
     at = at or utcnow()
     seq, prev = _tail(conn)
     out: list[Record] = []
-    conv = (lambda v: v) if is_plain else _to_plain
     at_json = jsonable(at)
     # the record's canonical text is built once, from each part's canonical text: json.dumps of the body with
     # sorted keys is exactly this concatenation (keys in sorted order), so the hash is chain_hash's
@@ -388,11 +399,8 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
     mid = f',"at":{_dump(at_json)},"before":'
     tail_type = f',"object_type":{_dump(object_type)},"seq":'
     rows = []
-    for object_id, before, after in items:
+    for oid, before, b, after, a in items:
         seq += 1
-        oid = str(object_id)
-        before, after = conv(before), conv(after)
-        b, a = _dump(before), _dump(after)
         text = f'{head}{a}{mid}{b},"object_id":{_dump(oid)}{tail_type}{seq}}}'
         h = hashlib.sha256((prev + text).encode()).hexdigest()
         out.append(Record(seq=seq, at=at, actor_id=actor_id, action=action, object_type=object_type,
@@ -430,14 +438,35 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     rows = [complete(table, r) for r in rows]
     if not rows:
         return 0
-    current_act(conn, actor_id, f"{action} {table.name}")
+    act = current_act(conn, actor_id, f"{action} {table.name}")
+    # serialised once: each column's canonical text; a JSON column is stored as that text, and the row's
+    # image text (what the record's after holds and its hash covers) is the texts joined in key order
+    names = sorted(c.name for c in table.columns)
+    json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+    keys = {n: _dump(n) for n in names}
+    params, prepared = [], []
+    for r in rows:
+        img = image(table, r)
+        texts = {n: _dump(img[n]) for n in names}
+        p = {n: v for n, v in r.items() if n not in json_cols}
+        for n in json_cols:
+            p[f"{n}__text"] = texts[n]
+        params.append(p)
+        prepared.append((key_of(table, r), None, "null", img,
+                         "{" + ",".join(f"{keys[n]}:{texts[n]}" for n in names) + "}"))
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        stmt = sa.insert(table).values({n: sa.cast(sa.bindparam(f"{n}__text", type_=sa.Text), JSONB)
+                                        for n in json_cols})
+    else:
+        stmt = sa.insert(table).values({n: sa.bindparam(f"{n}__text", type_=sa.Text) for n in json_cols})
     try:
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(sa.insert(table), rows[i:i + CHUNK])
+        for i in range(0, len(params), CHUNK):
+            conn.execute(stmt, params[i:i + CHUNK])
     except sa.exc.IntegrityError as exc:
         raise Conflict(f"{table.name}: {_integrity_message(exc)}") from exc
-    record_many(conn, actor_id, action, OBJECT_TYPES.get(table.name, table.name),
-                ((key_of(table, r), None, image(table, r)) for r in rows), at=at, plain=True)
+    _write_records(conn, act, actor_id, action, OBJECT_TYPES.get(table.name, table.name), prepared, at)
     return len(rows)
 
 

@@ -18,6 +18,7 @@ def queue(conn, actor_id: str) -> list:
     schools = [u.id for u in units if u.level == "school"]
     out = []
     chains: dict[str, list] = {}
+    flows: dict[tuple, Flow] = {}
     for i in range(0, len(schools), 500):
         q = (sa.select(claims, teachers.c.school_id, teachers.c.name.label("teacher_name"))
              .join(teachers, teachers.c.id == claims.c.teacher_id)
@@ -25,7 +26,10 @@ def queue(conn, actor_id: str) -> list:
                     claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED)))
              .order_by(claims.c.created_at, claims.c.id))
         for row in conn.execute(q):
-            stage = Flow.of(row.stages, row.purpose).stage(row.state)
+            key = (row.purpose, tuple(tuple(sorted((s or {}).items())) for s in row.stages or ()))
+            if key not in flows:  # each distinct flow built once per queue
+                flows[key] = Flow.of(row.stages, row.purpose)
+            stage = flows[key].stage(row.state)
             if stage is None:
                 continue
             if row.school_id not in chains:

@@ -284,22 +284,28 @@ def ancestors(conn, org_id: str | None) -> list:
 
 
 def descendants(conn, org_id: str) -> list:
-    """The unit and every unit below it (breadth first)."""
-    children: dict = defaultdict(list)
-    by_id = {}
-    for row in conn.execute(sa.select(orgs)):
-        by_id[row.id] = row
-        children[row.parent_id].append(row)
-    if org_id not in by_id:
+    """The unit and every unit below it (breadth first, each unit's children by id).
+
+    One query per level of the tree (``parent_id`` is indexed), not a read of every unit: a school's
+    reviewer reads one row, however large the registry (issue 16)."""
+    root = conn.execute(sa.select(orgs).where(orgs.c.id == org_id)).first()
+    if root is None:
         raise NotFound(f"org unit {org_id!r} not found")
-    out, queue, seen = [], [by_id[org_id]], set()
-    while queue:
-        row = queue.pop(0)
-        if row.id in seen:
-            continue
-        seen.add(row.id)
-        out.append(row)
-        queue += sorted(children.get(row.id, ()), key=lambda r: r.id)
+    out, seen, level = [root], {root.id}, [root]
+    while level:
+        children: dict = defaultdict(list)
+        ids = [r.id for r in level]
+        for chunk in chunks(ids, 500):
+            for row in conn.execute(sa.select(orgs).where(orgs.c.parent_id.in_(chunk))):
+                children[row.parent_id].append(row)
+        nxt = []
+        for parent in level:
+            for row in sorted(children.get(parent.id, ()), key=lambda r: r.id):
+                if row.id not in seen:
+                    seen.add(row.id)
+                    nxt.append(row)
+        out += nxt
+        level = nxt
     return out
 
 
