@@ -219,7 +219,8 @@ class _Batch:
         acts = self._activities(rows.values())
         out: list = []
         moves = []  # (row, flow key, new state)
-        finals: dict[str, list] = defaultdict(list)  # teacher -> [(position in out, row, activity)]
+        finals: dict[str, list] = defaultdict(list)  # teacher -> positions in out of its final approvals
+        todo: dict[int, tuple] = {}  # position in out -> (row, new state, activity, final)
         for cid in ids:
             row = rows.get(cid)
             try:
@@ -248,20 +249,25 @@ class _Batch:
                     c["graded"][(fk, new_state)] += 1
             out.append(None)
             if new_state == flow.final:
-                finals[row.teacher_id].append((len(out) - 1, row, act))
-        posted = self._post(finals)
-        self._move(moves)
-        j = 0
-        for i, item in enumerate(out):
-            if item is None:
-                row, new_state = moves[j]
-                j += 1
-                found, refused, warnings = posted.get(row.id, ((), (), ()))
+                finals[row.teacher_id].append(len(out) - 1)
+            todo[len(out) - 1] = (row, new_state, act, new_state == flow.final)
+        # each claim's outcome in the batch's order, shown (on_each) as it is decided — the final ones once
+        # converted — while the transaction goes on: what is shown is undone if the batch fails before it commits
+        convert = self._converter(list(finals))
+        items = []
+        for i, cid in enumerate(ids):
+            if out[i] is None:
+                row, new_state, act, final = todo[i]
+                found, refused, warnings = convert(row, act) if final else ((), (), ())
+                items += [(row.id, row.teacher_id, e) for e in found]
                 out[i] = single.Outcome(claim=row.id, action="approve", actor=self.actor.id, before=row.state,
                                         after=new_state, version=row.version + 1, entries=found,
                                         refused=refused, warnings=warnings)
             if on_each is not None:
-                on_each(ids[i], out[i])
+                on_each(cid, out[i])
+        if items:
+            ledger.post_many(self.conn, items, actor_id=self.actor.id)
+        self._move(moves)
         return out
 
     def _activities(self, rows) -> dict:
@@ -293,38 +299,35 @@ class _Batch:
                 f"{limit.assessment} would exceed {limit.share * 100:.0f}% of the cohort ({limit.rule}, "
                 f"{limit.article})")
 
-    def _post(self, finals: dict[str, list]) -> dict:
-        """Convert each finally approved activity as :func:`xuefen.claims.actions._activity_entries` does (the
-        teacher's approved activities, those approved before it in this batch included), then post every
-        entry of the batch at once."""
-        if not finals:
-            return {}
-        tids = list(finals)
-        trows = {}
-        for i in range(0, len(tids), CHUNK):
-            for r in self.conn.execute(sa.select(teachers).where(teachers.c.id.in_(tids[i:i + CHUNK]))):
-                trows[r.id] = r
-        approved = repo.approved_activities(self.conn, tids)
-        result, items = {}, []
-        for tid, todo in finals.items():
-            teacher = repo.teacher_from_row(trows[tid])
-            prior = list(approved[tid])
-            cycle = None
-            for n, (_, row, act) in enumerate(todo):
-                rt = self.runtime(row.region)
-                if n == 0:
-                    cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
-                                                 settings=rt.settings)
-                history = convert_all(rt, teacher, [a for a in prior if a.id != act.id] + [act], as_of=self.as_of,
-                                      cycle=cycle)
-                mine = tuple(e for e in history.entries if e.activity == act.id)
-                refused = tuple(r for r in history.refused if r.activity == act.id)
-                warnings = tuple(w for w in history.warnings if w.activity in (act.id, None))
-                result[row.id] = (mine, refused, warnings)
-                items += [(row.id, tid, e) for e in mine]
-                prior.append(act)
-        ledger.post_many(self.conn, items, actor_id=self.actor.id)
-        return result
+    def _converter(self, tids: list[str]):
+        """``convert(row, activity)`` for each finally approved activity, in the batch's order, as
+        :func:`xuefen.claims.actions._activity_entries` does: with the teacher's approved activities and those
+        approved before it in this batch (the teachers and their approved activities read once)."""
+        trows, approved = {}, {}
+        if tids:
+            for i in range(0, len(tids), CHUNK):
+                for r in self.conn.execute(sa.select(teachers).where(teachers.c.id.in_(tids[i:i + CHUNK]))):
+                    trows[r.id] = r
+            approved = repo.approved_activities(self.conn, tids)
+        state: dict[str, tuple] = {}  # teacher -> (Teacher, cycle, prior activities)
+
+        def convert(row, act):
+            tid = row.teacher_id
+            rt = self.runtime(row.region)
+            if tid not in state:
+                teacher = repo.teacher_from_row(trows[tid])
+                cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
+                                             settings=rt.settings)
+                state[tid] = (teacher, cycle, list(approved[tid]))
+            teacher, cycle, prior = state[tid]
+            history = convert_all(rt, teacher, [a for a in prior if a.id != act.id] + [act], as_of=self.as_of,
+                                  cycle=cycle)
+            prior.append(act)
+            return (tuple(e for e in history.entries if e.activity == act.id),
+                    tuple(r for r in history.refused if r.activity == act.id),
+                    tuple(w for w in history.warnings if w.activity in (act.id, None)))
+
+        return convert
 
     def _move(self, moves: list) -> None:
         if not moves:
