@@ -2,8 +2,9 @@
 
 The generator of :mod:`xuefen.demo` draws the people and the activities; this
 module only says them in Suzhou's terms: school-based training is registered
-by topics passed (SZ-C3, ``events``), and degree study and self-study exams
-carry the authority's stated credits (SZ-C10). The schools and people are
+by topics passed (SZ-C3, ``events``), and degree study, self-study exams and
+online training carry the authority's stated credits (SZ-C10), which import
+asks for. The schools and people are
 invented; the demo year is an ordinary year under the 2010 text (SZ-D1).
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ DEMO_YEAR = 2016
 #: invented amounts the demo's records state: school-based topics per record, stated credits of a degree year
 TOPICS = (6, 8, 8, 9, 10, 12)
 STATED_CREDITS = ("8", "10", "12")
+#: invented stated credits of an online training (第八条: set by the managing body)
+ONLINE_CREDITS = ("2", "4")
 
 PROFILE = Profile(
     region=CODE,
@@ -40,8 +43,10 @@ def suzhou_rows(data: dict, seed: int) -> dict:
         if row["kind"] == "school_based":
             row.pop("hours", None)
             row["events"] = str(rng.choice(TOPICS))
-        elif row["kind"] in ("degree_study", "self_study_exam") and row.get("compensatory") != "true":
+        elif row["kind"] in ("degree_study", "self_study_exam"):
             row["credits"] = rng.choice(STATED_CREDITS)
+        elif row.get("delivery") == "online":
+            row["credits"] = rng.choice(ONLINE_CREDITS)
     return data
 
 

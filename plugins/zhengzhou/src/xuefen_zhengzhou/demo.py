@@ -6,8 +6,9 @@ teacher's previous certificate (Z-R4), teachers on both sides of the 260-hour
 cutover (Z-T1, senior-high at 360) with hours from before 2017, new teachers'
 120 hours (Z-R5), routing by the project's designer (county, city, province,
 school; degree study through the registration office), and a few records the
-rules refuse (days instead of designed hours, a failed assessment, a county
-famous/backbone project whose plan the city never filed).
+rules refuse at final approval (a failed assessment, a county famous/backbone
+project whose plan the city never filed). A record of days without the designed
+hours (Z-C1) is refused at import, so the demo has none.
 
 Only the region code and the cutover's dates come from the rules; the demo
 year sits before the bureau's paper-path deadline, so paper-path certificates
@@ -120,8 +121,8 @@ def demo_data(seed: int, *, teachers: int = 120) -> dict:
                 elif r < 0.24:
                     add("degree_study", day, level="provincial", degree_level="master", in_subject="true",
                         graduated="true", hours=0)
-                elif r < 0.26:  # refused: days, not the project's designed hours (Z-C1)
-                    add("training", day, level="county", days=2, assessment="pass")
+                elif r < 0.26:  # (days without the designed hours are refused at import since Z-C1 is asked there)
+                    pass
                 elif r < 0.28:  # refused: failed the assessment
                     add("training", day, level="city", hours=24, assessment="fail")
                 elif r < 0.30 and stage in ("junior", "senior"):  # refused: plan never filed with the city (Z-A2)
