@@ -269,7 +269,9 @@ def test_C_R5_training_assessment_passes_when_every_year_and_the_cycle_are_met()
     acts[3]["hours"] = 30
     acts[5]["hours"] = 90
     ev = case(acts, as_of="2024-12-31")
-    assert ev["cycle"]["met"] is True
+    assert all(r["met"] for r in ev["cycle"]["requirements"])  # the cycle's own rows are met …
+    # … but the cycle is met only when what the certificate rule requires is (issue 13)
+    assert (ev["cycle"]["met"], ev["cycle"]["status"], ev["cycle"]["status_rule"]) == (False, "short", "C-R5")
     assert ev["certificate"]["eligible"] is False and "2021" in ev["certificate"]["reason"]
     ev = case(acts, as_of="2024-12-31", settings={"certificate_needs_every_year": False})
     assert ev["certificate"]["eligible"] is True
@@ -317,12 +319,17 @@ def test_C_V1_failed_training_or_breach_flags_the_year_whatever_the_credits():
         ("C-V1", "第二十一条", "veto", 2022)
     assert flags["b"]["year"] == 2023 and "disciplinary" in flags["b"]["message"]
     assert credits(ev, "b") == D(8)  # the breach does not take its credits; it fails the year
-    assert ev["cycle"]["met"] is True  # the credits are met …
+    assert all(r["met"] for r in ev["cycle"]["requirements"])  # the credits are met …
     assert ev["certificate"]["eligible"] is False  # … and the veto fails the assessment anyway
     assert "C-V1" in ev["certificate"]["reason"]
+    year = {y["year"]: y for y in ev["years"]}  # the veto shows on the year's status (issue 13)
+    assert (year[2022]["status"], year[2022]["status_rule"], year[2022]["met"]) == ("short", "C-V1", False)
+    assert all(r["met"] for r in year[2022]["requirements"])
+    assert ev["cycle"]["status"] == "short" and ev["cycle"]["met"] is False
     ev = case(acts, as_of="2024-12-31", settings={"veto_blocks_certificate": False,
                                                   "certificate_needs_every_year": False})
     assert ev["certificate"]["eligible"] is True and len(ev["flags"]) == 2
+    assert {y["year"]: y["status"] for y in ev["years"]}[2022] == "met"  # only flagged
 
 
 @pytest.mark.rule("C-V1")

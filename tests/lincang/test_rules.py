@@ -70,7 +70,7 @@ def test_L_H4_new_teacher_120_hours_induction_60_practical():
     total, practical = year_req(ev, 2019, "L-H4"), year_req(ev, 2019, "L-H4", 1)
     assert (total["required"], total["counted"], total["met"]) == ("120", "120", True)
     assert (practical["required"], practical["counted"], practical["met"]) == ("60", "60", True)
-    assert all(e["credits"] is None and e["rule"] == "L-H4" for e in ev["entries"])
+    assert all(e["credits"] == "0" and e["rule"] == "L-H4" for e in ev["entries"])  # 0, never null (issue 13)
     ev = case([dict(ind, practical_hours=59)], hired_on="2019-09-01")
     assert year_req(ev, 2019, "L-H4", 1)["met"] is False and year_req(ev, 2019, "L-H4")["met"] is True
     ev = case([dict(ind, hours=119, practical_hours=60)], hired_on="2019-09-01")
@@ -385,7 +385,7 @@ def test_L_S1_school_based_counts_as_self_selected_unless_told_otherwise():
 def test_L_T1_trainer_credits_only_by_level(level, factor):
     ev = case([act("t", "trainer", level=level, hours=3, module="ability")])
     e = entry(ev, "t")
-    assert (e["rule"], e["hours"], e["credits"]) == ("L-T1", None, str(3 * factor))
+    assert (e["rule"], e["hours"], e["credits"]) == ("L-T1", "0", str(3 * factor))
     assert year_req(ev, 2019, "L-R4")["counted"] == str(3 * factor)
     assert year_req(ev, 2019, "L-H1")["counted"] == "0"
 
@@ -400,7 +400,7 @@ def test_L_T1_school_level_teaching_earns_nothing():
 def test_L_T2_authority_stated_credits_recorded_as_stated(kind):
     ev = case([act("x", kind, level="county", credits="7.5", module="knowledge")])
     e = entry(ev, "x")
-    assert (e["rule"], e["credits"], e["hours"], e["article"]) == ("L-T2", "7.5", None, "第十二条")
+    assert (e["rule"], e["credits"], e["hours"], e["article"]) == ("L-T2", "7.5", "0", "第十二条")
     assert year_req(ev, 2019, "L-R3")["counted"] == "7.5"
 
 

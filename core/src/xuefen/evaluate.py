@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Iterable
 
 import attrs
 
-from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, Period, Refusal, Requirement,
-                          RequirementResult, Teacher, Warning, dec_str)
+from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, NotRequired, Period, PeriodInfo, Refusal,
+                          Requirement, RequirementResult, Teacher, Warning, dec_str, share_text)
 from xuefen.regions import RegionRuntime, runtime
 
 ZERO = Decimal(0)
@@ -89,8 +89,38 @@ def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
             remaining -= take
 
 
+LEDGER_PLACES = Decimal("0.0001")  #: the ledger keeps 4 decimal places (docs/formats.md §1 amounts)
+
+
+def _apply_share_cuts(cuts: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
+                      reducers: dict, bsets: list[frozenset]) -> None:
+    """Shares that cut: the selected entries count at most ``share`` of the period's counted total.
+
+    The total is the one after the cut (the selected part is at most S of what counts), so the
+    selected entries count at most S / (1 − S) × the rest, in date order, to the ledger's 4 places.
+    """
+    for cut in cuts:
+        chosen = [i for i in idx if cut.selects(entries[i], bsets[i])]
+        if not chosen:
+            continue
+        unit = cut.unit
+        rest = sum((counted.get((i, unit), ZERO) for i in idx if i not in set(chosen)), ZERO)
+        if cut.share >= 1:
+            continue
+        limit = (cut.share * rest / (1 - cut.share)).quantize(LEDGER_PLACES, ROUND_FLOOR)
+        remaining = limit
+        for i in chosen:
+            key = (i, unit)
+            have = counted.get(key, ZERO)
+            take = min(have, max(remaining, ZERO))
+            if take < have:
+                reducers[key].append(cut)
+            counted[key] = take
+            remaining -= take
+
+
 def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
-             reducers: dict, bsets: list[frozenset]) -> list[RequirementResult]:
+             reducers: dict, bsets: list[frozenset], in_progress: bool = False) -> list[RequirementResult]:
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for i in idx:
         for unit in ("hours", "credits"):
@@ -108,35 +138,56 @@ def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], coun
             counted_sum += w * counted.get((i, r.unit), ZERO)
             for cap in reducers.get((i, r.unit), ()):
                 by[cap.rule] = cap
-        notes = [f"{c.label_or_rule()} capped at {dec_str(c.maximum)} ({c.rule})" for c in by.values()
-                 if c is not r]
+        notes = list(r.notes) + [_cap_note(c) for c in by.values() if c is not r]
         if r.is_cap:
             if earned == 0:
                 continue  # a cap nothing reached says nothing
             threshold, met = r.maximum, True
             if earned > counted_sum:
                 notes.insert(0, f"earned {dec_str(earned)}, counted {dec_str(r.maximum)} at most")
-        elif r.share is not None:
+        elif r.is_share_cut:
+            if earned == 0:
+                continue
             threshold = r.share * totals[r.unit]
-            met = counted_sum <= threshold if r.share_max else counted_sum >= threshold
-            notes.append(f"{dec_str(r.share * 100)}% of {dec_str(totals[r.unit])} counted")
+            threshold = threshold.quantize(LEDGER_PLACES, ROUND_FLOOR) if threshold != threshold.quantize(
+                LEDGER_PLACES) else threshold
+            met = True
+            notes.append(f"counts at most {share_text(r.share)} of the {dec_str(totals[r.unit])} {r.unit} counted")
+            if earned > counted_sum:
+                notes.insert(0, f"earned {dec_str(earned)}, counted {dec_str(counted_sum)} ({r.rule})")
+        elif r.share is not None:
+            exact = r.share * totals[r.unit]
+            # shown to the ledger's places: a floor rounded up, a ceiling down (the comparison is exact)
+            threshold = exact.quantize(LEDGER_PLACES, ROUND_FLOOR if r.share_max else ROUND_CEILING)
+            met = counted_sum <= exact if r.share_max else counted_sum >= exact
+            notes.append(f"{share_text(r.share)} of {dec_str(totals[r.unit])} counted")
         else:
             threshold = r.minimum
             met = counted_sum >= threshold
-        out.append(RequirementResult(r, earned, counted_sum, threshold, met, tuple(notes)))
+        out.append(RequirementResult(r, earned, counted_sum, threshold, met, tuple(notes),
+                                     in_progress=in_progress))
     return out
 
 
-def _requirements(rt: RegionRuntime, teacher: Teacher, profile: Teacher, period: Period, ruleset) -> list:
-    """The region's requirements for a period, memoised per runtime on the teacher's facts (batches repeat them)."""
+def _cap_note(c: Requirement) -> str:
+    if c.is_share_cut:
+        return f"{c.label_or_rule()} cut to {share_text(c.share)} of the counted total ({c.rule})"
+    return f"{c.label_or_rule()} capped at {dec_str(c.maximum)} ({c.rule})"
+
+
+def _requirements(rt: RegionRuntime, teacher: Teacher, profile: Teacher, period: Period, ruleset) -> tuple:
+    """The region's requirements for a period and what it says is not required, memoised per runtime on the
+    teacher's facts (batches repeat them)."""
     key = (profile, period, ruleset)
     try:
         hit = rt.memo.get(key)
     except TypeError:  # an unhashable region field: no memo
         hit, key = None, None
     if hit is None:
-        hit = list(rt.hook.xuefen_requirements(teacher=teacher, period=period, ruleset=ruleset,
-                                               settings=rt.settings) or ())
+        items = list(rt.hook.xuefen_requirements(teacher=teacher, period=period, ruleset=ruleset,
+                                                 settings=rt.settings) or ())
+        hit = ([r for r in items if isinstance(r, Requirement)],
+               tuple(r for r in items if isinstance(r, NotRequired)))
         if key is not None:
             if len(rt.memo) > 50_000:
                 rt.memo.clear()
@@ -176,38 +227,65 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
 
     year_reqs: dict[int, list[Requirement]] = {}
     year_idx: dict[int, list[int]] = {}
+    periods: dict = {}
     for y in _periods(cycle, entries, as_of):
-        end = dt.date(y, 12, 31)
-        period = Period("year", dt.date(y, 1, 1), end, year=y)
-        year_reqs[y] = _requirements(rt, teacher, profile, period, ruleset_for(end))
+        start, end = dt.date(y, 1, 1), dt.date(y, 12, 31)
+        period = Period("year", start, end, year=y)
+        rs = ruleset_for(end)
+        year_reqs[y], markers = _requirements(rt, teacher, profile, period, rs)
+        periods[y] = PeriodInfo(start, end, not_required=markers, rule=rs.rule if rs else region.rulesets[0].rule,
+                                article=rs.article if rs else region.rulesets[0].article, no_rules=rs is None)
         year_idx[y] = [i for i in order if entries[i].year == y and entries[i].date <= as_of]
         _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers, bsets)
+        _apply_share_cuts([r for r in year_reqs[y] if r.is_share_cut], year_idx[y], entries, counted, reducers,
+                          bsets)
     cycle_reqs: list[Requirement] = []
     cycle_idx: list[int] = []
     if cycle is not None:
         period = Period("cycle", cycle.start, cycle.end)
-        cycle_reqs = _requirements(rt, teacher, profile, period, ruleset_for(cycle.end))
+        rs = ruleset_for(cycle.end)
+        no_rules = rs is None and not any(r.start is None or r.start <= cycle.end for r in region.rulesets
+                                          if r.end is None or r.end >= cycle.start)
+        cycle_reqs, markers = _requirements(rt, teacher, profile, period, rs)
+        periods["cycle"] = PeriodInfo(cycle.start, cycle.end, not_required=markers, rule=cycle.rule,
+                                      article=cycle.article, no_rules=no_rules)
         cycle_idx = [i for i in order if cycle.start <= entries[i].date <= min(cycle.end, as_of)]
         _apply_caps([r for r in cycle_reqs if r.is_cap], cycle_idx, entries, counted, reducers, bsets)
+        _apply_share_cuts([r for r in cycle_reqs if r.is_share_cut], cycle_idx, entries, counted, reducers, bsets)
     years = []
     for y, reqs in year_reqs.items():
-        if not reqs:
+        if not reqs and not periods[y].not_required:
             continue
-        results = _results(reqs, year_idx[y], entries, counted, reducers, bsets)
+        results = _results(reqs, year_idx[y], entries, counted, reducers, bsets, in_progress=periods[y].end > as_of)
         years.append((y, tuple(results)))
         warnings += _advice(results, year=y)
-    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, bsets))
+    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, bsets,
+                                   in_progress=cycle is not None and cycle.end > as_of))
     warnings += _advice(cycle_results)
-    cycle_met = all(r.met for r in cycle_results if r.requirement.severity == "requirement")
+    binding = [r for r in cycle_results if r.binding]
+    cycle_met = bool(binding) and all(r.met for r in binding)  # a cycle requiring nothing is never met
+    entry_counted = tuple({u: (counted[(i, u)], tuple(dict.fromkeys(c.rule for c in reducers.get((i, u), ()))))
+                           for u in region.units} for i in range(len(entries)))
+    differing = {k: v for k, v in settings.items() if k in rt.setting_specs and v != rt.setting_specs[k].default}
     ev = Evaluation(
         region=region.code, as_of=as_of, teacher=teacher.id, units=region.units,
         entries=tuple(entries), refused=tuple(history.refused), years=tuple(years), cycle=cycle,
         cycle_results=cycle_results, cycle_met=cycle_met, certificate=None,
-        transitions=transitions, warnings=tuple(warnings))
+        transitions=transitions, warnings=tuple(warnings), periods=periods, entry_counted=entry_counted,
+        settings=differing)
     ev = hook.xuefen_review(evaluation=ev, teacher=teacher, history=history, settings=settings,
                             region=region) or ev
     cert = hook.xuefen_certificate(teacher=teacher, cycle=ev.cycle, evaluation=ev, settings=settings,
                                    kind=None)
+    if cert is not None and cert.kind == "cycle" and cert.status is None and ev.cycle is not None \
+            and not any(r.binding for r in ev.cycle_results):
+        # a cycle with no rule set in force or no requirement certifies nothing (issue 13)
+        info = ev.periods.get("cycle")
+        why = ("no rule set of the region was in force during the cycle" if info is not None and info.no_rules
+               else "the cycle has no requirement")
+        cert = attrs.evolve(cert, eligible=False, status="not_required",
+                            reason=f"{why}: nothing to certify" if cert.eligible or not cert.reason
+                            else f"{cert.reason} ({why})")
     return attrs.evolve(ev, certificate=cert)
 
 

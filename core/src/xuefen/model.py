@@ -35,15 +35,42 @@ ROLES = ("teacher", "school_admin", "county_admin", "city_admin", "province_admi
 MANAGER_ROLES = ("school_admin", "county_admin", "city_admin", "province_admin", "registry_admin")
 
 
+_ONE = Decimal(1)
+
+
 def to_decimal(value: Any) -> Decimal | None:
-    """Convert to an exact Decimal; floats go through their shortest repr."""
-    if value is None or isinstance(value, Decimal):
+    """Convert to an exact Decimal; floats go through their shortest repr.
+
+    The value is kept in its plain form, without trailing zeros (``12.0`` is ``12``, ``7.50`` is
+    ``7.5``), so a note that prints it reads as the ledger holds it (never ``1.25 × 12.0``).
+    """
+    if value is None:
         return value
-    if isinstance(value, bool):
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, bool):
         raise TypeError("a number, not a boolean")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    elif isinstance(value, float):
+        d = Decimal(repr(value))
+    else:
+        d = Decimal(value)
+    return plain(d)
+
+
+def plain(d: Decimal) -> Decimal:
+    """``d`` without trailing zeros and without an exponent where it can be helped (exactly equal)."""
+    if not d.is_finite():
+        return d
+    exp = d.as_tuple().exponent
+    if exp == 0:
+        return d
+    if exp > 0 or d == d.to_integral_value():
+        try:
+            return d.quantize(_ONE)
+        except ArithmeticError:  # pragma: no cover - beyond the context's precision
+            return d
+    n = d.normalize()
+    return n if n.as_tuple().exponent >= -12 else d
 
 
 def dec_str(value: Decimal | None) -> str | None:
@@ -53,6 +80,18 @@ def dec_str(value: Decimal | None) -> str | None:
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
+
+
+def share_text(share: Decimal) -> str:
+    """A share as people write it: ``50%``, ``12.5%``, ``1/3`` (never ``33.33333333333333333333333334%``)."""
+    pct = share * 100
+    if pct == pct.quantize(Decimal("0.01")):
+        return f"{dec_str(pct)}%"
+    for d in range(2, 13):
+        n = (share * d).to_integral_value()
+        if n and abs(share - n / Decimal(d)) < Decimal("1e-12"):
+            return f"{n}/{d}"
+    return f"{dec_str(pct.quantize(Decimal('0.01')))}%"
 
 
 def _opt_date(value):
@@ -201,6 +240,9 @@ class Flag:
     message: str
     activity: str | None = None
     year: int | None = None
+    #: a veto that fails ``year`` whatever its rows say (Chifeng C-V1, Suzhou SZ-P1): the year's ``status``
+    #: is ``short`` and names it (None: the flag only records a consequence)
+    vetoes_year: bool | None = None
 
     def as_json(self) -> dict:
         return {k: v for k, v in attrs.asdict(self).items() if v is not None}
@@ -213,10 +255,28 @@ class Period:
     kind: str  #: ``year`` or ``cycle``
     start: dt.date
     end: dt.date  #: inclusive
-    year: int | None = None  #: for ``kind == "year"``
+    year: int | None = None  #: for ``kind == "year"``: the year it is registered as (its first day's year)
+    #: what a year is (setting ``registration_year``): ``calendar``, ``school_year`` (1 September to
+    #: 31 August) or ``cycle_year`` (from the cycle's first day)
+    basis: str = "calendar"
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+
+@attrs.frozen
+class PeriodInfo:
+    """What the evaluation knows of one period beyond its rows: its span, partiality, what is not required."""
+
+    start: dt.date
+    end: dt.date  #: inclusive
+    basis: str = "calendar"
+    partial: str = ""  #: why the year is partial (empty: a full year)
+    treatment: str = ""  #: for a partial year: ``full``, ``prorated`` or ``not_required`` (setting ``partial_year``)
+    not_required: tuple = ()  #: :class:`NotRequired` items
+    rule: str = ""  #: what a period with no requirement cites (its rule set, or the cycle's rule)
+    article: str = ""
+    no_rules: bool = False  #: no rule set of the region was in force during the period
 
 
 @attrs.frozen
@@ -255,6 +315,12 @@ class Requirement:
     share_max: bool = False  #: with ``share``: the share is a ceiling (S-R4), not a floor
     severity: str = "requirement"  #: ``requirement`` or ``warning``
     label: str = ""  #: human name (``school-based``)
+    #: the row's stable name within its rule, whatever the label's language (``convener`` gives the key
+    #: ``K-C8.convener``); empty: derived from the rule and, where a rule has several rows, its buckets
+    key: str = ""
+    #: with ``share`` and ``share_max``: the share cuts (the cap pass limits the selected entries to it)
+    cut: bool = False
+    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)  #: said on the result (a prorating)
 
     def selects(self, entry: Entry, buckets: frozenset | None = None) -> bool:
         """Whether ``entry`` counts here; pass ``buckets`` (its bucket set) when checking many requirements."""
@@ -289,8 +355,41 @@ class Requirement:
     def is_cap(self) -> bool:
         return self.maximum is not None and self.minimum is None and self.share is None
 
+    @property
+    def is_share_cut(self) -> bool:
+        """A share that cuts: the selected entries count at most ``share`` of the period's counted total."""
+        return self.cut and self.share is not None and self.share_max
+
+    @property
+    def is_maximum(self) -> bool:
+        """A cap or a share that cuts: a limit, never a requirement to meet (status ``maximum``)."""
+        return self.is_cap or self.is_share_cut
+
     def label_or_rule(self) -> str:
         return self.label or ("/".join(self.all_of + self.any_of) or "all")
+
+
+#: the one status vocabulary of rows, years, the cycle and the certificate (docs/formats.md §2)
+STATUSES = ("met", "short", "in_progress", "not_required", "waived", "advisory", "maximum")
+#: statuses that do not make their period short
+NOT_SHORT = ("met", "not_required", "waived", "advisory", "maximum")
+
+
+@attrs.frozen
+class NotRequired:
+    """A requirement that does not apply to a period, and why (a year of hiring, a partial year).
+
+    A region's ``xuefen_requirements`` may return these beside its requirements; the
+    evaluation lists them under the period's ``not_required`` and, when nothing else
+    is required, gives the period the status ``not_required`` citing the first.
+    """
+
+    rule: str
+    article: str
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "article": self.article, "reason": self.reason}
 
 
 @attrs.frozen
@@ -303,25 +402,102 @@ class RequirementResult:
     threshold: Decimal  #: required minimum, or the maximum of a cap
     met: bool
     notes: tuple[str, ...] = ()
+    in_progress: bool = False  #: the period had not ended on the evaluation date
+    #: ``waived`` or ``not_required``, set by the rule that says so (``waive``), with its rule and reason
+    override: str | None = None
+    override_rule: str | None = None
+    override_article: str | None = None
+    override_reason: str = ""
 
     @property
     def rule(self) -> str:
         return self.requirement.rule
 
-    def as_json(self) -> dict:
+    def waive(self, rule: str, article: str, reason: str) -> "RequirementResult":
+        """This row waived by ``rule`` (leave made up, a degree exemption): ``met`` and status ``waived``."""
+        return attrs.evolve(self, met=True, override="waived", override_rule=rule, override_article=article,
+                            override_reason=reason)
+
+    @property
+    def status(self) -> str:
+        """``maximum`` (a cap), ``advisory`` (a warning row), ``waived``/``not_required`` (as a rule said),
+        ``met``, ``in_progress`` (short, the period not over) or ``short``."""
+        r = self.requirement
+        if r.is_maximum:
+            return "maximum"
+        if r.severity != "requirement":
+            return "advisory"
+        if self.override:
+            return self.override
+        if self.met:
+            return "met"
+        return "in_progress" if self.in_progress else "short"
+
+    @property
+    def binding(self) -> bool:
+        """Whether the row can make its period short (not a cap, not advice)."""
+        return not self.requirement.is_maximum and self.requirement.severity == "requirement"
+
+    def as_json(self, key: str | None = None) -> dict:
         r = self.requirement
         d = {"rule": r.rule, "article": r.article, "unit": r.unit}
+        if key is not None:
+            d["key"] = key
         if r.minimum is not None or (r.share is not None and not r.share_max):
             d["required"] = dec_str(self.threshold)
         else:
             d["maximum"] = dec_str(self.threshold)
-        d.update({"earned": dec_str(self.earned), "counted": dec_str(self.counted), "met": self.met,
+        status = self.status
+        d.update({"earned": dec_str(self.earned), "counted": dec_str(self.counted),
+                  "met": self.met, "status": status,
                   "notes": list(self.notes)})
+        if self.override:
+            d["status_rule"] = self.override_rule
+            if self.override_article:
+                d["status_article"] = self.override_article
+            d["status_reason"] = self.override_reason
         if r.severity != "requirement":
             d["severity"] = r.severity
         if r.label:
             d["label"] = r.label
         return d
+
+
+def requirement_keys(results) -> list[str]:
+    """Stable keys of a period's rows (docs/formats.md §2 ``key``), unique among them.
+
+    A row's explicit ``Requirement.key`` gives ``RULE.KEY``; a rule with one row is its id;
+    the rows of a rule stated several times are told apart by their buckets
+    (``C-R2.required``, ``C-R2.elective``), then by unit, then by position.
+    """
+    by_rule: dict[str, int] = {}
+    for res in results:
+        by_rule[res.requirement.rule] = by_rule.get(res.requirement.rule, 0) + 1
+    keys: list[str] = []
+    for res in results:
+        r = res.requirement
+        if r.key:
+            k = r.key if r.key.startswith(r.rule + ".") else f"{r.rule}.{r.key}"
+        elif by_rule[r.rule] == 1:
+            k = r.rule
+        else:
+            k = f"{r.rule}.{'+'.join(r.all_of + r.any_of) or r.unit}"
+        keys.append(k)
+    groups: dict[str, list[int]] = {}
+    for n, k in enumerate(keys):
+        groups.setdefault(k, []).append(n)
+    for k, idx in groups.items():
+        if len(idx) > 1 and len({results[n].requirement.unit for n in idx}) > 1:
+            for n in idx:
+                keys[n] = f"{k}.{results[n].requirement.unit}"
+    out, used = [], set()
+    for k in keys:
+        k2, n = k, 2
+        while k2 in used:
+            k2, n = f"{k}.{n}", n + 1
+        used.add(k2)
+        out.append(k2)
+    return out
 
 
 @attrs.frozen
@@ -353,6 +529,9 @@ class CertificateSpec:
     valid_until: dt.date | None = None  #: last valid day if issued on the evaluation date (region's count)
     starts_cycle: bool = False  #: issuing it starts the teacher's next cycle on the issue date
     once_from: dt.date | None = None  #: start of the span it is issued once for (default: the cycle's start)
+    #: ``not_required`` (a teacher out of scope) where the region says so; None: derived (``met`` when
+    #: eligible, else the cycle's ``in_progress``/``not_required``, else ``short``)
+    status: str | None = None
 
     def as_json(self) -> dict:
         d = {"eligible": self.eligible, "rule": self.rule, "article": self.article, "reason": self.reason}
@@ -506,6 +685,12 @@ class Evaluation:
     warnings: tuple[Warning, ...] = ()
     flags: tuple[Flag, ...] = ()
     exemptions: tuple[dict, ...] = ()
+    #: year (or ``"cycle"``) → :class:`PeriodInfo`
+    periods: dict = attrs.field(factory=dict, eq=False, hash=False)
+    #: per entry (aligned with ``entries``): ``{unit: (counted, (rule ids that cut it))}``
+    entry_counted: tuple = attrs.field(default=(), eq=False, hash=False)
+    #: the named settings whose value differs from the region's default (a what-if)
+    settings: dict = attrs.field(factory=dict, eq=False, hash=False)
 
     def year_results(self, year: int) -> tuple[RequirementResult, ...]:
         for y, results in self.years:
@@ -513,29 +698,164 @@ class Evaluation:
                 return results
         return ()
 
+    # -- statuses (docs/formats.md §2 ``status``) ------------------------------------------
+
+    def vetoes(self, year: int) -> list[Flag]:
+        """The flags vetoing ``year`` (Chifeng C-V1, Suzhou SZ-P1)."""
+        return [f for f in self.flags if f.vetoes_year and f.year == year]
+
+    def _ended(self, end: dt.date) -> bool:
+        return end <= self.as_of
+
+    def year_status(self, year: int) -> tuple[str, str | None, str | None, str]:
+        """``(status, rule, article, reason)`` of a year: a veto, else its rows, else why nothing is required."""
+        info = self.periods.get(year)
+        end = info.end if info else dt.date(year, 12, 31)
+        vetoes = self.vetoes(year)
+        if vetoes:
+            return "short", vetoes[0].rule, vetoes[0].article, vetoes[0].message
+        return _rows_status(self.year_results(year), info, self._ended(end))
+
+    def cycle_status(self) -> tuple[str, str | None, str | None, str]:
+        """The cycle's status: its rows, then what the region's certificate rule requires (never ``met`` empty)."""
+        if self.cycle is None:
+            return "not_required", None, None, "no cycle"
+        info = self.periods.get("cycle")
+        ended = self._ended(self.cycle.end)
+        status = _rows_status(self.cycle_results, info, ended)
+        if status[0] in ("met", "waived"):
+            cert = self.certificate
+            if cert is not None and cert.kind == "cycle" and not cert.eligible:
+                return ("short" if ended else "in_progress"), cert.rule, cert.article, cert.reason
+            if not self.cycle_met:
+                return ("short" if ended else "in_progress"), self.cycle.rule, self.cycle.article, \
+                    "the region's review does not pass the cycle"
+        return status
+
+    def certificate_status(self) -> str | None:
+        cert = self.certificate
+        if cert is None:
+            return None
+        if cert.status:
+            return cert.status
+        cycle = self.cycle_status()[0] if self.cycle is not None else None
+        if cert.eligible:
+            return "waived" if cycle == "waived" else "met"
+        if cert.kind == "cycle" and cycle in ("in_progress", "not_required"):
+            return cycle
+        return "short"
+
+    # -- JSON ---------------------------------------------------------------------------
+
+    def _entry_json(self, i: int, e: Entry) -> dict:
+        d = e.as_json()
+        for u in self.units:  # an entry earning nothing in a unit the region uses shows 0, never null
+            if d.get(u) is None:
+                d[u] = "0"
+        if len(self.entry_counted) == len(self.entries):
+            counted, cut = {}, []
+            for u in self.units:
+                c = self.entry_counted[i].get(u)
+                if c is not None:
+                    counted[u] = dec_str(c[0])
+                    cut += [r for r in c[1] if r not in cut]
+            d["counted"] = counted
+            if cut:
+                d["cut_by"] = cut
+        return d
+
+    def _period_json(self, results, status) -> dict:
+        keys = requirement_keys(results)
+        d = {"requirements": [r.as_json(k) for r, k in zip(results, keys)], "status": status[0]}
+        if status[0] != "met" and status[1]:
+            d["status_rule"] = status[1]
+            if status[2]:
+                d["status_article"] = status[2]
+            d["status_reason"] = status[3]
+        return d
+
+    def _info_json(self, key) -> dict:
+        info = self.periods.get(key)
+        if info is None:
+            return {}
+        d: dict = {}
+        if key != "cycle":
+            d.update({"start": info.start.isoformat(), "end": info.end.isoformat(), "basis": info.basis})
+            if info.partial:
+                d["partial"] = {"why": info.partial, "treatment": info.treatment}
+        if info.not_required:
+            d["not_required"] = [m.as_json() for m in info.not_required]
+        return d
+
     def as_json(self) -> dict:
-        return {
+        years = []
+        for y, rs in self.years:
+            st = self.year_status(y)
+            item = {"year": y, **self._period_json(rs, st)}
+            item["met"] = st[0] in NOT_SHORT
+            item.update(self._info_json(y))
+            vetoes = self.vetoes(y)
+            if vetoes:
+                item["veto"] = [f.as_json() for f in vetoes]
+            years.append(item)
+        cycle = None
+        if self.cycle is not None:
+            st = self.cycle_status()
+            cycle = {"start": self.cycle.start.isoformat(), "end": self.cycle.end.isoformat(),
+                     "rule": self.cycle.rule, "article": self.cycle.article, **self._period_json(self.cycle_results, st),
+                     "met": bool(self.cycle_met) and st[0] in ("met", "waived")}
+            cycle.update(self._info_json("cycle"))
+            if self.exemptions:
+                cycle["exemptions"] = list(self.exemptions)
+        cert = None
+        if self.certificate is not None:
+            cert = self.certificate.as_json()
+            cert["status"] = self.certificate_status()
+        out = {
             "region": self.region,
             "as_of": self.as_of.isoformat(),
             "teacher": self.teacher,
             "units": list(self.units),
-            "entries": [e.as_json() for e in self.entries],
+            "entries": [self._entry_json(i, e) for i, e in enumerate(self.entries)],
             "refused": [r.as_json() for r in self.refused],
-            "years": [{"year": y, "requirements": [r.as_json() for r in rs],
-                       "met": all(r.met for r in rs if r.requirement.severity == "requirement")}
-                      for y, rs in self.years],
-            "cycle": None if self.cycle is None else {
-                "start": self.cycle.start.isoformat(), "end": self.cycle.end.isoformat(),
-                "rule": self.cycle.rule, "article": self.cycle.article,
-                "requirements": [r.as_json() for r in self.cycle_results],
-                "met": self.cycle_met,
-                **({"exemptions": list(self.exemptions)} if self.exemptions else {}),
-            },
-            "certificate": None if self.certificate is None else self.certificate.as_json(),
+            "years": years,
+            "cycle": cycle,
+            "certificate": cert,
             "transitions": [t.as_json() for t in self.transitions],
             "warnings": [w.as_json() for w in self.warnings],
             "flags": [f.as_json() for f in self.flags],
+            "settings": jsonable(self.settings),
         }
+        return out
+
+
+def _rows_status(results, info, ended: bool) -> tuple[str, str | None, str | None, str]:
+    """A period's status from its rows (``info`` says why nothing is required where nothing is)."""
+    binding = [r for r in results if r.binding]
+    if not binding:
+        if info is not None and info.not_required:
+            m = info.not_required[0]
+            return "not_required", m.rule, m.article, m.reason
+        rule = info.rule if info is not None else None
+        article = info.article if info is not None else None
+        why = ("no rule set of the region was in force during the period" if info is not None and info.no_rules
+               else "no requirement of the region applies to this period")
+        return "not_required", rule, article, why
+    statuses = [r.status for r in binding]
+    for want in ("short", "in_progress"):
+        rows = [r for r in binding if r.status == want]
+        if rows:
+            r = rows[0]
+            return (want, r.rule, r.requirement.article,
+                    "; ".join(f"{x.requirement.label or x.rule}: {dec_str(x.counted)} of {dec_str(x.threshold)} "
+                              f"{x.requirement.unit}" for x in rows))
+    if all(s == "not_required" for s in statuses):
+        r = binding[0]
+        return "not_required", r.override_rule, r.override_article, r.override_reason
+    if all(s in ("waived", "not_required") for s in statuses):
+        r = next(x for x in binding if x.status == "waived")
+        return "waived", r.override_rule, r.override_article, r.override_reason
+    return "met", None, None, ""
 
 
 @attrs.define

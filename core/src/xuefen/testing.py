@@ -27,7 +27,10 @@ from xuefen.model import UNITS, dec_str
 
 #: the keys an ``expect`` block may hold, in the order they are checked
 EXPECT_KEYS = ("entries", "entry_year", "refused", "zero_or_refused", "year_req", "no_year_req", "cycle_req",
-               "cycle_met", "certificate_eligible", "transition", "warnings", "no_warnings")
+               "cycle_met", "certificate_eligible", "transition", "warnings", "no_warnings", "year_status",
+               "cycle_status", "certificate_status")
+#: the statuses of docs/formats.md §2
+STATUSES = ("met", "short", "in_progress", "not_required", "waived", "advisory", "maximum")
 #: the keys that pick a requirement row rather than being compared with it
 ROW_IDS = ("year", "rule", "unit", "label")
 _AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -223,6 +226,15 @@ def validate(expect: Any, where: str = "case") -> list[str]:
                     bad(f"{key}[{n}]", f"{pair!r} is not a [year, rule] pair")
         elif key in ("cycle_met", "certificate_eligible"):
             boolean(key, value)
+        elif key in ("cycle_status", "certificate_status"):
+            if value not in STATUSES:
+                bad(key, f"{value!r} is not a status (one of {', '.join(STATUSES)})")
+        elif key == "year_status" and obj(key, value):
+            for y, st in value.items():
+                if not str(y).isdigit():
+                    bad(f"{key}.{y}", f"{y!r} is not a year")
+                elif st not in STATUSES:
+                    bad(f"{key}.{y}", f"{st!r} is not a status (one of {', '.join(STATUSES)})")
         elif key == "transition":
             for n, t in enumerate(value if isinstance(value, list) else [value]):
                 path = f"{key}[{n}]" if isinstance(value, list) else key
@@ -352,6 +364,17 @@ def compare(expect: dict, output: dict) -> list[Difference]:
             got = obj.get(field, ABSENT) if obj is not None else None
             if not same(expect[key], got):
                 diffs.append(Difference(key, expect[key], got, none_why if obj is None else ""))
+
+    for y, want in expect.get("year_status", {}).items():
+        got = next((item.get("status", ABSENT) for item in output.get("years", []) if str(item.get("year")) == str(y)),
+                   "no such year")
+        if got != want:
+            diffs.append(Difference(f"year_status.{y}", want, got))
+    for key, obj in (("cycle_status", cycle), ("certificate_status", output.get("certificate"))):
+        if key in expect:
+            got = obj.get("status", ABSENT) if obj is not None else None
+            if got != expect[key]:
+                diffs.append(Difference(key, expect[key], got))
 
     if "transition" in expect:
         raw = expect["transition"]

@@ -37,14 +37,19 @@ def show_evaluation(ev) -> None:
             t.add_row(r["activity"], r["rule"], r["article"], r["reason"])
         c.print(t)
     for y in data["years"]:
-        _reqs(c, f"year {y['year']}", y["requirements"])
+        _reqs(c, f"year {y['year']}: {_status(y)}", y["requirements"])
+        for m in y.get("not_required", ()):
+            c.print(f"  not required: {m['rule']} ({m['article']}): {m['reason']}")
     if data["cycle"]:
         cy = data["cycle"]
-        _reqs(c, f"cycle {cy['start']} – {cy['end']} ({'met' if cy['met'] else 'not met'})", cy["requirements"])
+        _reqs(c, f"cycle {cy['start']} – {cy['end']}: {_status(cy)}", cy["requirements"])
     if data["certificate"]:
         cert = data["certificate"]
-        c.print(f"certificate: {'eligible' if cert['eligible'] else 'not eligible'} ({cert['rule']}, "
-                f"{cert['article']}) {cert['reason']}")
+        c.print(f"certificate: {'eligible' if cert['eligible'] else 'not eligible'}, {cert['status']} "
+                f"({cert['rule']}, {cert['article']}) {cert['reason']}")
+    if data.get("settings"):
+        c.print("settings differing from the defaults: "
+                + ", ".join(f"{k}={v}" for k, v in sorted(data["settings"].items())))
     for tr in data["transitions"]:
         c.print(f"transition {tr['rule']} ({tr['article']}): {tr['decision']} {tr['detail']}")
     for w in data["warnings"]:
@@ -53,11 +58,22 @@ def show_evaluation(ev) -> None:
         c.print(f"[red]flag[/] {f['rule']} ({f['article']}): {f['message']}")
 
 
+def _status(period) -> str:
+    """A period's status as a line: ``short (C-V1: …)``."""
+    s = period["status"]
+    if period.get("status_rule"):
+        s += f" ({period['status_rule']}: {period.get('status_reason', '')})"
+    return s
+
+
 def _reqs(c, title, reqs) -> None:
-    t = Table("rule", "article", "unit", "required/max", "earned", "counted", "met", "notes", title=title)
+    t = Table("key", "article", "unit", "required/max", "earned", "counted", "status", "notes", title=title)
     for r in reqs:
-        t.add_row(r["rule"], r["article"], r["unit"], r.get("required") or f"≤ {r.get('maximum')}", r["earned"],
-                  r["counted"], "yes" if r["met"] else "NO", "; ".join(r["notes"]))
+        status = r["status"] if r["status"] != "short" else "SHORT"
+        if r.get("status_rule"):
+            status += f" ({r['status_rule']})"
+        t.add_row(r["key"], r["article"], r["unit"], r.get("required") or f"≤ {r.get('maximum')}", r["earned"],
+                  r["counted"], status, "; ".join(r["notes"]))
     c.print(t)
 
 

@@ -345,7 +345,8 @@ def vetoes(teacher, activities, settings, as_of=None) -> list[Flag]:
                                            ("disciplinary breach during training", breach)) if on)
         out.append(Flag("C-V1", R["C-V1"].article, "veto",
                         f"one-vote veto (一票否决) on the {act.date.year} assessment: {why}, whatever the credits",
-                        activity=act.id, year=act.date.year))
+                        activity=act.id, year=act.date.year,
+                        vetoes_year=True if settings["veto_blocks_certificate"] else None))
     return out
 
 
@@ -407,7 +408,8 @@ def year_passes(evaluation, year: int, settings) -> tuple[bool, list[str]]:
 def xuefen_certificate(teacher, cycle, evaluation, settings):
     if not in_scope(teacher):
         return CertificateSpec(eligible=False, rule="C-S1", article=R["C-S1"].article,
-                               reason=f"a {teacher.stage} teacher is outside the method's scope", kind="cycle")
+                               reason=f"a {teacher.stage} teacher is outside the method's scope", kind="cycle",
+                               status="not_required")
     if cycle is None:
         return None
     short = [f"{r.rule} {r.requirement.label}: {dec_str(r.counted)} of {dec_str(r.threshold)}"

@@ -9,8 +9,8 @@ import attrs
 from xuefen import hookimpl
 from xuefen.defaults import add_years
 from xuefen.errors import InputError
-from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, Region, Requirement, RuleSet, Setting, Stage,
-                          dec_str)
+from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, NotRequired, Region, Requirement, RuleSet,
+                          Setting, Stage, dec_str)
 
 from xuefen_kunming.labels import LABELS
 from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
@@ -270,9 +270,10 @@ def _caps():
         Requirement("K-C7", R["K-C7"].article, "hours", maximum=R["K-C7"].values["maximum"],
                     all_of=("trainer",), none_of=LEGACY_BUCKET, label="trainer"),
         Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["convener"],
-                    all_of=("studio",), none_of=LEGACY_BUCKET, label="famous-teacher base"),
+                    all_of=("studio",), none_of=LEGACY_BUCKET, label="famous-teacher base", key="convener"),
         Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["member"],
-                    all_of=("studio_member",), none_of=LEGACY_BUCKET, label="famous-teacher base member"),
+                    all_of=("studio_member",), none_of=LEGACY_BUCKET, label="famous-teacher base member",
+                    key="member"),
         Requirement("K-C9", R["K-C9"].article, "hours", maximum=R["K-C9"].values["maximum"],
                     all_of=("volunteer_event",), none_of=LEGACY_BUCKET, label="送教下乡 events"),
     ]
@@ -294,6 +295,11 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         if not new_teacher and not new_principal and not not_yet_hired:
             reqs.append(Requirement("K-R2", R["K-R2"].article, "hours", minimum=R["K-R2"].values["minimum"],
                                     none_of=_excluded(settings), label="annual hours"))
+        else:
+            why = ("the year of hiring: K-R3's induction hours instead" if new_teacher else
+                   "the year of appointment as principal (K-R4 in the cycle instead)" if new_principal else
+                   f"before the year of hiring ({teacher.hired_on})")
+            reqs.append(NotRequired("K-R2", R["K-R2"].article, f"K-R2's {dec_str(R['K-R2'].values['minimum'])} hours do not apply: {why}"))
         return reqs
     reqs = [Requirement("K-R1", R["K-R1"].article, "hours", minimum=R["K-R1"].values["minimum"],
                         none_of=_excluded(settings), label="cycle hours")]

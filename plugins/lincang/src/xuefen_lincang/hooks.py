@@ -459,7 +459,8 @@ def short_years(evaluation, cycle) -> list[str]:
 def xuefen_certificate(teacher, cycle, evaluation):
     if teacher.stage in R["L-Z1"].values["excluded"]:
         return CertificateSpec(eligible=False, rule="L-Z1", article=R.article("L-Z1"),
-                               reason=f"{teacher.stage} teachers' credits are governed by other rules")
+                               reason=f"{teacher.stage} teachers' credits are governed by other rules",
+                               status="not_required")
     if cycle is None:
         return None
     short = [f"{r.rule}: {dec_str(r.counted)} of {dec_str(r.threshold)} {r.requirement.unit}"

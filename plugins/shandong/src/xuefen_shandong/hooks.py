@@ -317,7 +317,7 @@ def make_up(evaluation, teacher, window, rule_row, consecutive_window=None):
         art = f"{rule_row.id} {rule_row.article}"
         if need <= 0:
             note = f"on leave: shortfall of {dec_str(r.threshold - r.counted)} made up ({', '.join(used)}; {art})"
-            changed[y] = attrs.evolve(r, met=True, notes=r.notes + (note,))
+            changed[y] = attrs.evolve(r.waive(rule_row.id, rule_row.article, note), notes=r.notes + (note,))
         else:
             pending = True
             last = max(later) if later else y

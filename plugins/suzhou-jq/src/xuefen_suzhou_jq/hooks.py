@@ -415,7 +415,8 @@ def xuefen_review(evaluation, teacher, settings):
                 running = f" (as of {as_of}; the academic year of hiring runs to {end})"
             flags.append(Flag("SZ-P1", R.article("SZ-P1"), "veto",
                               f"{y}: short of the required credits ({short}){running}: no title evaluation "
-                              f"(职务评聘) and no awards (评优评先) in {y}", year=y))
+                              f"(职务评聘) and no awards (评优评先) in {y}", year=y,
+                              vetoes_year=None if running else True))
     return attrs.evolve(ev, years=tuple(out), flags=tuple(flags))
 
 

@@ -557,8 +557,8 @@ def xuefen_review(evaluation, teacher, history, settings):
         kept = []
         for r in results:
             if r.rule in covered and r.requirement.minimum is not None:
-                r = attrs.evolve(r, met=True, notes=r.notes + (f"exempt: degree study {first['activity']} "
-                                                               f"({first['rule']}, {first['article']})",))
+                why = f"exempt: degree study {first['activity']} ({first['rule']}, {first['article']})"
+                r = attrs.evolve(r.waive(first["rule"], first["article"], why), notes=r.notes + (why,))
             kept.append(r)
         results = kept
         if owed:
