@@ -8,7 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 from xuefen.hookspecs import hookimpl
-from xuefen.model import CertificateSpec, Cycle, Deadline, Refusal, Stage
+from xuefen.model import CertificateSpec, Cycle, Deadline, Refusal, Setting, Stage
+
+#: the first day (month, day) of a school year (学年): 1 September
+SCHOOL_YEAR_START = (9, 1)
+#: what a registration year of an annual minimum is (setting ``registration_year``)
+REGISTRATION_YEARS = ("calendar", "school_year", "cycle_year")
+#: how a partial year's annual minimums are read (setting ``partial_year``)
+PARTIAL_YEARS = ("full", "prorated", "not_required")
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -42,6 +49,22 @@ def xuefen_cycle(teacher, as_of, region):
         start = add_years(start, region.cycle_years)
     start, end = cycle_from(start, region.cycle_years)
     return Cycle(start, end, rule, article)
+
+
+@hookimpl
+def xuefen_settings():
+    """The core's period settings; a region redeclares one (same name) to change its default."""
+    return [
+        Setting("registration_year", "calendar", "core", "docs/formats.md §2 (periods)",
+                "the year an annual minimum is registered over: calendar (1 January to 31 December: the "
+                "digests read 每年 so), school_year (1 September to 31 August, named by its first year) or "
+                "cycle_year (a year from the cycle's first day)", REGISTRATION_YEARS),
+        Setting("partial_year", "full", "core", "docs/formats.md §2 (periods)",
+                "a registration year only partly under the rules (the cycle starts or ends in it, the rule set "
+                "comes into force or expires in it, the teacher is hired in it): full (the whole annual minimum; "
+                "the texts are silent, so the default), prorated (× the months in force / 12, a month begun "
+                "counting whole, rounded up to the ledger's 4 places) or not_required", PARTIAL_YEARS),
+    ]
 
 
 @hookimpl

@@ -14,7 +14,8 @@ from typing import Iterable
 import attrs
 
 from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, NotRequired, Period, PeriodInfo, Refusal,
-                          Requirement, RequirementResult, Teacher, Warning, dec_str, share_text)
+                          Requirement, RequirementResult, Teacher, Warning, dec_str, plain, share_text)
+from xuefen.defaults import SCHOOL_YEAR_START, add_years
 from xuefen.regions import RegionRuntime, runtime
 
 ZERO = Decimal(0)
@@ -29,6 +30,20 @@ class Case:
     teacher: Teacher
     activities: tuple[Activity, ...] = attrs.field(converter=tuple)
     settings: dict = attrs.field(factory=dict, hash=False)
+
+
+def with_settings(case: Case, overrides: dict, where: str = "settings") -> Case:
+    """``case`` under other values of its region's named settings (a what-if: ``xuefen evaluate --set``).
+
+    An unknown name or a bad value is an :class:`~xuefen.errors.InputError` naming it.
+    """
+    from xuefen.errors import InputError
+
+    try:
+        rt = runtime(case.region, {**case.settings, **overrides})
+    except InputError as exc:
+        raise InputError([f"{where}: {p.removeprefix('settings: ')}" for p in exc.problems]) from None
+    return attrs.evolve(case, settings=dict(rt.settings))
 
 
 def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activity], *,
@@ -62,14 +77,87 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
     return history
 
 
-def _periods(cycle: Cycle | None, entries: list[Entry], as_of: dt.date) -> list[int]:
-    years = {e.year for e in entries if e.date <= as_of}
-    if cycle is not None:
-        years |= set(range(cycle.start.year, min(as_of.year, cycle.end.year) + 1))
-        years = {y for y in years if y <= as_of.year}
+def _school_year(day: dt.date) -> int:
+    return day.year if day.month >= SCHOOL_YEAR_START[0] else day.year - 1
+
+
+def _span(basis: str, y: int, cycle: Cycle | None) -> tuple[dt.date, dt.date]:
+    """The first and last day of registration year ``y`` under ``basis``."""
+    if basis == "school_year":
+        m, d = SCHOOL_YEAR_START
+        return dt.date(y, m, d), dt.date(y + 1, m, d) - dt.timedelta(days=1)
+    if basis == "cycle_year" and cycle is not None:
+        start = add_years(cycle.start, y - cycle.start.year)
+        return start, add_years(start, 1) - dt.timedelta(days=1)
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+def _year_of(basis: str, day: dt.date, cycle: Cycle | None) -> int:
+    if basis == "school_year":
+        return _school_year(day)
+    if basis == "cycle_year" and cycle is not None:
+        y = day.year
+        while _span(basis, y, cycle)[0] > day:
+            y -= 1
+        while _span(basis, y, cycle)[1] < day:
+            y += 1
+        return y
+    return day.year
+
+
+def _periods(cycle: Cycle | None, entries: list[Entry], as_of: dt.date, basis: str = "calendar") -> list[int]:
+    """The registration years evaluated: those of the entries up to ``as_of`` and of the cycle so far."""
+    if basis == "calendar":
+        years = {e.year for e in entries if e.date <= as_of}
     else:
-        years.add(as_of.year)
+        years = {_year_of(basis, e.date, cycle) for e in entries if e.date <= as_of}
+    last = _year_of(basis, as_of, cycle)
+    if cycle is not None:
+        first = _year_of(basis, cycle.start, cycle)
+        years |= set(range(first, min(last, _year_of(basis, cycle.end, cycle)) + 1))
+        years = {y for y in years if y <= last}
+    else:
+        years.add(last)
     return sorted(years)
+
+
+def _months(a: dt.date, b: dt.date) -> int:
+    """Calendar months touched by the days ``a`` to ``b`` (a month begun counts whole)."""
+    return (b.year - a.year) * 12 + b.month - a.month + 1 if a <= b else 0
+
+
+def _partial(rs, teacher: Teacher, cycle: Cycle | None, start: dt.date, end: dt.date):
+    """Why a registration year is partial, and the part of it in force: ``(why, first, last)`` or None."""
+    why, first, last = [], start, end
+    if cycle is not None:
+        if start < cycle.start <= end:
+            why.append(f"the cycle starts on {cycle.start}")
+            first = max(first, cycle.start)
+        if start <= cycle.end < end:
+            why.append(f"the cycle ends on {cycle.end}")
+            last = min(last, cycle.end)
+    if rs is not None:  # the rule set the year's requirements come from
+        if rs.start is not None and start < rs.start <= end:
+            why.append(f"{rs.name} in force from {rs.start} ({rs.rule})")
+            first = max(first, rs.start)
+        if rs.end is not None and start <= rs.end < end:
+            why.append(f"{rs.name} in force until {rs.end} ({rs.rule})")
+            last = min(last, rs.end)
+    if teacher.hired_on is not None and start < teacher.hired_on <= end:
+        why.append(f"hired on {teacher.hired_on}")
+        first = max(first, teacher.hired_on)
+    return ("; ".join(why), first, last) if why else None
+
+
+def _prorate(r: Requirement, months: int, why: str) -> Requirement:
+    """A minimum for the part of the year in force: × months / 12, rounded up to the ledger's places."""
+    part = plain((r.minimum * months / 12).quantize(LEDGER_PLACES, ROUND_CEILING))
+    return attrs.evolve(r, minimum=part, notes=r.notes + (
+        f"prorated: {dec_str(r.minimum)} × {months}/12 months in force ({why}; setting partial_year)",))
+
+
+def _minimum_rows(reqs: list[Requirement]) -> list[Requirement]:
+    return [r for r in reqs if r.minimum is not None and not r.is_maximum]
 
 
 def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
@@ -228,14 +316,35 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     year_reqs: dict[int, list[Requirement]] = {}
     year_idx: dict[int, list[int]] = {}
     periods: dict = {}
-    for y in _periods(cycle, entries, as_of):
-        start, end = dt.date(y, 1, 1), dt.date(y, 12, 31)
-        period = Period("year", start, end, year=y)
+    basis = settings.get("registration_year", "calendar")
+    treatment = settings.get("partial_year", "full")
+    for y in _periods(cycle, entries, as_of, basis):
+        start, end = _span(basis, y, cycle)
+        period = Period("year", start, end, year=y, basis=basis)
         rs = ruleset_for(end)
-        year_reqs[y], markers = _requirements(rt, teacher, profile, period, rs)
-        periods[y] = PeriodInfo(start, end, not_required=markers, rule=rs.rule if rs else region.rulesets[0].rule,
+        reqs, markers = _requirements(rt, teacher, profile, period, rs)
+        part = _partial(rs, teacher, cycle, start, end)
+        why = ""
+        if part is not None:
+            why, first, last = part
+            if treatment == "prorated":
+                months = _months(first, last)
+                reqs = [_prorate(r, months, why) if r in _minimum_rows(reqs) else r for r in reqs]
+            elif treatment == "not_required":
+                dropped = _minimum_rows(reqs)
+                reqs = [r for r in reqs if r not in dropped]
+                markers = markers + tuple(NotRequired(r.rule, r.article, f"a partial year ({why}): setting "
+                                                                         f"partial_year is not_required")
+                                          for r in dict((r.rule, r) for r in dropped).values())
+        year_reqs[y] = reqs
+        periods[y] = PeriodInfo(start, end, basis, partial=why, treatment=treatment if why else "",
+                                not_required=markers, rule=rs.rule if rs else region.rulesets[0].rule,
                                 article=rs.article if rs else region.rulesets[0].article, no_rules=rs is None)
-        year_idx[y] = [i for i in order if entries[i].year == y and entries[i].date <= as_of]
+        if basis == "calendar":
+            year_idx[y] = [i for i in order if entries[i].year == y and entries[i].date <= as_of]
+        else:
+            stop = min(end, as_of)
+            year_idx[y] = [i for i in order if start <= entries[i].date <= stop]
         _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers, bsets)
         _apply_share_cuts([r for r in year_reqs[y] if r.is_share_cut], year_idx[y], entries, counted, reducers,
                           bsets)

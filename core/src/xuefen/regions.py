@@ -15,10 +15,12 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import json
 import os
 import sys
 import types
 from importlib.metadata import entry_points
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -26,7 +28,7 @@ import pluggy
 
 from xuefen import defaults, hookspecs
 from xuefen.errors import DuplicateRegion, InputError, UnknownRegion
-from xuefen.model import Region, Setting
+from xuefen.model import Region, Setting, dec_str, jsonable, to_decimal
 
 GROUP = "xuefen.regions"
 
@@ -213,19 +215,48 @@ def setting_specs(pm: pluggy.PluginManager) -> dict[str, Setting]:
 
 
 def _coerce_setting(spec: Setting, value: Any) -> Any:
-    default = spec.default
-    if isinstance(value, str) and isinstance(default, bool):
-        low = value.strip().lower()
-        if low not in ("true", "false", "1", "0", "yes", "no"):
-            raise InputError(f"setting {spec.name}: {value!r} is not true/false")
-        value = low in ("true", "1", "yes")
-    elif isinstance(value, str) and not isinstance(default, str) and default is not None and not isinstance(default, (dict, list, tuple)):
+    """``value`` as the setting's type (its default's), from a case's JSON or a ``--set`` string.
+
+    A wrong type or value is an error naming the setting (a typo never silently changes a result).
+    """
+    default, name = spec.default, spec.name
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            low = value.strip().lower()
+            if low not in ("true", "false", "1", "0", "yes", "no"):
+                raise InputError(f"settings: {name}: {value!r} is not true/false")
+            value = low in ("true", "1", "yes")
+        elif not isinstance(value, bool):
+            raise InputError(f"settings: {name}: {value!r} is not true/false")
+    elif isinstance(default, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"settings: {name}: {value!r} is not a whole number")
+    elif isinstance(default, Decimal):
         try:
-            value = type(default)(value)
-        except Exception:
-            raise InputError(f"setting {spec.name}: {value!r} is not a valid {type(default).__name__}") from None
+            if isinstance(value, bool):
+                raise ValueError
+            value = to_decimal(value.strip() if isinstance(value, str) else value)
+        except (ValueError, TypeError, ArithmeticError):
+            raise InputError(f"settings: {name}: {value!r} is not a decimal number") from None
+    elif isinstance(default, (dict, list, tuple)):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise InputError(f"settings: {name}: {value!r} is not JSON "
+                                 f"(a {type(default).__name__}, e.g. {json.dumps(jsonable(default))})") from None
+        want = dict if isinstance(default, dict) else (list, tuple)
+        if not isinstance(value, want):
+            raise InputError(f"settings: {name}: {value!r} is not a {'JSON object' if want is dict else 'list'}")
+    elif isinstance(default, str):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+            raise InputError(f"settings: {name}: {value!r} is not text")
+        if not isinstance(value, str):
+            value = dec_str(to_decimal(value))
     if spec.choices and value not in spec.choices:
-        raise InputError(f"setting {spec.name}: {value!r} is not one of {', '.join(map(str, spec.choices))}")
+        raise InputError(f"settings: {name}: {value!r} is not one of {', '.join(map(str, spec.choices))}")
     return value
 
 
@@ -234,11 +265,18 @@ def runtime(code: str, overrides: dict | None = None) -> RegionRuntime:
     pm = _manager(code)
     specs = setting_specs(pm)
     values = {name: s.default for name, s in specs.items()}
+    problems = []
     for name, value in (overrides or {}).items():
         if name not in specs:
             known = ", ".join(sorted(specs)) or "none"
-            raise InputError(f"settings: {name}: unknown setting of region {code!r} (known: {known})")
-        values[name] = _coerce_setting(specs[name], value)
+            problems.append(f"settings: {name}: unknown setting of region {code!r} (known: {known})")
+            continue
+        try:
+            values[name] = _coerce_setting(specs[name], value)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
     region = pm.hook.xuefen_region(settings=values)  # dates that are readings follow the settings
     if region.rules is not None:  # each rule set cites the table of the region declaring it
         region = attrs.evolve(region, rulesets=tuple(

@@ -7,15 +7,31 @@ from rich.table import Table
 from xuefen_cli.output import console, print_json
 
 
+def _setting(ctx, param, values):
+    out = {}
+    for raw in values:
+        name, eq, value = raw.partition("=")
+        if not eq or not name.strip():
+            raise click.BadParameter(f"{raw!r}: write NAME=VALUE (e.g. --set legacy_counts=false)")
+        out[name.strip()] = value
+    return out
+
+
 @click.command("evaluate")
 @click.argument("case_file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON (FORMATS.md §2).")
-def evaluate_cmd(case_file, as_json):
+@click.option("--set", "overrides", multiple=True, callback=_setting, metavar="NAME=VALUE",
+              help="Evaluate under another reading of a named setting (a what-if; `xuefen rules CODE` lists "
+                   "them); repeatable, over the case's own \"settings\".")
+def evaluate_cmd(case_file, as_json, overrides):
     """Evaluate one teacher's case (FORMATS.md §1) without touching a database."""
-    from xuefen.evaluate import evaluate
+    from xuefen.evaluate import evaluate, with_settings
     from xuefen.io.case import read_case_file
 
-    ev = evaluate(read_case_file(case_file))
+    case = read_case_file(case_file)
+    if overrides:
+        case = with_settings(case, overrides, where="--set")
+    ev = evaluate(case)
     if as_json:
         print_json(ev.as_json())
         return

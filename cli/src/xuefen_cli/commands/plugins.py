@@ -35,13 +35,33 @@ def plugins_cmd(as_json, hook_name):
     console().print(t)
 
 
+def setting_items(region: str) -> list[dict]:
+    """Each named setting of ``region``: its default, its reading (the doc), its rule, article and choices."""
+    from xuefen.model import jsonable
+    from xuefen.regions import runtime
+
+    rt = runtime(region)
+    return [{"name": name, "default": jsonable(spec.default), "reading": spec.doc, "rule": spec.rule,
+             "article": spec.article, "choices": jsonable(list(spec.choices))}
+            for name, spec in sorted(rt.setting_specs.items())]
+
+
 @click.command("rules")
 @click.argument("region")
 @click.option("--json", "as_json", is_flag=True)
-def rules_cmd(region, as_json):
-    """Print a region's rule tables with ids and articles; inherited rows say where they come from."""
+@click.option("--settings", "only_settings", is_flag=True,
+              help="Only the named settings (with --json: a list of name, default, reading, rule, article, choices).")
+def rules_cmd(region, as_json, only_settings):
+    """Print a region's rule tables with ids and articles, then its named settings (reading and default)."""
     from xuefen.rules import rule_rows
 
+    if only_settings:
+        items = setting_items(region)
+        if as_json:
+            print_json(items)
+        else:
+            _settings_table(region, items)
+        return
     rows = rule_rows(region)
     if as_json:
         print_json(rows)
@@ -61,11 +81,15 @@ def rules_cmd(region, as_json):
             origin += f" (changed by {', '.join(r['changed_by'])})"
         t.add_row(r["id"], r["article"], r["text"], vals, origin)
     console().print(t)
-    s = Table("setting", "value", "rule", "article", "meaning", title="named settings")
-    from xuefen.regions import runtime
-    rt = runtime(region)
-    for name, spec in sorted(rt.setting_specs.items()):
-        s.add_row(name, str(rt.settings[name]), spec.rule, spec.article, spec.doc)
+    _settings_table(region, setting_items(region))
+
+
+def _settings_table(region: str, items: list[dict]) -> None:
+    s = Table("setting", "default", "choices", "rule", "article", "reading", title=f"named settings of {region} "
+              f"(a what-if: xuefen evaluate --set NAME=VALUE)")
+    for i in items:
+        s.add_row(i["name"], str(i["default"]), " | ".join(map(str, i["choices"])), i["rule"], i["article"],
+                  i["reading"])
     console().print(s)
 
 
