@@ -175,7 +175,12 @@ def xuefen_requirements(teacher: Teacher, period: Period, ruleset: RuleSet | Non
     :param period: the year or the cycle.
     :param ruleset: the rule set in force at the period's end (or the evaluation date).
     :param settings: resolved named settings of the region.
-    :returns: a list of :class:`~xuefen.model.Requirement`, or None to defer.
+    :returns: a list of :class:`~xuefen.model.Requirement`, and of
+        :class:`~xuefen.model.NotRequired` for the requirements that do not apply
+        to the period and why (a year of hiring: the period's ``status`` is then
+        ``not_required`` citing it where nothing else is required), or None to defer.
+        Build each from its rule row (``ruleset.rules.requirement(id, unit,
+        minimum="key")``) so a child region changing the row changes it.
 
     Use in sub-jurisdiction plugins: return a full list only where the child's
     requirements differ.

@@ -7,7 +7,9 @@ citing the row's id and article, ``R.refuse(...)`` the :class:`~xuefen.model.Ref
 its parent's rules in its own articles declares ``PARENT.child(code, rows…,
 restates={id: article}, changes={id: (parent ids)})``: looked up by id, it answers
 with its own rows first and its parent's after, so the parent's code, handed the
-child's table, cites the child's articles.
+child's table, cites the child's articles. ``R.requirement("K-R2", "hours",
+minimum="minimum")`` builds a :class:`~xuefen.model.Requirement` from a row's
+values, so a child changing one row changes the requirement the parent's code builds.
 
 Declared on the region (``Region(rules=R)``), the table is what the core answers
 ``xuefen_rules`` with (:func:`xuefen.regions.plugin_manager`) and what every rule set
@@ -22,7 +24,7 @@ from typing import Any, Iterable, Iterator
 
 import attrs
 
-from xuefen.model import Activity, Entry, Flag, Refusal, RuleRow, Warning
+from xuefen.model import Activity, Entry, Flag, Refusal, Requirement, RuleRow, Warning
 from xuefen.regions import runtime
 
 #: a row's ``values`` key naming the parent rows (ids) a child's row changes; shown, not a number
@@ -125,6 +127,20 @@ class RuleTable(Mapping):
              year: int | None = None) -> Flag:
         """A flag citing the row."""
         return Flag(rule_id, self.article(rule_id), kind, message, activity=activity, year=year)
+
+    def requirement(self, rule_id: str, unit: str, *, minimum: str | None = None, maximum: str | None = None,
+                    share: str | None = None, **fields) -> Requirement:
+        """A requirement whose numbers are the row's values: ``R.requirement("K-R2", "hours", minimum="minimum")``.
+
+        ``minimum``, ``maximum`` and ``share`` name keys of the row's ``values``; the rule id and
+        article are the row's. Built from the table in force (``ruleset.rules``), a child region
+        that changes one row (a city's 80 under a province's 72) changes the requirement without
+        restating its parent's code. Other keyword arguments are :class:`Requirement` fields.
+        """
+        row = self[rule_id]
+        nums = {k: self.value(rule_id, key) for k, key in (("minimum", minimum), ("maximum", maximum),
+                                                          ("share", share)) if key is not None}
+        return Requirement(rule_id, row.article, unit, **nums, **fields)
 
     # -- children -------------------------------------------------------------------------
 
