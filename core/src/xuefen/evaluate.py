@@ -257,6 +257,32 @@ def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], coun
     return out
 
 
+class _EntryCounted(tuple):
+    """Per entry ``{unit: (counted, rule ids that cut it)}``, built only when read (the JSON), not per batch."""
+
+    def __new__(cls, counted, reducers, units, n):
+        self = super().__new__(cls)
+        self._args = (counted, reducers, units, n)
+        self._built = None
+        return self
+
+    def _items(self):
+        if self._built is None:
+            counted, reducers, units, n = self._args
+            self._built = [{u: (counted[(i, u)], tuple(dict.fromkeys(c.rule for c in reducers[(i, u)]))
+                                if (i, u) in reducers else ()) for u in units} for i in range(n)]
+        return self._built
+
+    def __len__(self):
+        return self._args[3]
+
+    def __getitem__(self, i):
+        return self._items()[i]
+
+    def __iter__(self):
+        return iter(self._items())
+
+
 def _cap_note(c: Requirement) -> str:
     if c.is_share_cut:
         return f"{c.label_or_rule()} cut to {share_text(c.share)} of the counted total ({c.rule})"
@@ -373,8 +399,7 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     warnings += _advice(cycle_results)
     binding = [r for r in cycle_results if r.binding]
     cycle_met = bool(binding) and all(r.met for r in binding)  # a cycle requiring nothing is never met
-    entry_counted = tuple({u: (counted[(i, u)], tuple(dict.fromkeys(c.rule for c in reducers.get((i, u), ()))))
-                           for u in region.units} for i in range(len(entries)))
+    entry_counted = _EntryCounted(counted, reducers, region.units, len(entries))
     differing = {k: v for k, v in settings.items() if k in rt.setting_specs and v != rt.setting_specs[k].default}
     ev = Evaluation(
         region=region.code, as_of=as_of, teacher=teacher.id, units=region.units,
