@@ -138,10 +138,10 @@ def _partial(rs, teacher: Teacher, cycle: Cycle | None, start: dt.date, end: dt.
             last = min(last, cycle.end)
     if rs is not None:  # the rule set the year's requirements come from
         if rs.start is not None and start < rs.start <= end:
-            why.append(f"{rs.name} in force from {rs.start} ({rs.rule})")
+            why.append(f"{rs.name} in force from {rs.start}")
             first = max(first, rs.start)
         if rs.end is not None and start <= rs.end < end:
-            why.append(f"{rs.name} in force until {rs.end} ({rs.rule})")
+            why.append(f"{rs.name} in force until {rs.end}")
             last = min(last, rs.end)
     if teacher.hired_on is not None and start < teacher.hired_on <= end:
         why.append(f"hired on {teacher.hired_on}")
