@@ -297,9 +297,12 @@ class Requirement:
     every bucket of ``all_of``, at least one of ``any_of`` (if given) and none of
     ``none_of``. ``weights`` scales entries having a bucket (C-R3's 50%).
     ``share`` turns the threshold into a share of the period's counted total in
-    the unit (L-S1's 60%, S-R4's third). A cap (``maximum``) limits what its
-    selected entries contribute to every other requirement of the period, in
-    date order; ``severity = "warning"`` reports without failing the period.
+    the unit (L-S1's 60%, S-R4's third); with ``share_max`` and ``cut`` it is a share
+    that cuts: the selected entries count at most ``share`` of the period's counted
+    total. A cap (``maximum``) limits what its selected entries contribute to every
+    other requirement of the period, in date order; ``severity = "warning"`` reports
+    without failing the period. ``key`` names the row within its rule (docs/formats.md
+    §2 ``key``); build a requirement from its rule row with ``RuleTable.requirement``.
     """
 
     rule: str

@@ -52,8 +52,16 @@ def _requirements_table(title: str, results) -> Table:
     for r in results:
         req = r.requirement
         is_max = req.is_cap or req.share_max
-        mark = Text("✓ met", style="green") if r.met else Text(f"short {dec_str(r.threshold - r.counted)}",
-                                                                style="bold red")
+        status = r.status
+        if status == "waived":
+            mark = Text(f"waived ({r.override_rule})", style="green")
+        elif status == "in_progress":
+            mark = Text(f"in progress, {dec_str(r.threshold - r.counted)} to go", style="yellow")
+        elif status == "advisory":
+            mark = Text("advice: " + ("✓" if r.met else f"{dec_str(r.threshold - r.counted)} below"), style="dim")
+        else:
+            mark = Text("✓ met", style="green") if r.met else Text(f"short {dec_str(r.threshold - r.counted)}",
+                                                                    style="bold red")
         if is_max:
             mark = Text("within cap" if r.counted <= r.threshold else "over", style="dim")
         t.add_row(f"{r.rule}\n[dim]{req.article}[/]", req.label or req.label_or_rule(),
