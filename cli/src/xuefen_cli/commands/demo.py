@@ -1,7 +1,7 @@
 """``xuefen demo``: a whole registry in a few seconds, and its report.
 
 Builds a deterministic SQLite database from a region's demo data
-(``xuefen_demo_data``): the org tree, admins, ~200 invented teachers and two
+(``xuefen_demo_data``): the org tree, admins, a hundred or more invented teachers and two
 years of activities, imported through the same code as ``xuefen import``; then
 every claim goes through its stages as the right admins would take it, and the
 county's report is printed.
@@ -19,26 +19,37 @@ from xuefen.errors import InputError
 from xuefen_cli.output import console
 
 DEFAULT_PATH = "xuefen-demo.db"
-#: the region the demo shows when none is asked for and it is installed (the README's demo)
-PREFERRED_REGION = "kunming"
 
 
-def demo_region(code: str | None, seed: int) -> tuple[str, dict]:
-    """The region asked for (or the preferred one, else the first installed that ships demo data) and its data."""
+def demo_region(code: str | None, seed: int) -> tuple[str, dict, str | None]:
+    """The region asked for, else the installed regions that ship demo data by code, the first of them;
+    its data, and when it was chosen among several, a line saying so (the core prefers no region)."""
     from xuefen import regions
 
     installed = regions.installed()
-    order = [code] if code else ([PREFERRED_REGION] if PREFERRED_REGION in installed else []) + sorted(installed)
-    for c in order:
-        if c not in installed:
-            raise InputError(f"--region: unknown region {c!r} (installed: {', '.join(sorted(installed)) or 'none'})")
-        rt = regions.runtime(c)
-        data = rt.hook.xuefen_demo_data(seed=seed)
+    if code:
+        if code not in installed:
+            raise InputError(f"--region: unknown region {code!r} (installed: {', '.join(sorted(installed)) or 'none'})")
+        data = regions.runtime(code).hook.xuefen_demo_data(seed=seed)
+        if data is None:
+            raise InputError(f"--region: region {code!r} ships no demo data")
+        return code, data, None
+    # the regions whose plugins (or parents) implement xuefen_demo_data; only the chosen one generates
+    shipping = [c for c in sorted(installed)
+                if any(i.plugin_name != "xuefen.defaults" for i in regions.runtime(c).hook.xuefen_demo_data.get_hookimpls())]
+    chosen = data = None
+    for c in shipping:
+        data = regions.runtime(c).hook.xuefen_demo_data(seed=seed)
         if data is not None:
-            return c, data
-        if code:
-            raise InputError(f"--region: region {c!r} ships no demo data")
-    raise InputError("no installed region ships demo data")
+            chosen = c
+            break
+    if chosen is None:
+        raise InputError("no installed region ships demo data")
+    note = None
+    if len(shipping) > 1:
+        note = (f"{len(shipping)} installed regions ship demo data ({', '.join(shipping)}): showing {chosen}, "
+                f"the first by code; choose another with --region CODE")
+    return chosen, data, note
 
 
 SEED = 2024
@@ -65,7 +76,7 @@ def _is_demo(path: Path, data: dict) -> bool:
 @click.option("--db", "path", default=DEFAULT_PATH, show_default=True, metavar="FILE",
               help="The SQLite file to create.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
-@click.option("--region", "code", default=None, help="Region whose demo to build (default: Kunming if installed).")
+@click.option("--region", "code", default=None, help="Region whose demo to build (default: the only installed region that ships demo data, else the first by code).")
 @click.option("--seed", type=int, default=SEED, show_default=True, help="Random seed: the same seed, the same demo.")
 @click.option("--all", "show_all", is_flag=True, help="List every teacher in the report, not only those short.")
 def demo_cmd(path, force, code, seed, show_all):
@@ -79,8 +90,10 @@ def demo_cmd(path, force, code, seed, show_all):
 
     started = time.perf_counter()
     p = Path(path)
-    region, data = demo_region(code, seed)
+    region, data, note = demo_region(code, seed)
     c = console()
+    if note:
+        c.print(note)
     if p.exists() and not force:
         if not _is_demo(p, data):
             raise InputError(f"{p}: already exists and is not a demo registry; pass --force to overwrite it, "
