@@ -10,7 +10,7 @@ from xuefen.claims.authority import authority
 from xuefen.claims.flow import Flow, stage_from_json, stage_to_json
 
 STAGES = [Stage("school_review", "school_admin", "school", "K-A1", "第十四条", records_assessment=True),
-          Stage("county_review", "county_admin", "county", "K-A1", "第十四条")]
+          Stage("county_review", "county_admin", "county", "K-A1", "第十四条", stand_in=("city", "city_admin"))]
 
 
 def test_approve_walks_the_stages_to_approved():
@@ -69,3 +69,20 @@ def test_K_A1_county_stage_of_a_city_direct_school_is_served_by_the_city():
     in_county = [_Org("S1", "school"), _Org("D1", "county"), _Org("KM", "city")]
     assert authority(county_stage, in_county) == ("county_admin", "county")
     assert authority(STAGES[0], direct) == ("school_admin", "school")
+
+
+def test_a_stage_without_a_stand_in_is_served_at_its_level_only():
+    """The core rewrites no role: a county stage that declares no stand-in stays the county's, city-direct or not."""
+    plain = Stage("county_review", "county_admin", "county", "K-A1", "第十四条")
+    direct = [_Org("SC", "school"), _Org("KM", "city"), _Org("YN", "province")]
+    assert authority(plain, direct) == ("county_admin", "county")
+
+
+def test_stages_stored_before_stand_ins_read_as_those_versions_served_them():
+    """A claim stored before stages declared a stand-in (no ``stand_in`` key) keeps the city serving its county
+    stage, as every version then did, so a queued claim and its audit records still verify."""
+    old = {"name": "county_review", "role": "county_admin", "level": "county", "rule": "K-A1",
+           "article": "第十四条", "signed": False, "records_assessment": False, "on_paper": False}
+    assert stage_from_json(old).stand_in == ("city", "city_admin")
+    assert stage_from_json({**old, "stand_in": None}).stand_in is None
+    assert stage_from_json({**old, "on_paper": True}).medium == "paper"

@@ -131,8 +131,9 @@ def test_Z_T1_applied_paper_path_routes_new_claims_on_paper(registry, tmp_path):
     registry("import", "activities", path, expect=0)
     with engine(registry).begin() as conn:
         stages = conn.execute(sa.select(claims.c.stages).where(claims.c.activity_id == "P260-late")).scalar_one()
-    assert [(s["role"], s["rule"], s["on_paper"]) for s in stages] == [("school_admin", "Z-T1", True),
-                                                                        ("county_admin", "Z-T1", True)]
+    # stored with their medium, and ``on_paper`` kept for readers of earlier versions
+    assert [(s["role"], s["rule"], s["medium"], s["on_paper"]) for s in stages] == [
+        ("school_admin", "Z-T1", "paper", True), ("county_admin", "Z-T1", "paper", True)]
 
 
 def test_migrate_lists_and_refuses_unknown_names(cli):

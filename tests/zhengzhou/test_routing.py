@@ -16,7 +16,7 @@ d = dt.date
 def stages(activity, teacher, purpose="activity", **settings):
     rt = runtime("zhengzhou", settings)
     out = rt.hook.xuefen_approval_stages(activity=activity, teacher=teacher, settings=rt.settings, purpose=purpose)
-    return [(s.role, s.level, s.rule, s.on_paper) for s in out]
+    return [(s.role, s.level, s.rule, s.medium == "paper") for s in out]
 
 
 def t(stage="junior", affiliation=None, **kw):

@@ -28,6 +28,8 @@ KINDS = (
 DEGREE_LEVELS = ("associate", "bachelor", "master", "doctor")
 LEAVE_KINDS = ("maternity", "sick", "other")
 UNITS = ("hours", "credits")
+#: where an approval stage is handled (:attr:`Stage.medium`)
+MEDIA = ("registry", "paper")
 ORG_LEVELS = ("province", "city", "county", "school")
 ROLES = ("teacher", "school_admin", "county_admin", "city_admin", "province_admin", "project_leader",
          "registry_admin")
@@ -512,9 +514,15 @@ class Stage:
     level: str  #: org level the actor's unit must have: school, county, city, province
     rule: str
     article: str
-    signed: bool = False  #: the action is an electronic signature (Lincang 第十五条)
+    signed: bool = False  #: the action is an electronic signature (the region's rule says so)
     records_assessment: bool = False  #: this stage records grades (quota checks run here)
-    on_paper: bool = False  #: handled on paper, recorded afterwards (Zhengzhou paper path)
+    #: where the stage is handled, one of :data:`MEDIA`: ``registry`` (acted in xuefen), or ``paper``
+    #: (handled on paper and recorded afterwards), as the stage's rule says
+    medium: str = attrs.field(default="registry", validator=attrs.validators.in_(MEDIA))
+    #: ``(level, role)`` that serves this stage for a school with no unit at the stage's ``level`` above it
+    #: (e.g. ``("city", "city_admin")`` for a school directly under a city), as the stage's rule and
+    #: article say; None: such a school's claims cannot pass the stage
+    stand_in: tuple[str, str] | None = attrs.field(default=None, converter=lambda v: None if v is None else tuple(v))
 
 
 @attrs.frozen

@@ -62,12 +62,14 @@ def management_refusal(conn, actor, unit_id: str | None, what: str = "manage") -
 def authority(stage: Stage, chain: list) -> tuple[str, str]:
     """The (role, org level) that serves ``stage`` for a school whose units (nearest first) are ``chain``.
 
-    A ``county`` stage of a school with no county above it (a city-direct school)
-    is served by the city: the county's role becomes the city's.
+    A stage whose level has no unit above the school is served by its declared stand-in
+    (:attr:`~xuefen.model.Stage.stand_in`, cited by the stage's rule) when the chain has a unit of that level.
     """
     role, level = stage.role, stage.level
-    if level == "county" and not any(o.level == "county" for o in chain) and any(o.level == "city" for o in chain):
-        return (role.replace("county", "city", 1) if role.startswith("county") else role), "city"
+    if stage.stand_in and not any(o.level == level for o in chain):
+        in_level, in_role = stage.stand_in
+        if any(o.level == in_level for o in chain):
+            return in_role, in_level
     return role, level
 
 

@@ -128,14 +128,29 @@ def activity_from_row(row) -> model.Activity:
 
 
 def stage_as_json(s: model.Stage) -> dict:
+    """A stage as its claim stores it. ``on_paper`` (earlier versions' only medium) is kept beside
+    ``medium`` for readers of those versions."""
     return {"name": s.name, "role": s.role, "level": s.level, "rule": s.rule, "article": s.article,
-            "signed": s.signed, "records_assessment": s.records_assessment, "on_paper": s.on_paper}
+            "signed": s.signed, "records_assessment": s.records_assessment, "on_paper": s.medium == "paper",
+            "medium": s.medium, "stand_in": list(s.stand_in) if s.stand_in else None}
+
+
+def _legacy_stand_in(d: dict) -> tuple[str, str] | None:
+    """The stand-in of a stage stored before stages declared theirs (no ``stand_in`` key): those versions
+    let the city's admin serve a county stage of a school with no county above it, for every region
+    (every region's county stage then declared it: :attr:`xuefen.model.Stage.stand_in`)."""
+    role = d.get("role") or ""
+    if d.get("level") == "county":
+        return ("city", role.replace("county", "city", 1) if role.startswith("county") else role)
+    return None
 
 
 def stage_from_json(d: dict) -> model.Stage:
+    medium = d.get("medium") or ("paper" if d.get("on_paper") else "registry")
+    stand_in = d["stand_in"] if "stand_in" in d else _legacy_stand_in(d)
     return model.Stage(name=d["name"], role=d["role"], level=d["level"], rule=d["rule"], article=d["article"],
                        signed=bool(d.get("signed")), records_assessment=bool(d.get("records_assessment")),
-                       on_paper=bool(d.get("on_paper")))
+                       medium=medium, stand_in=stand_in)
 
 
 @attrs.frozen

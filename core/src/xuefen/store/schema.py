@@ -220,7 +220,7 @@ claims = sa.Table(
     sa.Column("activity_id", ID, nullable=True),
     sa.Column("region", sa.String(64), nullable=False),
     sa.Column("purpose", sa.String(16), nullable=False),  # activity | cycle
-    sa.Column("stages", JSON, nullable=False),  # [{name, role, level, rule, article, signed, records_assessment, on_paper}]
+    sa.Column("stages", JSON, nullable=False),  # [{name, role, level, rule, article, signed, records_assessment, on_paper, medium, stand_in}]
     sa.Column("state", sa.String(64), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     sa.Column("reason", sa.Text, nullable=True),

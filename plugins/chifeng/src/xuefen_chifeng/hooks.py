@@ -437,28 +437,33 @@ def authority_level(level: str | None) -> str:
     return R["C-A1"].values["authority"].get(level or "county", "county")
 
 
+#: who serves a county stage of a school with no county above it (C-A2: county-or-above authorities confirm (第十一条, 第十五条); a school directly under the city has no county)
+CITY = ("city", "city_admin")
+
+
 @hookimpl
 def xuefen_approval_stages(activity, settings, purpose):
     if purpose == "cycle":
         a = R["C-A4"].article
         return [Stage("school_declared", "school_admin", "school", "C-A4", a),
-                Stage("county_verified", "county_admin", "county", "C-A4", a)]
+                Stage("county_verified", "county_admin", "county", "C-A4", a, stand_in=CITY)]
     if activity is None:
         return None
     assigned = extras(activity)[ASSIGNED]
     if assigned is not None:
         org = authority_level(assigned)
         a = R["C-A3"].article
-        return [Stage("authority_entry", f"{org}_admin", org, "C-A3", a, records_assessment=True),
-                Stage("authority_confirmation", f"{org}_admin", org, "C-A3", a)]
+        stand_in = CITY if org == "county" else None
+        return [Stage("authority_entry", f"{org}_admin", org, "C-A3", a, records_assessment=True, stand_in=stand_in),
+                Stage("authority_confirmation", f"{org}_admin", org, "C-A3", a, stand_in=stand_in)]
     rt = route(activity, settings)
     if rt.route == REQUIRED:
         org = authority_level(activity.level)
         return [Stage("authority_recognition", f"{org}_admin", org, "C-A1", R["C-A1"].article,
-                      records_assessment=True)]
+                      records_assessment=True, stand_in=CITY if org == "county" else None)]
     a = R["C-A2"].article
     return [Stage("school_entry", "school_admin", "school", "C-A2", a, records_assessment=True),
-            Stage("county_confirmation", "county_admin", "county", "C-A2", a)]
+            Stage("county_confirmation", "county_admin", "county", "C-A2", a, stand_in=CITY)]
 
 
 @hookimpl

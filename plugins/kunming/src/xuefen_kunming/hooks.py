@@ -328,17 +328,21 @@ def xuefen_review(evaluation, history, settings):
 # -- workflow -----------------------------------------------------------------
 
 
+#: who serves a county stage of a school with no county above it (K-A1: the county (or the city, for city-direct schools) registration agency reviews (第十四条))
+CITY = ("city", "city_admin")
+
+
 @hookimpl
 def xuefen_approval_stages(purpose):
     if purpose == "cycle":
         a = R["K-A3"].article
         return [Stage("school_declared", "school_admin", "school", "K-A3", a),
-                Stage("county_rechecked", "county_admin", "county", "K-A3", a),
+                Stage("county_rechecked", "county_admin", "county", "K-A3", a, stand_in=CITY),
                 Stage("city_confirmed", "city_admin", "city", "K-A3", a),
                 Stage("province_filed", "province_admin", "province", "K-A3", a)]
     a = R["K-A1"].article
     return [Stage("school_review", "school_admin", "school", "K-A1", a, records_assessment=True),
-            Stage("county_review", "county_admin", "county", "K-A1", a)]
+            Stage("county_review", "county_admin", "county", "K-A1", a, stand_in=CITY)]
 
 
 @hookimpl

@@ -477,6 +477,10 @@ def xuefen_certificate(teacher, cycle, evaluation):
 # -- workflow ------------------------------------------------------------------------
 
 
+#: who serves a county stage of a school with no county above it (our reading (L-W1, L-W2): a school directly under the city has no county; the city serves its county stage)
+CITY = ("city", "city_admin")
+
+
 @hookimpl
 def xuefen_approval_stages(activity, purpose):
     """L-W1/L-W2 (第十五条): the leader's and the authority head's approvals are electronic signatures."""
@@ -486,12 +490,13 @@ def xuefen_approval_stages(activity, purpose):
     if school_based:
         a = R.article("L-W2")
         return [Stage("entered", "school_admin", "school", "L-W2", a, signed=True, records_assessment=True),
-                Stage("leader_signed", "county_admin", "county", "L-W2", a, signed=True),
+                Stage("leader_signed", "county_admin", "county", "L-W2", a, signed=True, stand_in=CITY),
                 Stage("authority_signed", "province_admin", "province", "L-W2", a)]
     a = R.article("L-W1")
     level = R["L-W1"].values["leader_level"].get(activity.level if activity else None, "county")
-    return [Stage("entered", "project_leader", level, "L-W1", a, signed=True, records_assessment=True),
-            Stage("leader_signed", "county_admin", "county", "L-W1", a, signed=True),
+    return [Stage("entered", "project_leader", level, "L-W1", a, signed=True, records_assessment=True,
+                  stand_in=("city", "project_leader") if level == "county" else None),
+            Stage("leader_signed", "county_admin", "county", "L-W1", a, signed=True, stand_in=CITY),
             Stage("authority_signed", "province_admin", "province", "L-W1", a)]
 
 

@@ -633,6 +633,10 @@ def xuefen_certificate(teacher, cycle, evaluation, settings, kind):
 # -- workflow and reports --------------------------------------------------------------
 
 
+#: who serves a county stage of a school with no county above it (our reading (W-A1): a school directly under the city has no county; the city serves its county stage)
+CITY = ("city", "city_admin")
+
+
 @hookimpl
 def xuefen_approval_stages(activity, teacher, settings, purpose):
     rs = _governing(activity.date, settings) if activity is not None else None
@@ -645,7 +649,7 @@ def xuefen_approval_stages(activity, teacher, settings, purpose):
         return [Stage("school_review", "school_admin", "school", "W-A1", a),
                 Stage("city_review", "city_admin", "city", "W-A1", a)]
     return [Stage("school_review", "school_admin", "school", "W-A1", a),
-            Stage("county_review", "county_admin", "county", "W-A1", a)]
+            Stage("county_review", "county_admin", "county", "W-A1", a, stand_in=CITY)]
 
 
 @hookimpl

@@ -423,12 +423,16 @@ def xuefen_review(evaluation, teacher, settings):
 # -- workflow -----------------------------------------------------------------
 
 
+#: who serves a county stage of a school with no county above it (our reading (SZ-A1): a school directly under the city has no county; the city serves its county stage)
+CITY = ("city", "city_admin")
+
+
 @hookimpl
 def xuefen_approval_stages():
     """SZ-A1: the school registers in December, the district bureau reviews and stamps in January."""
     a = R.article("SZ-A1")
     return [Stage("school_review", "school_admin", "school", "SZ-A1", a, records_assessment=True),
-            Stage("county_review", "county_admin", "county", "SZ-A1", a)]
+            Stage("county_review", "county_admin", "county", "SZ-A1", a, stand_in=CITY)]
 
 
 @hookimpl

@@ -669,10 +669,16 @@ def xuefen_certificate(teacher, cycle, evaluation, settings, kind):
 # -- approval routing (Z-A1 … Z-A5) -----------------------------------------------------------
 
 _ROLE = {"school": "school_admin", "county": "county_admin", "city": "city_admin", "province": "province_admin"}
+#: where a stage is handled: Z-T1's paper path is handled on paper (结业登记表) and recorded afterwards
+PAPER, REGISTRY = "paper", "registry"
+#: who serves a county stage of a school with no county above it (our reading: the city office, as 二
+#: has the city office register what no county office can)
+CITY = ("city", "city_admin")
 
 
-def _stage(level, rule, name=None, on_paper=False):
-    return Stage(name or f"{level}_review", _ROLE[level], level, rule, R[rule].article, on_paper=on_paper)
+def _stage(level, rule, name=None, medium=REGISTRY):
+    return Stage(name or f"{level}_review", _ROLE[level], level, rule, R[rule].article, medium=medium,
+                 stand_in=CITY if level == "county" else None)
 
 
 def registration_office(teacher, settings) -> str:
@@ -687,11 +693,12 @@ def registration_office(teacher, settings) -> str:
     return "county"
 
 
-def degree_route(teacher, settings, on_paper=False, rule="Z-A4"):
+def degree_route(teacher, settings, medium=REGISTRY, rule="Z-A4"):
     office = registration_office(teacher, settings)
-    return [Stage("school_review", "school_admin", "school", rule, R[rule].article, on_paper=on_paper,
+    return [Stage("school_review", "school_admin", "school", rule, R[rule].article, medium=medium,
                   records_assessment=True),
-            Stage(f"{office}_office_review", _ROLE[office], office, rule, R[rule].article, on_paper=on_paper)]
+            Stage(f"{office}_office_review", _ROLE[office], office, rule, R[rule].article, medium=medium,
+                  stand_in=CITY if office == "county" else None)]
 
 
 def _designer(activity, teacher) -> str:
@@ -716,13 +723,13 @@ def xuefen_approval_stages(activity, teacher, settings, purpose):
     path = recorded_path(teacher)
     if purpose == "cycle":
         if path == "paper_path":
-            return [Stage("school_review", "school_admin", "school", "Z-T1", R["Z-T1"].article, on_paper=True),
-                    Stage("city_bureau_issue", "city_admin", "city", "Z-T1", R["Z-T1"].article, on_paper=True)]
+            return [Stage("school_review", "school_admin", "school", "Z-T1", R["Z-T1"].article, medium=PAPER),
+                    Stage("city_bureau_issue", "city_admin", "city", "Z-T1", R["Z-T1"].article, medium=PAPER)]
         office = registration_office(teacher, settings)
         return [_stage(office, "Z-R1", f"{office}_office_review")]
     act = activity
     if path == "paper_path" and act.date >= (teacher.previous_certificate_on or act.date):
-        return degree_route(teacher, settings, on_paper=True, rule="Z-T1")
+        return degree_route(teacher, settings, medium=PAPER, rule="Z-T1")
     if act.kind == "degree_study" or not act.approved_by_authority:
         return degree_route(teacher, settings)
     if path == "system_path" and act.date <= CUTOVER:
