@@ -1,13 +1,14 @@
 """Crashes: the real ``xuefen`` command killed with SIGKILL at random points, on the real database.
 
-* ``xuefen import activities FILE`` is killed at a random moment between its
-  start and the time a full run takes (measured on a first run): the file is
-  in the database entirely or not at all, every activity has its claim, the
-  audit chain is intact; running the same command again imports what was
-  missing, and once more imports nothing.
+* ``xuefen import activities FILE --progress`` is killed right after it has
+  printed one of its progress lines (checked the file, wrote the activities,
+  wrote the claims: the marker is the process's own output, never the clock),
+  each line in turn: the file is in the database entirely or not at all, every
+  activity has its claim, the audit chain is intact; running the same command
+  again imports what was missing, and once more imports nothing.
 * ``xuefen approve --all-queued`` (one signed action, one transaction) is killed
-  after it has printed a random number of its claims (the marker is the
-  process's own output, not the clock), plus a random few milliseconds: nothing
+  right after it has printed a random number of its claims (the marker is the
+  process's own output, not the clock): nothing
   of the batch is committed — no claim approved without its entries or entries
   without their approval — the chain and the signatures verify; re-running
   finishes the queue and every claim has exactly one entry.
@@ -21,7 +22,6 @@ import os
 import random
 import signal
 import subprocess
-import time
 from collections import Counter
 
 import pytest
@@ -33,9 +33,10 @@ from xuefen.store import repo, schema as S
 from tests.conftest import XUEFEN
 from tests.reliability.helpers import earned_hours, fresh_registry
 
-#: kills of a running import / of a running batch approval, per database
-IMPORT_KILLS = 5
-APPROVE_KILLS = 8
+#: kills of a running import (after each of its progress lines, then one of them again) / of a running
+#: batch approval, per database
+IMPORT_KILLS = 4
+APPROVE_KILLS = 6
 #: teachers in the registry, and activities per teacher in each imported file
 TEACHERS = 100
 ACTIVITIES_EACH = 5
@@ -113,21 +114,23 @@ def test_an_import_killed_at_random_points_is_all_or_nothing_and_rerunning_finis
     engine = fresh_registry(db_url)
     _run(db_url, "import", "teachers", _teachers_csv(tmp_path / "t.csv", TEACHERS)).check_returncode()
     per_file = TEACHERS * ACTIVITIES_EACH
-    # how long the command takes to start (``--help``) and to do a whole import: kills land in between
-    t0 = time.monotonic()
-    subprocess.run([XUEFEN, "--help"], capture_output=True, check=True)
-    startup = time.monotonic() - t0
-    t0 = time.monotonic()
-    r = _run(db_url, "import", "activities", _activities_csv(tmp_path / "a0.csv", 0, TEACHERS, ACTIVITIES_EACH))
-    full = time.monotonic() - t0
+    r = _run(db_url, "import", "activities", _activities_csv(tmp_path / "a0.csv", 0, TEACHERS, ACTIVITIES_EACH),
+             "--progress")
     assert r.returncode == 0, r.stderr
+    # the steps a whole import prints, in order: the kills land right after each
+    steps = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert steps == [f"checking {per_file}/{per_file}", f"writing activities {per_file}/{per_file}",
+                     f"writing claims {per_file}/{per_file}"], steps
     expected = assert_consistent(engine)
     assert expected["activities"] == expected["claims"] == per_file
     crashed = 0
-    for k in range(1, IMPORT_KILLS + 1):
+    points = list(range(1, len(steps) + 1)) + [rng.randint(1, len(steps))]
+    assert len(points) == IMPORT_KILLS
+    for k, after in enumerate(points, 1):
         path = _activities_csv(tmp_path / f"a{k}.csv", k, TEACHERS, ACTIVITIES_EACH)
-        proc = _xuefen(db_url, "import", "activities", path)
-        time.sleep(rng.uniform(0.8 * startup, full))
+        proc = _xuefen(db_url, "import", "activities", path, "--progress")
+        for _ in range(after):  # the process's own lines, read as it writes them
+            assert proc.stderr.readline().strip(), "the import ended before its progress line"
         crashed += _kill(proc)
         got = assert_consistent(engine)
         assert got["activities"] in (expected["activities"], expected["activities"] + per_file), got  # all or none
@@ -166,8 +169,7 @@ def test_a_batch_approval_killed_at_random_points_never_half_posts_and_rerunning
             shown += " → approved" in line
             if shown >= target:
                 break
-        time.sleep(rng.uniform(0, 0.03))  # anywhere inside the next claim
-        crashed += _kill(proc)
+        crashed += _kill(proc)  # right after the marker: inside the next claim
         after = assert_consistent(engine)
         assert after["approved"] == before  # one transaction: a killed batch leaves nothing of itself
     assert crashed == APPROVE_KILLS, f"only {crashed} of {APPROVE_KILLS} kills hit a running approval"

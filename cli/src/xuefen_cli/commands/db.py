@@ -85,10 +85,12 @@ def init_cmd(ctx, admin_id, admin_name, key_out, app_role, as_json):
 
 
 class _Bar:
-    """A rich progress bar on stderr for long imports; nothing when stderr is not a terminal."""
+    """A rich progress bar on stderr for long imports; nothing when stderr is not a terminal. With
+    ``lines`` (``--progress``): one plain line per step instead, ``PHASE DONE/TOTAL``, for logs."""
 
-    def __init__(self, rows: int):
-        self.on = rows > PROGRESS_FROM_ROWS and sys.stderr.isatty()
+    def __init__(self, rows: int, lines: bool = False):
+        self.lines = lines
+        self.on = not lines and rows > PROGRESS_FROM_ROWS and sys.stderr.isatty()
         self.tasks: dict = {}
         if self.on:
             from rich.console import Console
@@ -106,6 +108,9 @@ class _Bar:
             self.progress.stop()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.lines:
+            click.echo(f"{phase} {done}/{total}", err=True)
+            return
         if not self.on:
             return
         if phase not in self.tasks:
@@ -124,8 +129,10 @@ class _Bar:
 @click.option("--create-keys", "keys_out", is_flag=False, flag_value="", default=None, metavar="[DIR]",
               help="With `import actors`: make a signing key for each new actor, private keys (0600) into DIR "
                    "(default $XUEFEN_KEYS_DIR or ~/.config/xuefen/keys), to hand to each.")
+@click.option("--progress", "progress_lines", is_flag=True,
+              help="Print each step as a line on stderr (`checking 500/500`, `writing claims 500/500`), for logs.")
 @click.pass_context
-def import_cmd(ctx, kind, file, actor, key_path, as_json, everything, keys_out):
+def import_cmd(ctx, kind, file, actor, key_path, as_json, everything, keys_out, progress_lines):
     """Import a CSV or XLSX table (FORMATS.md §3): all rows or, if any row is bad, none.
 
     KIND is one of orgs, actors, teachers, activities. Every bad row is reported
@@ -162,7 +169,7 @@ def import_cmd(ctx, kind, file, actor, key_path, as_json, everything, keys_out):
     written = []
     try:
         with engine.begin() as conn:
-            with _Bar(len(table)) as bar:
+            with _Bar(len(table), progress_lines) as bar:
                 if keys_out is None:
                     result = imports.import_table(conn, kind, table, signer=signer, progress=bar)
                 else:
