@@ -49,7 +49,8 @@ def with_settings(case: Case, overrides: dict, where: str = "settings") -> Case:
 def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activity], *,
                 as_of: dt.date | None = None, cycle: Cycle | None = None) -> History:
     """Convert a teacher's activities in date order; the rule set in force on each date answers."""
-    ordered = tuple(sorted(activities, key=lambda a: (a.date, a.id)))
+    teacher = rt.typed(teacher)
+    ordered = tuple(sorted((rt.typed(a) for a in activities), key=lambda a: (a.date, a.id)))
     history = History(activities=ordered, as_of=as_of, cycle=cycle)
     warnings = history.warnings
     region = rt.region
@@ -312,7 +313,7 @@ def _requirements(rt: RegionRuntime, teacher: Teacher, profile: Teacher, period:
 def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     """Evaluate one teacher's case under its region's rules."""
     rt = rt or runtime(case.region, case.settings)
-    teacher, as_of, region = case.teacher, case.as_of, rt.region
+    teacher, as_of, region = rt.typed(case.teacher), case.as_of, rt.region  # declared fields typed once
     hook, settings = rt.hook, rt.settings
     cycle = hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=region, settings=settings)
     history = convert_all(rt, teacher, case.activities, as_of=as_of, cycle=cycle)

@@ -23,7 +23,7 @@ from typing import Callable
 import attrs
 import sqlalchemy as sa
 
-from xuefen import audit, needs, registry
+from xuefen import audit, model, needs, registry
 from xuefen.claims.authority import REGISTRY_ADMIN, actor_row, management_refusal
 from xuefen.errors import InputError, RefusedAction
 from xuefen.io import fields as F
@@ -128,9 +128,9 @@ class _Importer:
         if self.kind == "actors":
             return F.ACTOR_FIELDS, F.ACTOR_REQUIRED, set()
         if self.kind == "teachers":
-            extras = {f for rp in regions.values() for f in rp.region.teacher_fields}
+            extras = {f for rp in regions.values() for f in F.field_names(rp.region.teacher_fields)}
             return F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), extras
-        extras = {f for rp in regions.values() for f in rp.region.activity_fields}
+        extras = {f for rp in regions.values() for f in F.field_names(rp.region.activity_fields)}
         return {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}, ("teacher_id",) + F.ACTIVITY_REQUIRED, extras
 
     def _check_header(self, spec, required, extras) -> None:
@@ -158,6 +158,23 @@ class _Importer:
                 m = dict(row._mapping)
                 out[m[cols[0].name] if len(cols) == 1 else tuple(m[c.name] for c in cols)] = m
         return out
+
+    @staticmethod
+    def _as_stored_now(stored: dict, fields) -> dict:
+        """A stored row with its data's declared fields as this version stores them (parsed by their type,
+        then as JSON), so a row an earlier version stored as given equals the same file imported again."""
+        data = stored.get("data")
+        if not isinstance(data, dict) or not fields:
+            return stored
+        out = dict(data)
+        for f in fields:
+            if isinstance(f, str) or out.get(f.name) is None:
+                continue
+            try:
+                out[f.name] = model.jsonable(F.parse_declared(f, out[f.name]))
+            except ValueError:
+                pass  # a stored value this version would refuse differs, and is reported as such
+        return {**stored, "data": out}
 
     def _same_or_problem(self, table: sa.Table, line: int, label: str, new: dict, old: dict) -> bool:
         """True when the stored row equals ``new``; otherwise report which fields differ."""
@@ -306,13 +323,14 @@ class _Importer:
                 self.problems.append(f"{self.where(line)}: school_id: the school's region: "
                                      f"{self._unknown_region(school['region'])}")
                 continue
-            parsed.append((line, F.teacher_from(v)))
-        stored = self._existing(teachers, [t.id for _, t in parsed])
+            parsed.append((line, F.teacher_from(v), rt))
+        stored = self._existing(teachers, [t.id for _, t, _ in parsed])
         new, unchanged = [], 0
-        for line, t in parsed:
+        for line, t, rt in parsed:
             row = repo.teacher_as_row(t)
             if t.id in stored:
-                unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", row, stored[t.id])
+                old = self._as_stored_now(stored[t.id], rt.region.teacher_fields)
+                unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", row, old)
             elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
                 new.append(row)
         self._write(teachers, new)
@@ -358,8 +376,9 @@ class _Importer:
         for line, tid, act, rt in parsed:
             row = repo.activity_as_row(tid, act)
             if (tid, act.id) in stored:
+                old = self._as_stored_now(stored[(tid, act.id)], rt.region.activity_fields)
                 unchanged += self._same_or_problem(activities, line, f"activity {act.id!r} of teacher {tid!r}",
-                                                   row, stored[(tid, act.id)])
+                                                   row, old)
                 continue
             if not self.allowed(line, "teacher_id", found[tid]["school_id"],
                                 f"register activities of teachers of {found[tid]['school_id']}"):

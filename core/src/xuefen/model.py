@@ -100,6 +100,31 @@ def _opt_date(value):
     return value
 
 
+#: the types of a region-declared field (:class:`Field`); ``json``: kept as given, unchecked
+FIELD_TYPES = ("bool", "date", "decimal", "int", "text", "id", "choice", "json")
+
+
+def _fields(value) -> tuple:
+    return tuple(Field(v) if isinstance(v, str) else v for v in value)
+
+
+@attrs.frozen
+class Field:
+    """A field a region declares on its teachers or activities (:attr:`Region.teacher_fields`,
+    :attr:`Region.activity_fields`).
+
+    :mod:`xuefen.io` parses it once, where the record comes in (a case file, an import table): a bad
+    value is refused naming the file, line or cell and the field, like a core field's. Hooks read it
+    typed from ``record.extra[name]``, ``default`` when the record has none.
+    """
+
+    name: str
+    type: str = attrs.field(default="json", validator=attrs.validators.in_(FIELD_TYPES))  #: one of :data:`FIELD_TYPES`
+    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)  #: the vocabulary of a ``choice``
+    default: Any = None  #: what hooks read when the record has no value
+    doc: str = ""  #: one line for the region's README and ``xuefen rules``
+
+
 @attrs.frozen
 class Leave:
     """An approved leave of absence (Shandong make-up rules)."""
@@ -625,8 +650,9 @@ class Region:
     parent: str | None = None
     cycle_years: int | None = None  #: None: the region has no cycle (annual only)
     cycle_rule: tuple[str, str] = ("", "")  #: (rule id, article) that sets the cycle's length
-    activity_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)  #: extra fields it declares
-    teacher_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: the activity fields it declares (:class:`Field`; a plain name is an untyped ``json`` field)
+    activity_fields: tuple[Field, ...] = attrs.field(default=(), converter=_fields)
+    teacher_fields: tuple[Field, ...] = attrs.field(default=(), converter=_fields)
     #: (rule id, article) an integrity-file record cites when a claim is revoked as falsified
     #: (Lincang's L-F1); None: the claim's last approval stage's rule
     integrity_rule: tuple[str, str] | None = None

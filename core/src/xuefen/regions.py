@@ -195,8 +195,25 @@ class RegionRuntime:
     memo: dict = attrs.field(factory=dict, eq=False, repr=False)  #: per-runtime cache of pure hook answers
 
     @property
-    def hook(self):
-        return self.pm.hook
+    def hook(self) -> "TypedHooks":
+        """The region's hooks; every ``teacher`` and ``activity`` they are given has the region's declared
+        fields typed in its ``extra`` (:meth:`typed`)."""
+        hooks = self.memo.get(TypedHooks)
+        if hooks is None:
+            hooks = self.memo[TypedHooks] = TypedHooks(self)
+        return hooks
+
+    def typed(self, record):
+        """``record`` (a :class:`~xuefen.model.Teacher` or :class:`~xuefen.model.Activity`, or None) with the
+        region's declared fields of its kind typed and defaulted in ``extra`` (:func:`xuefen.io.fields.typed`)."""
+        from xuefen.io.fields import typed
+        from xuefen.model import Activity, Teacher
+
+        if isinstance(record, Activity):
+            return typed(record, self.region.activity_fields)
+        if isinstance(record, Teacher):
+            return typed(record, self.region.teacher_fields)
+        return record
 
     def delegate(self, code: str) -> "RegionRuntime":
         return runtime(code, self.settings_overrides_for(code))
@@ -204,6 +221,39 @@ class RegionRuntime:
     def settings_overrides_for(self, code: str) -> dict:
         specs = setting_specs(_manager(code))
         return {k: v for k, v in self.settings.items() if k in specs}
+
+
+class TypedHooks:
+    """``RegionRuntime.hook``: the manager's hooks, called with their ``teacher`` and ``activity`` arguments'
+    declared fields typed (a region's hooks read ``act.extra["started_on"]`` as a date, whether the record
+    came from a case file, an import or the database)."""
+
+    __slots__ = ("_rt", "_callers")
+
+    def __init__(self, rt: RegionRuntime):
+        self._rt, self._callers = rt, {}
+
+    def __getattr__(self, name: str):
+        caller = self._callers.get(name)
+        if caller is None:
+            caller = self._callers[name] = _TypedCaller(getattr(self._rt.pm.hook, name), self._rt)
+        return caller
+
+
+class _TypedCaller:
+    __slots__ = ("_caller", "_rt")
+
+    def __init__(self, caller, rt: RegionRuntime):
+        self._caller, self._rt = caller, rt
+
+    def __call__(self, **kwargs):
+        for key in ("teacher", "activity"):
+            if kwargs.get(key) is not None:
+                kwargs[key] = self._rt.typed(kwargs[key])
+        return self._caller(**kwargs)
+
+    def __getattr__(self, name: str):  # get_hookimpls, spec ... of the hook itself
+        return getattr(self._caller, name)
 
 
 def setting_specs(pm: pluggy.PluginManager) -> dict[str, Setting]:

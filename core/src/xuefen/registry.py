@@ -52,12 +52,14 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
         if region is None:
             raise InputError(f"teacher {tid!r}: school {row.school_id!r} is not an org unit, so the region is unknown")
         if region not in stored:
-            stored[region] = dict(runtime(region, repo.region_settings(conn, region)).settings)
+            stored[region] = runtime(region, repo.region_settings(conn, region))
+        rt = stored[region]
         teacher = repo.teacher_from_row(row)
         if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
             teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
-        out.append(Case(region=region, as_of=as_of, teacher=teacher, activities=tuple(acts[tid]),
-                        settings=stored[region]))
+        # the region's declared fields typed, as the import parsed them (a date from its JSON string)
+        out.append(Case(region=region, as_of=as_of, teacher=rt.typed(teacher),
+                        activities=tuple(rt.typed(a) for a in acts[tid]), settings=dict(rt.settings)))
     return out
 
 

@@ -297,12 +297,84 @@ ACTOR_FIELDS = {"id": parse_id, "name": parse_name, "role": one_of(model.ROLES),
 ACTOR_REQUIRED = ("id", "name", "role", "org_id")
 
 
+# -- region-declared fields (model.Field) -------------------------------------------------
+
+_TYPED: dict[str, Callable[[Any], Any]] = {
+    "bool": parse_bool, "date": parse_date, "decimal": parse_decimal, "int": parse_int, "text": parse_str,
+    "id": parse_id, "json": lambda value: value,
+}
+
+
+def declared_parser(field: model.Field) -> Callable[[Any], Any]:
+    """The parser of a region-declared field: by its type, a ``choice`` by its vocabulary."""
+    if field.type == "choice":
+        return one_of(field.choices)
+    return _TYPED[field.type]
+
+
+def parse_declared(field: model.Field, value: Any) -> Any:
+    """``value`` of a declared field, typed; ``ValueError`` with the reason (the caller names where)."""
+    return declared_parser(field)(value)
+
+
+def field_names(fields) -> tuple[str, ...]:
+    """The names of declared fields (:class:`~xuefen.model.Field` or plain names)."""
+    return tuple(f if isinstance(f, str) else f.name for f in fields)
+
+
+class Typed(dict):
+    """A record's ``extra`` with its region's declared fields typed and defaulted (:func:`typed`)."""
+
+    __slots__ = ("fields",)
+
+
+def record_label(record) -> str:
+    """``teacher 'T1'`` / ``activity 'A1'``: how a problem names a record."""
+    return f"{type(record).__name__.lower()} {record.id!r}"
+
+
+def problem(record, field: str, why: str):
+    """An :class:`~xuefen.errors.InputError` ``teacher 'T1': FIELD: WHY`` naming the record and its field
+    (a value a rule needs is missing or wrong)."""
+    from xuefen.errors import InputError
+    return InputError(f"{record_label(record)}: {field}: {why}")
+
+
+def typed(record, fields: tuple):
+    """``record`` (a teacher or an activity) with the declared ``fields`` in its ``extra`` typed and, where
+    it has none, set to their defaults; fields it does not declare are kept as they are. Values stored
+    by an import were parsed there; this gives them back their type (a date from its JSON string). A value
+    that does not parse is an :class:`~xuefen.errors.InputError` naming the record and the field."""
+    import attrs
+
+    extra = record.extra
+    if isinstance(extra, Typed) and extra.fields is fields:
+        return record
+    out = Typed(extra or {})
+    out.fields = fields
+    for f in fields:
+        if isinstance(f, str):
+            continue
+        value = out.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out[f.name] = f.default
+            continue
+        try:
+            out[f.name] = parse_declared(f, value)
+        except ValueError as exc:
+            raise problem(record, f.name, str(exc)) from None
+    return attrs.evolve(record, extra=out)
+
+
 def parse_record(raw: dict, spec: dict, required: tuple, where: str, extra_fields: tuple = (),
                  blank_is_missing: bool = False) -> tuple[dict, list[str]]:
-    """Parse one record against ``spec``; returns (values, problems), each problem ``WHERE: field: reason``."""
+    """Parse one record against ``spec`` and the region-declared ``extra_fields`` (:class:`~xuefen.model.Field`,
+    each parsed by its type; a plain name is kept as given); returns (values, problems), each problem
+    ``WHERE: field: reason``."""
     values: dict = {}
     extra: dict = {}
     problems: list[str] = []
+    declared = {(f if isinstance(f, str) else f.name): (None if isinstance(f, str) else f) for f in extra_fields}
     for key, value in raw.items():
         if blank_is_missing and (value is None or (isinstance(value, str) and not value.strip())):
             continue
@@ -313,8 +385,12 @@ def parse_record(raw: dict, spec: dict, required: tuple, where: str, extra_field
                 values[key] = spec[key](value)
             except ValueError as exc:
                 problems.append(f"{where}: {key}: {exc}")
-        elif key in extra_fields:
-            extra[key] = value
+        elif key in declared:
+            field = declared[key]
+            try:
+                extra[key] = value if field is None else parse_declared(field, value)
+            except ValueError as exc:
+                problems.append(f"{where}: {key}: {exc}")
         else:
             problems.append(f"{where}: {key}: unknown field")
     for key in required:

@@ -7,9 +7,7 @@ from decimal import Decimal
 import attrs
 
 from xuefen import hookimpl
-from xuefen.errors import InputError
-from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Deadline, Entry, Region, Requirement, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Cycle, Deadline, Entry, Field, Region, Requirement, RuleSet, Setting,
                           Stage, Transition, Warning, dec_str)
 
 from xuefen_zhengzhou.labels import LABELS
@@ -29,11 +27,25 @@ NEW_TEACHER_QUALIFYING = "new_teacher_first_year_passed"
 #: the decisions of Z-T1
 PATHS = ("system_path", "paper_path", "complete")
 
-#: region-declared teacher fields (they land in ``Teacher.extra``); see README
-TEACHER_FIELDS = ("affiliation", "qualified", "cutover_path", "special_training_owed")
-#: region-declared activity fields (they land in ``Activity.extra``); see README
-ACTIVITY_FIELDS = ("famous_backbone", "plan_filed_on", "started_on", "institution", "school_consent",
-                   "qualified_institution", "notice")
+#: region-declared teacher fields, parsed once where they come in (``Teacher.extra``, typed); see README
+TEACHER_FIELDS = (
+    Field("affiliation", "choice", R["Z-A4"].values["affiliations"], "county",
+          "the school's affiliation: the registration office (Z-A4)"),
+    Field("qualified", "bool", default=True, doc="holds a teacher qualification (Z-S1)"),
+    Field("cutover_path", "choice", PATHS, doc="the Z-T1 path, written by xuefen migrate zhengzhou-cutover"),
+    # true, or what the training is; kept as given (special_training_owed reads it)
+    Field("special_training_owed", doc="the mandated special training the teacher still owes (六(一))"),
+)
+#: region-declared activity fields (``Activity.extra``, typed); see README
+ACTIVITY_FIELDS = (
+    Field("famous_backbone", "bool", default=False, doc="a famous/backbone teacher project (Z-C3)"),
+    Field("plan_filed_on", "date", doc="the day the project's plan was filed (Z-C3)"),
+    Field("started_on", "date", doc="the first day of a degree study (Z-C4)"),
+    Field("institution", "text", doc="the institution that ran it"),
+    Field("school_consent", "bool", doc="the school agreed to the study (Z-C4)"),
+    Field("qualified_institution", "bool", default=True, doc="the institution is qualified (Z-C4)"),
+    Field("notice", "text", doc="the organising authority's notice"),
+)
 
 REGION = Region(
     code=CODE,
@@ -94,28 +106,16 @@ def xuefen_settings():
     ]
 
 
-# -- region-declared fields -------------------------------------------------------
-
-
-def _field(record, name, parse, default=None, where=None):
-    """A region-declared field of ``record.extra``, parsed; a bad value names the record and the field."""
-    raw = (record.extra or {}).get(name)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return default
-    try:
-        return parse(raw)
-    except ValueError as exc:
-        raise InputError(f"{where or record.id}: {name}: {exc}") from None
+# -- region-declared fields (typed by the core: Teacher.extra / Activity.extra) ----------------------
 
 
 def _affiliation(teacher) -> str:
-    return _field(teacher, "affiliation", F.one_of(R["Z-A4"].values["affiliations"]), "county",
-                  f"teacher {teacher.id!r}")
+    return teacher.extra["affiliation"]
 
 
 def in_scope(teacher) -> bool:
     """Z-S1: the stage is covered and the teacher holds a teacher qualification."""
-    qualified = _field(teacher, "qualified", F.parse_bool, True, f"teacher {teacher.id!r}")
+    qualified = teacher.extra["qualified"]
     return teacher.stage in R["Z-S1"].values["covered"] and qualified
 
 
@@ -194,7 +194,7 @@ def _degree(act, teacher, history, settings):
     if not act.graduated:
         return [R.refuse("Z-C4", act, "degree study not finished: nothing is registered and this cycle is not "
                                       "exempt; the cycle in which the certificate is obtained is exempt (六(一))")]
-    started = _field(act, "started_on", F.parse_date, None, f"activity {act.id!r}")
+    started = act.extra["started_on"]
     cycle = history.cycle or base_cycle(teacher)
     straddles = started is not None and cycle is not None and started < cycle.start <= act.date
     rule = "Z-C4" if straddles else "Z-C3"
@@ -220,11 +220,11 @@ def _famous_backbone_unfiled(act, teacher) -> str | None:
     """Z-A2: a county famous/backbone project for junior/senior teachers needs its plan filed by the city first."""
     v = R["Z-A2"].values
     where = f"activity {act.id!r}"
-    if not (_field(act, "famous_backbone", F.parse_bool, False, where) and act.level == v["level"]
+    if not (act.extra["famous_backbone"] and act.level == v["level"]
             and teacher.stage in v["stages"]):
         return None
-    filed = _field(act, "plan_filed_on", F.parse_date, None, where)
-    start = _field(act, "started_on", F.parse_date, None, where) or act.date
+    filed = act.extra["plan_filed_on"]
+    start = act.extra["started_on"] or act.date
     if filed is None:
         return ("a county famous/backbone project for junior/senior teachers cannot run before the city office "
                 "has reviewed and filed its plan (方案审核备案); no plan_filed_on is recorded")
@@ -244,17 +244,17 @@ def _authority_project(act, teacher):
     hours, refused = _designed_hours(act, "Z-C1", "the hours of the authority's project design")
     if refused:
         return refused
-    fb = "famous_backbone" if _field(act, "famous_backbone", F.parse_bool, False, f"activity {act.id!r}") else None
+    fb = "famous_backbone" if act.extra["famous_backbone"] else None
     return [R.entry("Z-C1", act, hours=hours, buckets=["training", act.kind, act.level, fb])]
 
 
 def _non_authority(act, settings):
     where = f"activity {act.id!r}"
-    consent = _field(act, "school_consent", F.parse_bool, None, where)
+    consent = act.extra["school_consent"]
     if consent is False or (consent is None and not settings["consent_by_school_review"]):
         return [R.refuse("Z-C5", act, "non-authority training is registered only with the school's consent "
                                       "(经所在学校同意)")]
-    if not _field(act, "qualified_institution", F.parse_bool, True, where):
+    if not act.extra["qualified_institution"]:
         return [R.refuse("Z-C5", act, "non-authority training counts only at a qualified institution (有资质的培训机构)")]
     refused = _failed(act, "Z-C5")
     if refused:
@@ -712,7 +712,7 @@ def _designer(activity, teacher) -> str:
 def recorded_path(teacher) -> str | None:
     """The Z-T1 path recorded on the teacher (``cutover_path``, written by ``xuefen migrate zhengzhou-cutover``);
     None once a certificate issued after the cutover started a new cycle: that cycle is on the system."""
-    path = _field(teacher, "cutover_path", F.one_of(PATHS), None, f"teacher {teacher.id!r}")
+    path = teacher.extra["cutover_path"]
     if teacher.previous_certificate_on is not None and teacher.previous_certificate_on > CUTOVER:
         return None
     return path
@@ -742,7 +742,7 @@ def xuefen_approval_stages(activity, teacher, settings, purpose):
         return [_stage(_designer(act, teacher), "Z-R5")]
     level = _designer(act, teacher)
     rule = "Z-A2" if (act.level == "county" and teacher.stage in R["Z-A2"].values["stages"]
-                      and _field(act, "famous_backbone", F.parse_bool, False, f"activity {act.id!r}")) else "Z-A1"
+                      and act.extra["famous_backbone"]) else "Z-A1"
     return [_stage(level, rule)]
 
 
