@@ -145,7 +145,7 @@ def test_chifeng_import_declared_fields_only_bad_value_names_line_and_field(cli,
     bad = [activity_row("T1", "a", level="county", hours=8),
            activity_row("T1", "b", level="county", hours=8, disciplinary_breach="perhaps")]
     res = import_activities(cli, tmp_path, bad, name="bad", expect=2)
-    assert "activity 'b': disciplinary_breach: 'perhaps'" in res.output
+    assert "bad.csv:3: disciplinary_breach: 'perhaps' is not true or false" in res.output  # the cell: line, field
     res = import_activities(cli, tmp_path, [activity_row("T1", "c", level="county", hours=8, bonus=3)],
                             name="unknown", expect=2)
     assert "bonus" in res.output

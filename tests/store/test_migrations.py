@@ -121,3 +121,53 @@ def test_a_populated_database_upgrades_to_head_without_loss(empty_cli, registry_
             assert (first.action, first.first_record) == ("bootstrap", 1)
         engine.dispose()
     assert total == sum(backup._from_json(S.entries.c.hours, r["hours"]) for r in registry_rows["entries"])
+
+
+def test_0004_moves_normal_school_graduate_into_data_and_the_history_recorded_before_still_verifies(
+        empty_cli, registry_rows):
+    """Revision 0004: a teacher whose ``normal_school_graduate`` column was true has it in ``teachers.data``
+    after the upgrade (a false one, the field's default, has nothing written), the column is gone, and the
+    audit records written before, which hold the column, still verify against the migrated rows."""
+    cli = empty_cli
+    old = {t: [dict(r) for r in rs] for t, rs in registry_rows.items()}
+    graduate = sorted(r["id"] for r in old["teachers"])[0]
+    for rec in old["audit_log"]:  # what a version before 0004 recorded: the column in every teacher image
+        if rec["object_type"] == "teacher":
+            for side in ("before", "after"):
+                if isinstance(rec[side], dict):
+                    rec[side] = {**rec[side], "normal_school_graduate": rec["object_id"] == graduate}
+    data = unsigned(old)
+    engine = open_engine(cli.db_url, migrate=False)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        present = {t: {c["name"] for c in sa.inspect(conn).get_columns(t)} for t in sa.inspect(conn).get_table_names()}
+        assert "normal_school_graduate" in present["teachers"]
+        for table in S.TABLES:
+            if table.name not in present or not data.get(table.name):
+                continue
+            cols = [c for c in table.columns if c.name in present[table.name]]
+            rows = backup._self_ordered(table, [{c.name: backup._from_json(c, r.get(c.name)) for c in cols}
+                                                for r in data[table.name]])
+            conn.execute(sa.insert(table).values({c.name: sa.bindparam(c.name, type_=c.type) for c in cols}), rows)
+        conn.execute(sa.text("UPDATE teachers SET normal_school_graduate = :t WHERE id = :id"),
+                     {"t": True, "id": graduate})
+    engine.dispose()
+    cli("init", expect=0)
+    cli("init", "--admin", "bureau-it", expect=0)  # the first signed action covers the history before it
+    engine = open_engine(cli.db_url, migrate=False)
+    with engine.connect() as conn:
+        assert "normal_school_graduate" not in {c["name"] for c in sa.inspect(conn).get_columns("teachers")}
+        moved = {r.id: r.data for r in conn.execute(sa.select(S.teachers.c.id, S.teachers.c.data))}
+        assert moved[graduate] == {"normal_school_graduate": True}
+        assert all(not (d or {}).get("normal_school_graduate") for t, d in moved.items() if t != graduate)
+        v = audit.verify(conn)
+        assert v.intact, v.problems
+    engine.dispose()
+
+
+def test_upgrade_row_gives_a_recorded_teacher_image_the_shape_0004_made_of_its_row():
+    assert S.upgrade_row("teachers", {"id": "T", "normal_school_graduate": True, "data": {"moved_on": "2019-01-01"}}) \
+        == {"id": "T", "data": {"moved_on": "2019-01-01", "normal_school_graduate": True}}
+    assert S.upgrade_row("teachers", {"id": "T", "normal_school_graduate": False, "data": None}) == {"id": "T", "data": None}
+    now = {"id": "T", "data": {"normal_school_graduate": True}}
+    assert S.upgrade_row("teachers", now) is now and S.upgrade_row("claims", {"x": 1}) == {"x": 1}

@@ -21,7 +21,7 @@ def test_migration_creates_every_table_on_a_real_sqlite_file(tmp_path):
     path = tmp_path / "x.db"
     eng = open_engine(f"sqlite:///{path}")
     with eng.connect() as conn:
-        assert schema_revision(conn) == head_revision() == "0003"
+        assert schema_revision(conn) == head_revision() == "0004"
     eng.dispose()
     names = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
     assert {t.name for t in S.TABLES} | {"alembic_version"} == names
@@ -37,7 +37,7 @@ def test_open_engine_twice_is_a_no_op(db_url):
     open_engine(db_url).dispose()
     eng = open_engine(db_url)
     with eng.connect() as conn:
-        assert schema_revision(conn) == "0003"
+        assert schema_revision(conn) == head_revision()
     eng.dispose()
 
 

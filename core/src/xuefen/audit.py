@@ -52,6 +52,8 @@ VERIFIED: dict[str, sa.Table] = {"entry": schema.entries, "claim": schema.claims
                                   "teacher": schema.teachers, "actor": schema.actors, "org": schema.orgs,
                                   "certificate": schema.certificates, "integrity": schema.integrity,
                                   "key": schema.keys, "setting": schema.settings, "signature": schema.signatures}
+#: object types whose recorded rows an earlier schema shaped differently (:func:`xuefen.store.schema.upgrade_row`)
+UPGRADED: dict[str, str] = {"teacher": "teachers"}
 #: object type recorded for a write to each table (audit.insert / audit.update)
 OBJECT_TYPES: dict[str, str] = {
     "orgs": "org", "actors": "actor", "teachers": "teacher", "activities": "activity", "claims": "claim",
@@ -622,6 +624,9 @@ def verify(conn, *, limit: int = 1000) -> Verification:
         if rec.object_type in VERIFIED:
             key = (rec.object_type, rec.object_id)
             prior = images.get(key)
+            if rec.object_type in UPGRADED:  # recorded under an earlier schema: as its migrations left the row
+                rec = attrs.evolve(rec, before=schema.upgrade_row(UPGRADED[rec.object_type], rec.before),
+                                   after=schema.upgrade_row(UPGRADED[rec.object_type], rec.after))
             # meaning: a change starts from the row as the program last left it; a before that differs
             # means the row was changed behind the program's back in between, then "laundered"
             if (prior is not None and isinstance(rec.before, dict) and isinstance(prior[1], dict)

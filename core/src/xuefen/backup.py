@@ -335,7 +335,8 @@ def read(lines: Iterable[str], where: str = "backup") -> Backup:
             problems.append(f"{where}:{n}: table: unknown table {obj['table']!r}")
             continue
         row = {}
-        for key, value in obj["row"].items():
+        # a row an earlier schema shaped differently, as the migrations since made of it
+        for key, value in schema.upgrade_row(table.name, obj["row"]).items():
             if key not in table.c:
                 problems.append(f"{where}:{n}: {table.name}.{key}: unknown column")
                 continue

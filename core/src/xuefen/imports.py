@@ -160,21 +160,28 @@ class _Importer:
         return out
 
     @staticmethod
-    def _as_stored_now(stored: dict, fields) -> dict:
-        """A stored row with its data's declared fields as this version stores them (parsed by their type,
-        then as JSON), so a row an earlier version stored as given equals the same file imported again."""
-        data = stored.get("data")
+    def _comparable(row: dict, fields) -> dict:
+        """A row with its data's declared fields as this version stores them (parsed by their type, then as
+        JSON) and without those at their default, so a row an earlier version stored (as given, or with no
+        value where the default holds) equals the same file imported again."""
+        data = row.get("data")
         if not isinstance(data, dict) or not fields:
-            return stored
+            return row
         out = dict(data)
         for f in fields:
-            if isinstance(f, str) or out.get(f.name) is None:
+            if isinstance(f, str) or f.name not in out:
                 continue
-            try:
-                out[f.name] = model.jsonable(F.parse_declared(f, out[f.name]))
-            except ValueError:
-                pass  # a stored value this version would refuse differs, and is reported as such
-        return {**stored, "data": out}
+            value = out[f.name]
+            if value is not None:
+                try:
+                    value = model.jsonable(F.parse_declared(f, value))
+                except ValueError:
+                    pass  # a stored value this version would refuse differs, and is reported as such
+            if value is None or value == model.jsonable(f.default):
+                del out[f.name]
+            else:
+                out[f.name] = value
+        return {**row, "data": out or None}
 
     def _same_or_problem(self, table: sa.Table, line: int, label: str, new: dict, old: dict) -> bool:
         """True when the stored row equals ``new``; otherwise report which fields differ."""
@@ -329,8 +336,9 @@ class _Importer:
         for line, t, rt in parsed:
             row = repo.teacher_as_row(t)
             if t.id in stored:
-                old = self._as_stored_now(stored[t.id], rt.region.teacher_fields)
-                unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", row, old)
+                fields = rt.region.teacher_fields
+                unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", self._comparable(row, fields),
+                                                   self._comparable(stored[t.id], fields))
             elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
                 new.append(row)
         self._write(teachers, new)
@@ -376,9 +384,10 @@ class _Importer:
         for line, tid, act, rt in parsed:
             row = repo.activity_as_row(tid, act)
             if (tid, act.id) in stored:
-                old = self._as_stored_now(stored[(tid, act.id)], rt.region.activity_fields)
+                fields = rt.region.activity_fields
                 unchanged += self._same_or_problem(activities, line, f"activity {act.id!r} of teacher {tid!r}",
-                                                   row, old)
+                                                   self._comparable(row, fields),
+                                                   self._comparable(stored[(tid, act.id)], fields))
                 continue
             if not self.allowed(line, "teacher_id", found[tid]["school_id"],
                                 f"register activities of teachers of {found[tid]['school_id']}"):

@@ -147,7 +147,6 @@ class Teacher:
     previous_certificate_on: dt.date | None = None  #: previous registration certificate's issue date
     school_id: str | None = None  #: org unit id of the teacher's school
     leave: tuple[Leave, ...] = ()  #: approved leave
-    normal_school_graduate: bool = False  #: 师范类 graduate (Weifang probation)
     name: str | None = None  #: display name (import tables only)
     extra: dict = attrs.field(factory=dict, hash=False)  #: region-declared fields
 

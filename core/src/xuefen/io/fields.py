@@ -246,7 +246,6 @@ TEACHER_FIELDS: dict[str, Callable[[Any], Any]] = {
     "previous_certificate_on": parse_date,
     "school_id": parse_id,
     "leave": parse_leave,
-    "normal_school_graduate": parse_bool,
     "name": parse_name,
 }
 TEACHER_REQUIRED = ("id", "stage")

@@ -76,7 +76,6 @@ def teacher_as_row(t: model.Teacher) -> dict:
     return {"id": t.id, "name": t.name, "school_id": t.school_id, "stage": t.stage, "hired_on": t.hired_on,
             "principal_since": t.principal_since, "class_teacher": bool(t.class_teacher),
             "cycle_start": t.cycle_start, "previous_certificate_on": t.previous_certificate_on,
-            "normal_school_graduate": bool(t.normal_school_graduate),
             "leave": [{"from": lv.start.isoformat(), "to": lv.end.isoformat(), "kind": lv.kind} for lv in t.leave]
             or None,
             "data": model.jsonable(t.extra) or None}
@@ -89,7 +88,7 @@ def teacher_from_row(row) -> model.Teacher:
         id=m["id"], stage=m["stage"], hired_on=m["hired_on"], principal_since=m["principal_since"],
         class_teacher=bool(m["class_teacher"]), cycle_start=m["cycle_start"],
         previous_certificate_on=m["previous_certificate_on"], school_id=m["school_id"],
-        leave=F.parse_leave(m["leave"] or []), normal_school_graduate=bool(m["normal_school_graduate"]),
+        leave=F.parse_leave(m["leave"] or []),
         name=m["name"], extra=dict(m["data"] or {}))
 
 

@@ -174,7 +174,6 @@ teachers = sa.Table(
     sa.Column("class_teacher", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("cycle_start", sa.Date, nullable=True),
     sa.Column("previous_certificate_on", sa.Date, nullable=True),
-    sa.Column("normal_school_graduate", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("leave", JSON, nullable=True),  # [{"from", "to", "kind"}]
     sa.Column("data", JSON, nullable=True),  # region-declared extra fields
 )
@@ -345,3 +344,25 @@ sa.Index(None, actions.c.last_record)
 #: every table, in the order they can be filled
 TABLES = (orgs, actors, keys, teachers, activities, claims, entries, certificates, signatures, integrity,
           settings, audit_log, actions)
+
+
+# -- rows recorded under an earlier schema ----------------------------------------------------------
+
+#: teacher columns a migration moved into ``teachers.data`` (revision 0004): a region's declared field now
+MOVED_TO_DATA = {"teachers": ("normal_school_graduate",)}
+
+
+def upgrade_row(table: str, row: dict) -> dict:
+    """A row of ``table`` as JSON values (an audit record's before/after, a backup line), recorded under an
+    earlier schema, in this schema's shape: what the migrations made of that row. A column revision 0004
+    moved into ``data`` goes there when true (its default, false, is not written) and leaves the row.
+    A row already in this shape is returned as it is."""
+    moved = MOVED_TO_DATA.get(table)
+    if not moved or not isinstance(row, dict) or not any(c in row for c in moved):
+        return row
+    out = {k: v for k, v in row.items() if k not in moved}
+    true = {c: True for c in moved if row.get(c) is True}
+    if true:
+        out["data"] = {**(row.get("data") or {}), **true}
+    return out
+

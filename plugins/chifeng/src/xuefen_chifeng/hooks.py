@@ -14,7 +14,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, CohortLimit, Entry, Flag, Region, Requirement,
+from xuefen.model import (CertificateSpec, CohortLimit, Entry, Field, Flag, Region, Requirement,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
 from xuefen_chifeng.labels import LABELS
@@ -34,7 +34,11 @@ REGION = Region(
     source="chifeng.txt: 赤峰市中小学教师培训学分管理办法",
     cycle_years=R["C-R1"].values["cycle_years"],
     cycle_rule=("C-R1", R["C-R1"].article),
-    activity_fields=(BREACH, ASSIGNED),
+    activity_fields=(
+        Field(BREACH, "bool", default=False, doc="a disciplinary breach in the activity: the one-vote veto (C-V1)"),
+        Field(ASSIGNED, "choice", COUNTY_OR_ABOVE,
+              doc="the level of the authority that specially assigned the work, which enters it (C-A3)"),
+    ),
     rules=R, labels=LABELS,
 )
 
@@ -112,24 +116,6 @@ def in_force(settings) -> dt.date | None:
         return F.parse_date(str(raw))
     except ValueError as exc:
         raise InputError(f"setting in_force: {exc}") from None
-
-
-def extras(act) -> dict:
-    """Chifeng's declared activity fields, parsed; a bad value is an error naming the activity and field."""
-    out = {BREACH: False, ASSIGNED: None}
-    raw = act.extra or {}
-    try:
-        if raw.get(BREACH) not in (None, ""):
-            out[BREACH] = F.parse_bool(raw[BREACH])
-    except ValueError as exc:
-        raise InputError(f"activity {act.id!r}: {BREACH}: {exc}") from None
-    try:
-        if raw.get(ASSIGNED) not in (None, ""):
-            out[ASSIGNED] = F.one_of(COUNTY_OR_ABOVE)(raw[ASSIGNED])
-    except ValueError as exc:
-        raise InputError(f"activity {act.id!r}: {ASSIGNED}: {exc} (the level of the authority that "
-                         f"assigned the work, C-A3)") from None
-    return out
 
 
 def in_scope(teacher) -> bool:
@@ -235,8 +221,7 @@ def refusal_before(act, teacher, settings) -> list | None:
 
 @hookimpl
 def xuefen_convert(activity, teacher, settings):
-    act = activity
-    extras(act)  # a bad declared field is an input error, whatever else holds
+    act = activity  # its declared fields arrive typed: a bad value was refused where it came in
     early = refusal_before(act, teacher, settings)
     if early:
         return early
@@ -337,7 +322,7 @@ def vetoes(teacher, activities, settings, as_of=None) -> list[Flag]:
     for act in activities:
         if as_of is not None and act.date > as_of:
             continue
-        breach = extras(act)[BREACH]
+        breach = act.extra[BREACH]
         failed = act.assessment == "fail"
         if not (breach or failed) or refusal_before(act, teacher, settings):
             continue
@@ -449,7 +434,7 @@ def xuefen_approval_stages(activity, settings, purpose):
                 Stage("county_verified", "county_admin", "county", "C-A4", a, stand_in=CITY)]
     if activity is None:
         return None
-    assigned = extras(activity)[ASSIGNED]
+    assigned = activity.extra[ASSIGNED]
     if assigned is not None:
         org = authority_level(assigned)
         a = R["C-A3"].article

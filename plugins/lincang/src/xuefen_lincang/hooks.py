@@ -15,7 +15,7 @@ from xuefen import hookimpl
 from xuefen.defaults import add_years
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RequirementResult, RuleSet, Setting,
+from xuefen.model import (CertificateSpec, Field, Flag, Region, Requirement, RequirementResult, RuleSet, Setting,
                           Stage, Warning, dec_str, to_decimal)
 
 from xuefen_lincang.labels import LABELS
@@ -24,7 +24,14 @@ from xuefen_lincang.rules import CODE, COUNTY_PLUS, MODULES, RULES as R
 IN_FORCE = R["L-D1"].values["in_force"]
 RULESET = "2017 全员培训管理办法（试行）"
 #: region-declared activity fields (FORMATS.md §1 allows a region's own): L-F1 and L-P2 facts
-ACTIVITY_FIELDS = ("falsified", "per_plan", "effective", "in_system", "it_training")
+ACTIVITY_FIELDS = (
+    Field("falsified", "bool", default=False, doc="found falsified: the claim is revoked, an integrity record (L-F1)"),
+    Field("per_plan", "bool", default=True, doc="school-based training held as the school's plan says (L-C2)"),
+    Field("effective", "bool", default=True, doc="school-based training judged effective (L-C2)"),
+    Field(R["L-E2"].values["field"], "bool", default=True,
+          doc="entered in the information system: a record not entered counts for nothing (L-E2)"),
+    Field(R["L-I1"].values["field"], "bool", default=False, doc="IT (信息技术) training: L-I1's 50 hours"),
+)
 #: kinds converted as a training project under L-C1 (第十条, and 第十二条 first paragraph)
 TRAINING_KINDS = ("training", "school_based", "class_teacher_training", "principal_training")
 #: the module a kind's credits go to when the record names none
@@ -94,24 +101,10 @@ def xuefen_settings():
 # -- helpers ------------------------------------------------------------------------
 
 
-def _bad(act, field, why):
-    return InputError(f"activity {act.id!r}: {field}: {why}")
-
-
-def _extra_bool(act, name, default):
-    raw = (act.extra or {}).get(name)
-    if raw is None:
-        return default
-    try:
-        return F.parse_bool(raw)
-    except ValueError as exc:
-        raise _bad(act, name, str(exc)) from None
-
-
 def _module(act, kind_default=None):
     m = act.module or kind_default
     if m is not None and m not in MODULES:
-        raise _bad(act, "module", f"{m!r} is not one of {', '.join(MODULES)}")
+        raise F.problem(act, "module", f"{m!r} is not one of {', '.join(MODULES)}")
     return m
 
 
@@ -129,7 +122,7 @@ def _hours(act, settings, warnings):
     per_day = R["L-H5"].values["hours_per_day"]
     if act.delivery == "online":
         if act.hours is None:
-            raise _bad(act, "hours", "required: online training counts its actual hours (L-H5)")
+            raise F.problem(act, "hours", "required: online training counts its actual hours (L-H5)")
         return act.hours, "online: actual hours (L-H5)"
     if act.days is not None:
         by_days = act.days * per_day
@@ -143,7 +136,7 @@ def _hours(act, settings, warnings):
             return by_days, f"{dec_str(act.days)} days × {dec_str(per_day)} hours (L-H5)"
     if act.hours is not None:
         return act.hours, None
-    raise _bad(act, "hours", "required: hours, or days of centralized training (L-H5)")
+    raise F.problem(act, "hours", "required: hours, or days of centralized training (L-H5)")
 
 
 def _grade(act, settings):
@@ -161,7 +154,7 @@ def _grade(act, settings):
             raise InputError(f"settings: assessment_grades: {act.assessment!r} maps to {grade!r}, not one of "
                              f"{', '.join(c1['coefficients'])} or fail")
         return grade, f"assessment {act.assessment}"
-    raise _bad(act, "score", "required: a score from 0 to 100 (or an assessment) grades the training (L-C1)")
+    raise F.problem(act, "score", "required: a score from 0 to 100 (or an assessment) grades the training (L-C1)")
 
 
 def _coefficient(grade, settings):
@@ -200,7 +193,7 @@ def _withheld(act, rule, hours, buckets, note, settings):
 def _training(act, settings):
     school_based = act.kind == "school_based" or act.level == "school"
     if not school_based and act.level is None:
-        raise _bad(act, "level", f"required: one of {', '.join(COUNTY_PLUS)} or school (L-C2, L-H2)")
+        raise F.problem(act, "level", f"required: one of {', '.join(COUNTY_PLUS)} or school (L-C2, L-H2)")
     warnings: list = []
     p1 = R["L-P1"].values
     if act.published_on is not None and act.level in p1["levels"] and not school_based \
@@ -218,15 +211,15 @@ def _training(act, settings):
                f"module:{module}" if module else None,
                "self_selected" if _self_selected(act, school_based, settings) else None,
                "mandatory" if act.mandatory else None,
-               "it_training" if _extra_bool(act, R["L-I1"].values["field"], False) else None]
+               "it_training" if act.extra[R["L-I1"].values["field"]] else None]
     notes = [n for n in (f"{dec_str(hours)} hours" + (f" ({hours_note})" if hours_note else ""),) if n]
     if school_based:
         why = []
         if not act.approved_by_authority:
             why.append("plan not approved by the county authority")
-        if not _extra_bool(act, "per_plan", True):
+        if not act.extra["per_plan"]:
             why.append("not carried out per plan")
-        if not _extra_bool(act, "effective", True):
+        if not act.extra["effective"]:
             why.append("assessed as ineffective")
         if why:
             return _withheld(act, "L-P2", hours, buckets,
@@ -237,7 +230,7 @@ def _training(act, settings):
                          "; ".join(notes + [f"{how}: fail (不合格), no credits; costs on the teacher (L-C3)"]),
                          settings) + warnings
     if act.rate is None:
-        raise _bad(act, "rate", "required: the project rate (学分/学时) the publishing authority set (L-C2)")
+        raise F.problem(act, "rate", "required: the project rate (学分/学时) the publishing authority set (L-C2)")
     (low, high), what = rate_range(act, school_based, settings)
     if not low <= act.rate <= high:
         msg = f"rate {dec_str(act.rate)} outside the {what} range {dec_str(low)}-{dec_str(high)}"
@@ -264,7 +257,7 @@ def _induction(act, teacher, settings):
     hours, hours_note = _hours(act, settings, warnings)
     practical = act.practical_hours
     if practical is not None and practical > hours:
-        raise _bad(act, "practical_hours", f"{dec_str(practical)} is more than the {dec_str(hours)} hours")
+        raise F.problem(act, "practical_hours", f"{dec_str(practical)} is more than the {dec_str(hours)} hours")
     year = act.date.year
     h4 = R["L-H4"].values
     hired = teacher.hired_on
@@ -286,12 +279,12 @@ def _trainer(act, settings):
     """L-T1: hours taught × the level's factor, credits only."""
     factors = R["L-T1"].values["factors"]
     if act.level is None:
-        raise _bad(act, "level", f"required: the training project's level ({', '.join(factors)}) (L-T1)")
+        raise F.problem(act, "level", f"required: the training project's level ({', '.join(factors)}) (L-T1)")
     if act.level not in factors:
         return [R.refuse("L-T1", act, f"teaching on a {act.level}-level project earns no credits under 第十二条 "
                                       f"(国培, provincial, 州市 and county projects only)")]
     if act.hours is None:
-        raise _bad(act, "hours", "required: the hours taught (L-T1)")
+        raise F.problem(act, "hours", "required: the hours taught (L-T1)")
     f = factors[act.level]
     module = _module(act)
     return [R.entry("L-T1", act, credits=act.hours * f,
@@ -306,7 +299,7 @@ def _stated(act, settings):
         return [R.refuse("L-T2", act, "not awarded or no exam passed: 第十二条 converts only completed, awarded or "
                                       "passed work")]
     if act.credits is None:
-        raise _bad(act, "credits", "required: the credits the authority stated for it (L-T2, 按相关规定)")
+        raise F.problem(act, "credits", "required: the credits the authority stated for it (L-T2, 按相关规定)")
     module = _module(act)
     return [R.entry("L-T2", act, credits=act.credits,
                     buckets=[act.kind, act.level, f"module:{module}" if module else None,
@@ -320,10 +313,10 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
     if teacher.stage in R["L-Z1"].values["excluded"]:
         return [R.refuse("L-Z1", act, f"{teacher.stage} teachers are governed by other rules (第二十五条: 中等职业学校"
                                       f"教师的学分管理办法另行规定)")]
-    if _extra_bool(act, "falsified", False):
+    if act.extra["falsified"]:
         return [R.refuse("L-F1", act, "falsified hours, grade or credits: the training's credits are void and the "
                                       "case is entered in the teacher's integrity file (诚信档案)")]
-    if not _extra_bool(act, R["L-E2"].values["field"], True):
+    if not act.extra[R["L-E2"].values["field"]]:
         return [R.refuse("L-E2", act, "in_system: false: not entered in the information system (未按规定录入信息管理"
                                       "系统); its hours and credits are no basis for registration or assessment")]
     if act.kind == "new_teacher_training":

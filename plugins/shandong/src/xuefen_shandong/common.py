@@ -2,8 +2,8 @@
 
 Stable names for the city modules (Weifang, Dongying) to import; they will not be renamed:
 
-- here: ``TEACHER_FIELDS``, ``ACTIVITY_FIELDS`` (declare them on your ``Region``), ``act_flag(act, name)``,
-  ``school_recognised(act)``, ``teacher_move(teacher)``, ``moved_in_after(act, teacher, code)`` and
+- here: ``TEACHER_FIELDS``, ``ACTIVITY_FIELDS`` (declare them on your ``Region``; hooks read them typed
+  from ``record.extra``), ``school_recognised(act)``, ``teacher_move(teacher)``, ``moved_in_after(act, teacher, code)`` and
   ``convert_before_move(act, teacher, history, own_code, rule_row)`` (S-R2: an activity before a move into
   ``own_code`` is converted under the region it was earned in; returns None otherwise).
 - :mod:`xuefen_shandong.rules`: ``CODE``, ``RULES`` (the province's table, ids S-*; a city's table is
@@ -22,52 +22,34 @@ import datetime as dt
 import attrs
 
 from xuefen.errors import InputError
-from xuefen.io import fields as F
-from xuefen.model import Entry, Refusal
+from xuefen.model import Entry, Field, Refusal
 
-#: teacher fields the Shandong codes declare (FORMATS.md §1 additions)
+#: teacher fields the Shandong codes declare (FORMATS.md §1 additions), typed by the core
 TEACHER_FIELDS = (
-    "moved_on",  # date the teacher moved into this region from another Shandong region (S-R2, D-S1)
-    "previous_region",  # region code the teacher moved from (default ``shandong``)
-    "rotation_school_id",  # school a rotating (交流轮岗) teacher teaches at (D-R1)
+    Field("moved_on", "date", doc="the day the teacher moved into this region from another Shandong region (S-R2, D-S1)"),
+    Field("previous_region", "id", default="shandong", doc="the region code the teacher moved from"),
+    Field("rotation_school_id", "id", doc="the school a rotating (交流轮岗) teacher teaches at (D-R1)"),
 )
 #: activity fields the Shandong codes declare
 ACTIVITY_FIELDS = (
-    "school_recognised",  # the school recognised it as 自主研习 (S-C6 → S-C5)
-    "school_recognized",  # the same, US spelling
-    "falsified",  # found falsified (S-F1)
-    "absent_without_leave",  # Weifang W-Z3: selected for off-duty training, absent without leave
+    Field("school_recognised", "bool", default=False, doc="the school recognised it as 自主研习 (S-C6 → S-C5)"),
+    Field("school_recognized", "bool", default=False, doc="the same, US spelling"),
+    Field("falsified", "bool", default=False, doc="found falsified (S-F1)"),
+    Field("absent_without_leave", "bool", default=False,
+          doc="Weifang W-Z3: selected for off-duty training, absent without leave"),
 )
 
 
-def act_flag(act, name: str) -> bool:
-    """A declared boolean field of an activity; a bad value is an error naming the activity and field."""
-    raw = act.extra.get(name)
-    if raw is None:
-        return False
-    try:
-        return F.parse_bool(raw)
-    except ValueError as exc:
-        raise InputError(f"activity {act.id!r}: {name}: {exc}") from None
-
-
 def school_recognised(act) -> bool:
-    return act_flag(act, "school_recognised") or act_flag(act, "school_recognized")
+    return act.extra["school_recognised"] or act.extra["school_recognized"]
 
 
 def teacher_move(teacher) -> tuple[dt.date | None, str | None]:
     """(moved_on, previous_region) of a teacher, or (None, None)."""
-    raw = teacher.extra.get("moved_on")
-    if raw is None:
+    moved_on = teacher.extra["moved_on"]
+    if moved_on is None:
         return None, None
-    try:
-        moved_on = F.parse_date(raw)
-    except ValueError as exc:
-        raise InputError(f"teacher {teacher.id!r}: moved_on: {exc}") from None
-    prev = teacher.extra.get("previous_region", "shandong")
-    if not isinstance(prev, str) or not prev.strip():
-        raise InputError(f"teacher {teacher.id!r}: previous_region: {prev!r} is not a region code")
-    return moved_on, prev.strip()
+    return moved_on, teacher.extra["previous_region"]
 
 
 def moved_in_after(act, teacher, own_code: str) -> bool:

@@ -87,7 +87,7 @@ def xuefen_settings():
 
 def _current(act, teacher, history, settings):
     """D-C1, D-C2, D-S1; None where the province's conversion (with Dongying's articles) applies."""
-    if common.act_flag(act, "falsified"):
+    if act.extra["falsified"]:
         return None
     c1 = RULES["D-C1"].values
     if act.kind in c1["kinds"] and act.approved_by_authority and (

@@ -173,7 +173,7 @@ def trainer(act, T) -> list:
 
 def convert(act, teacher, history, settings, T) -> list:
     """The province's conversion of one activity, citing table ``T``."""
-    if common.act_flag(act, "falsified"):
+    if act.extra["falsified"]:
         return [T.refuse("S-F1", act, "falsified (弄虚作假、骗取学分): the credit record is cancelled")]
     kind = act.kind
     recognised = common.school_recognised(act)

@@ -36,11 +36,11 @@ from xuefen import hookimpl, regions
 from xuefen.defaults import add_years, cycle_from
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Entry, Flag, Region, Requirement, RuleSet,
+from xuefen.model import (CertificateSpec, Cycle, Entry, Field, Flag, Region, Requirement, RuleSet,
                           Setting, Stage, Transition, Warning, dec_str)
 
 from xuefen_shandong.labels import WEIFANG as LABELS
-from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, act_flag, convert_before_move
+from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, convert_before_move
 from xuefen_shandong.rules import RULES as S, RULESET
 from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
 
@@ -56,6 +56,12 @@ APPLIED = R["W-A2"].values["field"]
 def _own_ruleset(cutover: dt.date) -> RuleSet:
     return RuleSet(SCHEME, None, cutover - dt.timedelta(days=1), "W-T1", R["W-T1"].article)
 
+#: Weifang's teacher fields: the province's, and W-R4's graduate kind (moved here from the core's Teacher)
+WEIFANG_TEACHER_FIELDS = TEACHER_FIELDS + (
+    Field("normal_school_graduate", "bool", default=False,
+          doc="graduated from a normal (teacher-training, 师范类) programme: the probation minimums (W-R4)"),
+    Field(VIOLATION, "date", doc="the day a report of a 《十不》 violation was verified (W-Z4)"),
+)
 
 REGION = Region(
     code=CODE,
@@ -69,8 +75,9 @@ REGION = Region(
     parent=PARENT,
     cycle_years=R["W-R1"].values["cycle_years"],
     cycle_rule=("W-R1", R["W-R1"].article),
-    activity_fields=ACTIVITY_FIELDS + (APPLIED,),
-    teacher_fields=TEACHER_FIELDS + (VIOLATION,),
+    activity_fields=ACTIVITY_FIELDS + (
+        Field(APPLIED, "date", doc="the day the organiser applied in writing for the training (W-A2)"),),
+    teacher_fields=WEIFANG_TEACHER_FIELDS,
     rules=R, labels=LABELS,
 )
 
@@ -290,15 +297,7 @@ def _levelled(act, rule, bucket):
 
 def _violation_on(teacher) -> dt.date | None:
     """W-Z4: the day a report of a 《十不》 violation was verified (teacher field ``ten_nos_violation_on``)."""
-    raw = (teacher.extra or {}).get(VIOLATION)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return F.parse_date(str(raw))
-    except ValueError as exc:
-        raise InputError(f"teacher {teacher.id!r}: {VIOLATION}: {exc}") from None
+    return teacher.extra[VIOLATION]
 
 
 def _window(teacher, day: dt.date, cycle) -> tuple[dt.date, dt.date] | None:
@@ -331,13 +330,9 @@ def _ethics_failed(act, teacher, history) -> list | None:
 
 def _applied_late(act) -> Warning | None:
     """W-A2 (第八条): the organiser's written application, one or two months ahead, when its date is known."""
-    raw = (act.extra or {}).get(APPLIED)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    applied = act.extra[APPLIED]
+    if applied is None:
         return None
-    try:
-        applied = raw if isinstance(raw, dt.date) else F.parse_date(str(raw))
-    except ValueError as exc:
-        raise InputError(f"activity {act.id!r}: {APPLIED}: {exc}") from None
     months = R["W-A2"].values["months"].get(act.level or "school")
     if months is None:
         return None
@@ -360,7 +355,7 @@ def _own(act, teacher, history, settings):
 def _own_result(act, teacher, history, settings):
     if not act.approved_by_authority:
         return [R.refuse("W-Z1", act, "held without the approval procedure (未按规定办理审批手续): no credit")]
-    if act_flag(act, "absent_without_leave"):
+    if act.extra["absent_without_leave"]:
         owed = R["W-Z3"].values["owed"]
         return [R.refuse("W-Z3", act, f"selected for off-duty training and absent without leave: no credit, "
                                       f"{dec_str(owed)} more elective credits owed in the cycle")]
@@ -452,7 +447,7 @@ def _probation(teacher, period, settings):
     if teacher.hired_on is None or not (period.start <= teacher.hired_on <= period.end):
         return []
     v = R["W-R4"].values
-    kind = "normal" if teacher.normal_school_graduate else "other"
+    kind = "normal" if teacher.extra["normal_school_graduate"] else "other"
     who = "normal-school graduate" if kind == "normal" else "non-normal-school graduate"
     art = R["W-R4"].article
     return [Requirement("W-R4", art, "credits", minimum=v[f"{kind}_total"], all_of=(WEIFANG, "probation"),
@@ -528,7 +523,7 @@ def xuefen_review(evaluation, teacher, history, settings):
     cycle = ev.cycle
     owed_each = R["W-Z3"].values["owed"]
     absent = [a for a in history.activities
-              if cycle.start <= a.date <= min(cycle.end, ev.as_of) and act_flag(a, "absent_without_leave")
+              if cycle.start <= a.date <= min(cycle.end, ev.as_of) and a.extra["absent_without_leave"]
               and _governing(a.date, settings) is not None and _governing(a.date, settings).name == SCHEME]
     flags = list(ev.flags)
     results = list(ev.cycle_results)

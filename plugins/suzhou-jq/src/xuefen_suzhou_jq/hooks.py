@@ -13,7 +13,7 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.errors import InputError
-from xuefen.model import (CertificateSpec, Flag, Region, Requirement, RequirementResult,
+from xuefen.model import (CertificateSpec, Field, Flag, Region, Requirement, RequirementResult,
                           RuleSet, Setting, Stage, Warning, dec_str)
 
 from xuefen_suzhou_jq.labels import LABELS
@@ -24,7 +24,10 @@ ZERO = Decimal(0)
 
 #: fields this region adds to FORMATS.md §1's activity (declared, so a case may carry them)
 PRIZES = ("first", "second", "third", "other")
-ACTIVITY_FIELDS = ("characters", "prize")
+ACTIVITY_FIELDS = (
+    Field("characters", "int", doc="a paper's length in characters (SZ-C5)"),
+    Field("prize", "choice", PRIZES, doc="a competition's prize (SZ-C9)"),
+)
 
 #: kinds that are training under 第五条 (by level: school-level training is school-based, 第六条)
 TRAINING_KINDS = ("training", "new_teacher_training", "class_teacher_training", "principal_training")
@@ -98,10 +101,6 @@ def xuefen_settings():
 
 
 # -- conversion ---------------------------------------------------------------
-
-
-def _bad(act, field, why):
-    return InputError(f"activity {act.id!r}: {field}: {why}")
 
 
 def academic_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -229,16 +228,13 @@ def _publication(act):
     v = R["SZ-C5"].values
     if act.level is not None and act.level not in v["levels"]:
         return [R.refuse("SZ-C5", act, f"only papers in provincial-or-higher journals earn credits, not {act.level!r}")]
-    raw = act.extra.get("characters")
-    if raw is None:
+    n = act.extra["characters"]
+    if n is None:
         return [R.entry("SZ-C5", act, credits=v["short"], buckets=[act.kind, "research_activity", act.level],
                         note="length not stated: counted as not over 1,000 characters"),
                 Warning("SZ-C5", R.article("SZ-C5"), f"paper length not stated (field characters): counted "
                                                f"{dec_str(v['short'])}, over {v['length']} characters earns "
                                                f"{dec_str(v['long'])}", activity=act.id)]
-    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit())):
-        raise _bad(act, "characters", f"{raw!r} is not a whole number of characters")
-    n = int(raw)
     amount = v["long"] if n > v["length"] else v["short"]
     return [R.entry("SZ-C5", act, credits=amount, buckets=[act.kind, "research_activity", act.level],
                     note=f"{n} characters ({'over' if n > v['length'] else 'not over'} {v['length']})")]
@@ -271,14 +267,12 @@ def _talk(act):
 
 def _competition(act):
     """SZ-C9: first prize only."""
-    raw = act.extra.get("prize")
-    if raw is None:
+    prize = act.extra["prize"]
+    if prize is None:
         return [R.refuse("SZ-C9", act, "only a first prize (一等奖) earns credits: the record states no prize "
                                        "(field prize)")]
-    if not isinstance(raw, str) or raw.strip() not in PRIZES:
-        raise _bad(act, "prize", f"{raw!r} is not one of {', '.join(PRIZES)}")
-    if raw.strip() != R["SZ-C9"].values["prize"]:
-        return [R.refuse("SZ-C9", act, f"{raw.strip()} prize: only a first prize (一等奖) earns credits")]
+    if prize != R["SZ-C9"].values["prize"]:
+        return [R.refuse("SZ-C9", act, f"{prize} prize: only a first prize (一等奖) earns credits")]
     return _by_level(act, "SZ-C9", what="a first prize")
 
 
