@@ -179,7 +179,10 @@ from xuefen.evaluate import evaluate
 from xuefen.io.case import parse_case
 
 CODE = "$code"
-EXAMPLE = Path(__file__).resolve().parent.parent / "cases" / "example.json"
+HERE = Path(__file__).resolve().parent
+#: the worked case: in the distribution's ``cases/``, or beside this file once moved into the suite's
+#: ``tests/<region>/`` with its ``cases/`` (as ``tests/kunming/cases``)
+EXAMPLE = next((d for d in (HERE.parent / "cases", HERE / "cases") if d.is_dir()), HERE / "cases") / "example.json"
 
 
 def case(*activities, as_of="2024-12-31"):
@@ -317,7 +320,10 @@ from xuefen.rules import rule_rows
 
 CODE = "$code"
 PARENT = "$parent"
-EXAMPLE = Path(__file__).resolve().parent.parent / "cases" / "example.json"
+HERE = Path(__file__).resolve().parent
+#: the worked case: in the distribution's ``cases/``, or beside this file once moved into the suite's
+#: ``tests/<region>/`` with its ``cases/`` (as ``tests/kunming/cases``)
+EXAMPLE = next((d for d in (HERE.parent / "cases", HERE / "cases") if d.is_dir()), HERE / "cases") / "example.json"
 
 
 def _case(region):
