@@ -1,4 +1,4 @@
-"""End to end through the installed ``xuefen`` program (a real subprocess) against a real database.
+"""End to end through the ``xuefen`` program against a real database (the story through the installed program).
 
 import → queue → refused actions (wrong stage, wrong unit, own claim) → approve through
 every stage → status / report (table, JSON, CSV, redacted) → revoke → audit verify →
@@ -13,18 +13,24 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import run_exe
+from tests.conftest import run_exe, run_in_process
 from tests.workflow.helpers import ACTORS, ORGS, activity, teacher, write_csv
 
 ON = "2015-07-01"
+#: the test that drives the installed program in real subprocesses, every command of the story; the
+#: others run the same command group in-process (click's runner), as most CLI tests do
+REAL_PROGRAM = {"test_import_approve_report_revoke_verify"}
 
 
 @pytest.fixture
-def xf(db_url):
-    """The installed ``xuefen`` in a subprocess; the registry's first administrator made by ``init --admin``,
-    who acts when no ``--as`` is given ($XUEFEN_ACTOR)."""
+def xf(db_url, request):
+    """The ``xuefen`` program (the installed one in a subprocess for :data:`REAL_PROGRAM`, else in-process);
+    the registry's first administrator made by ``init --admin``, who acts when no ``--as`` is given
+    ($XUEFEN_ACTOR)."""
+    program = run_exe if request.node.originalname in REAL_PROGRAM else run_in_process
+
     def run(*args, expect=0):
-        r = run_exe("--db", db_url, *args, env={"XUEFEN_ACTOR": "admin"})
+        r = program("--db", db_url, *args, env={"XUEFEN_ACTOR": "admin"})
         assert "Traceback" not in r.stderr, r.stderr
         if expect is not None:
             assert r.returncode == expect, (args, r.returncode, r.stdout, r.stderr)
