@@ -315,7 +315,7 @@ class _Importer:
             school = schools.get(F.normal_id(raw.get("school_id")))
             rt = self._runtime(school["region"]) if school else None
             v = self._parse(line, raw, F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",),
-                            rt.region.teacher_fields if rt else ())
+                            rt.teacher_fields if rt else ())
             if v is None or self._dup(seen, v["id"], line, "id", f"teacher {v['id']!r}"):
                 continue
             if school is None:
@@ -336,7 +336,7 @@ class _Importer:
         for line, t, rt in parsed:
             row = repo.teacher_as_row(t)
             if t.id in stored:
-                fields = rt.region.teacher_fields
+                fields = rt.teacher_fields
                 unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", self._comparable(row, fields),
                                                    self._comparable(stored[t.id], fields))
             elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
@@ -359,7 +359,7 @@ class _Importer:
             trow = found.get(F.normal_id(raw.get("teacher_id")))
             school = schools.get(trow["school_id"]) if trow and trow["school_id"] else None
             rt = self._runtime(school["region"]) if school else None
-            v = self._parse(line, raw, spec, required, rt.region.activity_fields if rt else ())
+            v = self._parse(line, raw, spec, required, rt.activity_fields if rt else ())
             if v is None:
                 continue
             tid = v.pop("teacher_id")
@@ -384,7 +384,7 @@ class _Importer:
         for line, tid, act, rt in parsed:
             row = repo.activity_as_row(tid, act)
             if (tid, act.id) in stored:
-                fields = rt.region.activity_fields
+                fields = rt.activity_fields
                 unchanged += self._same_or_problem(activities, line, f"activity {act.id!r} of teacher {tid!r}",
                                                    self._comparable(row, fields),
                                                    self._comparable(stored[(tid, act.id)], fields))

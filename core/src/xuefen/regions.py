@@ -203,6 +203,28 @@ class RegionRuntime:
             hooks = self.memo[TypedHooks] = TypedHooks(self)
         return hooks
 
+    @property
+    def teacher_fields(self) -> tuple:
+        """The teacher fields the region declares, then those its ancestors declare that it does not
+        (a child that restates none still carries its parent's, whose hooks read them)."""
+        return self._declared("teacher_fields")
+
+    @property
+    def activity_fields(self) -> tuple:
+        """The activity fields the region and its ancestors declare (:attr:`teacher_fields`)."""
+        return self._declared("activity_fields")
+
+    def _declared(self, kind: str) -> tuple:
+        key = (RegionRuntime, kind)
+        fields = self.memo.get(key)
+        if fields is None:
+            by_name: dict = {}
+            for region in [self.region] + [rp.region for rp in reversed(chain(self.code)[:-1])]:
+                for f in getattr(region, kind):
+                    by_name.setdefault(f if isinstance(f, str) else f.name, f)
+            fields = self.memo[key] = tuple(by_name.values())
+        return fields
+
     def typed(self, record):
         """``record`` (a :class:`~xuefen.model.Teacher` or :class:`~xuefen.model.Activity`, or None) with the
         region's declared fields of its kind typed and defaulted in ``extra`` (:func:`xuefen.io.fields.typed`)."""
@@ -210,9 +232,9 @@ class RegionRuntime:
         from xuefen.model import Activity, Teacher
 
         if isinstance(record, Activity):
-            return typed(record, self.region.activity_fields)
+            return typed(record, self.activity_fields)
         if isinstance(record, Teacher):
-            return typed(record, self.region.teacher_fields)
+            return typed(record, self.teacher_fields)
         return record
 
     def delegate(self, code: str) -> "RegionRuntime":

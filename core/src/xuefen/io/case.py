@@ -57,8 +57,8 @@ def parse_case(data: dict, where: str = "case") -> Case:
     except ValueError as exc:
         problems.append(f"{where}: as_of: {exc}")
         as_of = None
-    t_extra = rt.region.teacher_fields if rt else ()
-    a_extra = rt.region.activity_fields if rt else ()
+    t_extra = rt.teacher_fields if rt else ()
+    a_extra = rt.activity_fields if rt else ()
     teacher_raw = data.get("teacher")
     teacher = None
     if not isinstance(teacher_raw, dict):
