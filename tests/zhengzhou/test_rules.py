@@ -171,7 +171,7 @@ def test_Z_R5_new_teacher_certificate_after_120_passed_hours():
     rt = runtime("zhengzhou")
 
     def xuefen_certificate(**kw):  # through the region's runtime, as the core calls it
-        return rt.hook.xuefen_certificate(settings=rt.settings, **kw)
+        return rt.hook.xuefen_certificate(**{"settings": rt.settings, **kw})
     t = teacher(stage="junior", prev=None, hired_on=d(2017, 9, 1))
     acts = [act("n1", "new_teacher_training", level="city", hours=120, date=d(2018, 3, 1), assessment="pass")]
     ev = run(t, acts, as_of=d(2018, 4, 1))
