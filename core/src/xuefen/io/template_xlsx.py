@@ -39,10 +39,11 @@ def columns(kind: str, region: model.Region) -> tuple[list[str], set[str], list[
     elif kind == "actors":
         spec, required, declared = F.ACTOR_FIELDS, F.ACTOR_REQUIRED, ()
     elif kind == "teachers":
-        spec, required, declared = F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), region.teacher_fields
+        spec, required, declared = F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), \
+            F.field_names(region.teacher_fields)
     elif kind == "activities":
         spec = {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}
-        required, declared = ("teacher_id",) + F.ACTIVITY_REQUIRED, region.activity_fields
+        required, declared = ("teacher_id",) + F.ACTIVITY_REQUIRED, F.field_names(region.activity_fields)
     else:
         raise InputError(f"template: {kind!r} is not a table to import (one of {', '.join(KINDS)})")
     first = [f for f in spec if f in required]
