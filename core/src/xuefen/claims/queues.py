@@ -26,7 +26,8 @@ def queue(conn, actor_id: str) -> list:
                     claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED)))
              .order_by(claims.c.created_at, claims.c.id))
         for row in conn.execute(q):
-            key = (row.purpose, tuple(tuple(sorted((s or {}).items())) for s in row.stages or ()))
+            key = (row.purpose, tuple(tuple(sorted((k, tuple(v) if isinstance(v, list) else v)  # stand_in: a list
+                                                   for k, v in (s or {}).items())) for s in row.stages or ()))
             if key not in flows:  # each distinct flow built once per queue
                 flows[key] = Flow.of(row.stages, row.purpose)
             stage = flows[key].stage(row.state)
