@@ -127,7 +127,7 @@ def _bulk_ok(row) -> bool:
 
 
 def _flow_key(row) -> tuple:
-    return (row.purpose, tuple(tuple(sorted((s or {}).items())) for s in row.stages or ()))
+    return (row.purpose, _stages_key(row.stages))
 
 
 class _Batch:
@@ -158,7 +158,7 @@ class _Batch:
         key = (text, purpose)
         if key not in self.texts:
             stages = json.loads(text)
-            fk = (purpose, tuple(tuple(sorted((s or {}).items())) for s in stages or ()))
+            fk = (purpose, _stages_key(stages))
             if fk not in self.flows:
                 self.flows[fk] = Flow.of(stages, purpose)
             self.texts[key] = fk
@@ -353,3 +353,9 @@ class _Batch:
             raise Conflict(f"approve: {len(params) - changed} of {len(params)} claims were changed by someone else; "
                            f"nothing was approved, look at them again and retry")
         audit.record_many(self.conn, self.actor.id, "approve", "claim", records, plain=True)
+
+
+def _stages_key(stages) -> tuple:
+    """A claim's stored stages as a hashable key (a stage's ``stand_in`` is a JSON list)."""
+    return tuple(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (s or {}).items()))
+                 for s in stages or ())
