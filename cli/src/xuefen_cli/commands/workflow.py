@@ -112,24 +112,71 @@ def submit_cmd(ctx, teacher, activity, actor, key_path, cycle, on, as_json):
 @click.command("queue")
 @AS
 @JSON
+@click.option("--on", "on", metavar="DATE", default=None,
+              help="Show what each claim would earn if finally approved on this day (default: today).")
 @click.pass_context
-def queue_cmd(ctx, actor, as_json):
-    """What waits for ACTOR: claims at a stage this actor serves, oldest first."""
+def queue_cmd(ctx, actor, as_json, on):
+    """What waits for ACTOR: claims at a stage this actor serves, oldest first, with what each activity is
+    (kind, level, date, hours, days, its evidence fields) and what final approval would post under the
+    region's rules."""
     from xuefen.claims import queues
 
     with _engine(ctx).begin() as conn:
         rows = queues.queue(conn, actor)
-    items = [{"claim": r.id, "teacher": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school_id,
-              "activity": r.activity_id, "purpose": r.purpose, "state": r.state, "version": r.version,
-              "submitted": r.created_at.isoformat()} for r in rows]
+        described = queues.describe(conn, rows, _day(on))
+    items = []
+    for r, d in zip(rows, described):
+        a = d["activity"] or {}
+        items.append({"claim": r.id, "teacher": r.teacher_id, "teacher_name": r.teacher_name, "school": r.school_id,
+                      "activity": r.activity_id, "purpose": r.purpose, "state": r.state, "version": r.version,
+                      "submitted": r.created_at.isoformat(), "kind": a.get("kind"), "level": a.get("level"),
+                      "date": a.get("date"), "hours": a.get("hours"), "days": a.get("days"),
+                      "evidence": a.get("evidence"), "earns": d["earns"]})
     if as_json:
         print_json(items)
         return
-    t = Table("claim", "teacher", "school", "purpose", "stage", "version", title=f"queue of {actor} ({len(items)})")
+    show_queue(actor, items)
+
+
+def _earns_text(earns) -> str:
+    if earns is None:
+        return "cycle review"
+    lines = []
+    for e in earns["entries"]:
+        amount = " ".join(f"{e[u]} {u}" for u in ("hours", "credits") if e[u] is not None)
+        lines.append(f"{amount} {e['rule']}")
+    for r in earns["refused"]:
+        lines.append(f"nothing: {r['reason']} ({r['rule']})")
+    if earns.get("error"):
+        lines.append(f"cannot convert: {earns['error']}")
+    return "\n".join(lines) or "nothing"
+
+
+def show_queue(actor: str, items: list[dict], out=None) -> None:
+    """The queue as a table that fits the terminal (80 columns when not a terminal): the claim id — what
+    one types next — is never cut (a long one folds onto a second line); the other cells wrap."""
+    c = out or console()
+    total = max(c.width, 60)
+    claim_w = min(max((len(i["claim"]) for i in items), default=5), 36)
+    rest = total - claim_w - 6  # two column separators of 3
+    t = Table(title=f"queue of {actor} ({len(items)})", title_justify="left", show_lines=True, show_edge=False,
+              pad_edge=False)
+    t.add_column("claim", overflow="fold", width=claim_w)
+    t.add_column("teacher / activity", overflow="fold", width=rest // 2)
+    t.add_column("earns if approved / evidence", overflow="fold", width=rest - rest // 2)
     for i in items:
-        t.add_row(i["claim"], f"{i['teacher']} {i['teacher_name'] or ''}".strip(), i["school"] or "", i["purpose"],
-                  i["state"], str(i["version"]))
-    console().print(t)
+        claim = f"{i['claim']}\n[dim]{i['state']} v{i['version']}[/]"
+        who = f"{i['teacher_name'] or ''} {i['teacher']}".strip()
+        if i["purpose"] == "activity":
+            amounts = " · ".join(x for x in (f"{i['hours']} hours" if i["hours"] is not None else "",
+                                             f"{i['days']} days" if i["days"] is not None else "") if x)
+            what = (f"{who}\n{i['kind']} · {i['level'] or 'no level'}\n{i['date']} · "
+                    f"{amounts or '[red]no hours or days[/]'}")
+        else:
+            what = f"{who}\ncycle review"
+        evidence = "\n".join(f"[dim]{k}[/]={v}" for k, v in (i["evidence"] or {}).items())
+        t.add_row(claim, what, _earns_text(i["earns"]) + (f"\n{evidence}" if evidence else ""))
+    c.print(t, soft_wrap=False)
 
 
 @click.command("approve")
@@ -236,12 +283,20 @@ def revoke_cmd(ctx, claim_id, actor, key_path, reason, falsified, version, on, a
 
 
 @click.command("claims")
-@click.option("--teacher", "teacher_id", required=True, help="Teacher id.")
+@click.argument("teacher", required=False)
+@click.option("--teacher", "teacher_opt", default=None, metavar="TEACHER",
+              help="The same as the TEACHER argument (the older spelling).")
 @JSON
 @click.pass_context
-def claims_cmd(ctx, teacher_id, as_json):
-    """A teacher's claims, their state, version and reason."""
+def claims_cmd(ctx, teacher, teacher_opt, as_json):
+    """A teacher's claims, their state, version and reason: ``xuefen claims TEACHER`` (as ``status TEACHER``)."""
     from xuefen.claims import queues
+
+    if teacher and teacher_opt and teacher != teacher_opt:
+        raise InputError(f"claims: two teachers given ({teacher} and --teacher {teacher_opt}); give one")
+    teacher_id = teacher or teacher_opt
+    if not teacher_id:
+        raise InputError("claims: give the TEACHER id (xuefen claims TEACHER)")
 
     with _engine(ctx).begin() as conn:
         rows = queues.claims_of(conn, teacher_id)

@@ -43,3 +43,61 @@ def queue(conn, actor_id: str) -> list:
 def claims_of(conn, teacher_id: str) -> list:
     return list(conn.execute(sa.select(claims).where(claims.c.teacher_id == teacher_id)
                              .order_by(claims.c.created_at, claims.c.id)))
+
+
+#: activity fields a reviewer sees in their own columns of a queue; every other stored field is evidence
+SHOWN_FIELDS = ("id", "kind", "date", "level", "hours", "days")
+
+
+def _defaults() -> dict:
+    import attrs
+
+    from xuefen.model import Activity, jsonable
+
+    return {a.name: jsonable(a.default) for a in attrs.fields(Activity)
+            if a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)}
+
+
+_NONE = object()
+#: an activity field's default value (as stored JSON): a field left at it is no evidence worth showing
+_DEFAULTS = _defaults()
+
+
+def describe(conn, rows, as_of=None) -> list[dict]:
+    """What a reviewer needs to judge each queued claim (``rows`` as :func:`queue` returns them): the
+    activity's kind, level, date, hours and days, its other stored fields (the evidence), and what final
+    approval would post under the region's rules as of ``as_of`` (default today) — the same conversion
+    as approving, with the teacher's already-approved activities — or why it would earn nothing.
+
+    Returns one mapping per row, in order: ``activity`` (None for a cycle claim) and ``earns``.
+    """
+    import datetime as dt
+
+    from xuefen import registry
+    from xuefen.claims.actions import _activity_entries
+    from xuefen.errors import XuefenError
+    from xuefen.store.schema import activities
+
+    as_of = as_of or dt.date.today()
+    out = []
+    runtimes: dict = {}
+    for row in rows:
+        if row.purpose != "activity" or row.activity_id is None:
+            out.append({"activity": None, "earns": None})
+            continue
+        act = conn.execute(sa.select(activities.c.kind, activities.c.date, activities.c.data).where(
+            activities.c.teacher_id == row.teacher_id, activities.c.id == row.activity_id)).first()
+        data = dict(act.data or {}) if act is not None else {}
+        info = {"kind": act.kind if act else None, "date": act.date.isoformat() if act else None,
+                "level": data.get("level"), "hours": data.get("hours"), "days": data.get("days"),
+                "evidence": {k: v for k, v in sorted(data.items())
+                             if k not in SHOWN_FIELDS and v is not None and v != _DEFAULTS.get(k, _NONE)}}
+        try:
+            if row.region not in runtimes:
+                runtimes[row.region] = registry.region_runtime(conn, row.region)
+            entries, refused, _ = _activity_entries(conn, row, runtimes[row.region], as_of)
+            earns = {"entries": [e.as_json() for e in entries], "refused": [r.as_json() for r in refused]}
+        except XuefenError as exc:  # a record the region cannot convert: the reviewer sees why
+            earns = {"entries": [], "refused": [], "error": str(exc)}
+        out.append({"activity": info, "earns": earns})
+    return out
