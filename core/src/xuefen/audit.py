@@ -605,6 +605,7 @@ def verify(conn, *, limit: int = 1000) -> Verification:
     latest: dict[tuple[str, str], tuple[int, str | None]] = {}
     hashes: dict[int, tuple[str, str]] = {}  # seq -> (hash as stored, actor)
     images: dict[tuple[str, str], tuple[int, Any]] = {}  # the latest after of each row
+    amended: dict[str, tuple[int, str]] = {}  # claim id -> the activity amendment not yet matched by its claim's
     for row in _stream(conn, sa.select(audit_log).order_by(audit_log.c.seq)):
         rec = Record.from_row(row)
         n += 1
@@ -636,6 +637,13 @@ def verify(conn, *, limit: int = 1000) -> Verification:
                                        f"record {rec.seq} starts from a row that differs from record {prior[0]}'s "
                                        f"({', '.join(diffs)}): changed behind the program's back in between",
                                        rec.seq))
+            if rec.object_type == "activity" and rec.action == "amend":
+                why, cid = _amend_problem(rec, images)
+                if why:
+                    problems.append(Broken("activities", rec.object_id, why, rec.seq))
+                amended[cid] = (rec.seq, rec.object_id)
+            if rec.object_type == "claim" and rec.action == "amend":
+                amended.pop(rec.object_id, None)
             if rec.object_type == "claim" and isinstance(rec.before, dict) and isinstance(rec.after, dict):
                 why = _transition_problem(rec) or _authority_problem(rec, images)
                 if why:
@@ -643,6 +651,9 @@ def verify(conn, *, limit: int = 1000) -> Verification:
             images[key] = (rec.seq, rec.after)
             latest[key] = (rec.seq, None if rec.after is None else digest(rec.after))
         prev, expected_seq = rec.hash, rec.seq + 1
+    for cid, (seq, oid) in sorted(amended.items(), key=lambda kv: kv[1]):
+        problems.append(Broken("activities", oid, f"record {seq} amends the activity, and its claim {cid} was not "
+                               f"taken back to its first stage (no amend record of the claim follows)", seq))
     acts = _verify_actions(conn, hashes, problems)
     for object_type, table in VERIFIED.items():
         for row in _stream(conn, sa.select(table).order_by(*table.primary_key.columns)):
@@ -732,7 +743,8 @@ def _verify_actions(conn, hashes: dict[int, tuple[str, str]], problems: list[Bro
 RECORD_KINDS = frozenset({
     "bootstrap", "adopt", "import", "submit", "approve", "return", "reject", "revoke", "resubmit", "post",
     "reverse", "certify", "issue_certificate", "next_cycle", "falsified", "sign", "key_register", "key_retire",
-    "key_revoke", "deactivate", "restore", "setting", "assign_verification_code", "revoke_certificate"})
+    "key_revoke", "deactivate", "restore", "setting", "assign_verification_code", "revoke_certificate", "amend",
+    "withdraw"})
 
 
 def _as_of_then(images: dict, kind: str, oid: str | None):
@@ -749,7 +761,7 @@ def _authority_problem(rec: Record, images: dict) -> str | None:
     from xuefen.claims.authority import is_own, refusal_for
     from xuefen.claims.flow import Flow
 
-    if rec.action not in ("approve", "return", "reject", "revoke", "resubmit"):
+    if rec.action not in ("approve", "return", "reject", "revoke", "resubmit", "amend", "withdraw"):
         return None
     claim = rec.before
     actor = _as_of_then(images, "actor", rec.actor_id)
@@ -771,6 +783,14 @@ def _authority_problem(rec: Record, images: dict) -> str | None:
         flow = Flow.of(claim.get("stages") or (), claim.get("purpose") or "activity")
     except Exception:  # a flow that cannot be built is _transition_problem's to name
         return None
+    if rec.action in ("amend", "withdraw"):  # a correction of the record (xuefen.claims.amend)
+        from xuefen.claims.authority import correction_refusal
+
+        stage = flow.stages[0] if claim.get("state") == "returned" else flow.stage(claim.get("state"))
+        if stage is None:
+            return None  # not before final approval: _transition_problem names it
+        why = correction_refusal(who, claim["teacher_id"], stage, chain)
+        return f"record {rec.seq}: {rec.actor_id} could not {rec.action} it then: {why}" if why else None
     if rec.action == "resubmit":
         if who.active and is_own(who, claim["teacher_id"]):
             return None
@@ -783,13 +803,36 @@ def _authority_problem(rec: Record, images: dict) -> str | None:
     return f"record {rec.seq}: {rec.actor_id} could not {rec.action} it then: {why}" if why else None
 
 
+def _amend_problem(rec: Record, images: dict) -> tuple[str | None, str]:
+    """An activity is amended only while its claim is before final approval (at a stage, or returned), and
+    the same action moves the claim back to its first stage."""
+    from xuefen.claims.flow import Flow
+
+    teacher, _, activity = rec.object_id.partition("/")
+    from xuefen.store.repo import claim_id_for
+
+    cid = claim_id_for(teacher, activity)
+    claim = _as_of_then(images, "claim", cid)
+    if claim is None:
+        return f"record {rec.seq} amends an activity whose claim {cid} has no record", cid
+    try:
+        flow = Flow.of(claim.get("stages") or (), claim.get("purpose") or "activity")
+    except Exception:
+        return None, cid
+    state = claim.get("state")
+    if flow.stage(state) is None and state != "returned":
+        return (f"record {rec.seq} amends the activity of claim {cid}, which was {state} then: a record is "
+                f"amended only before final approval (after it, only revocation with reversal)"), cid
+    return None, cid
+
+
 def _transition_problem(rec: Record) -> str | None:
     """Whether a claim's record moves it along its flow: the state the action leads to from the state before."""
-    from xuefen.claims.flow import ACTIONS, Flow
+    from xuefen.claims.flow import ACTIONS, CORRECTIONS, Flow
     from xuefen.errors import RefusedAction as Refused
 
     before, after = rec.before.get("state"), rec.after.get("state")
-    if rec.action not in ACTIONS:
+    if rec.action not in ACTIONS + CORRECTIONS:
         if before != after:
             return f"record {rec.seq} moves the claim from {before} to {after} by {rec.action!r}, which is no claim action"
         return None

@@ -315,4 +315,73 @@ def claims_cmd(ctx, teacher, teacher_opt, as_json):
     console().print(t)
 
 
-COMMANDS = [submit_cmd, queue_cmd, approve_cmd, return_cmd, reject_cmd, revoke_cmd, claims_cmd]
+@click.command("amend")
+@click.argument("activity")
+@signing
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", required=True,
+              help="A field of the activity and its corrected value, as in a table cell (an empty VALUE removes "
+                   "an optional field). Repeatable.")
+@click.option("--teacher", "teacher_id", default=None, metavar="TEACHER",
+              help="The teacher, when several have an activity of that id.")
+@click.option("--reason", default=None, help="Why (recorded on the claim and in the audit log).")
+@VERSION
+@JSON
+@click.pass_context
+def amend_cmd(ctx, activity, actor, key_path, sets, teacher_id, reason, version, as_json):
+    """Correct an activity before final approval: its claim goes back to the first stage.
+
+    ACTIVITY is the claim id (activity:TEACHER:ACTIVITY), TEACHER/ACTIVITY, or the activity id. An
+    administrator of the teacher's school (who registers its records) or the reviewer of the claim's stage
+    may correct it, never the teacher. An approved claim is never changed: revoke it (the reversal is
+    posted) and register the corrected activity anew.
+    """
+    from xuefen.claims import amend, queues
+
+    changes = amend.parse_sets(sets)
+    signer = signer_for(actor, key_path)
+    with _engine(ctx).begin() as conn:
+        claim = amend.resolve(conn, activity, teacher_id)
+        done = amend.amend(conn, signer, claim.id, changes, version=version, reason=reason)
+        row = next((r for r in queues.queue_rows(conn, [done.outcome.claim])), None)
+        earns = queues.describe(conn, [row])[0]["earns"] if row is not None else None
+    result = {**done.as_json(), "earns": earns}
+    if as_json:
+        print_json(result)
+        return
+    c = console()
+    c.print(f"{done.outcome.claim}: amended, {done.outcome.before} → [bold]{done.outcome.after}[/] by "
+            f"{done.outcome.actor} (version {done.outcome.version})")
+    for field, before, after in done.changes:
+        c.print(f"  {field}: {before if before is not None else '—'} → {after if after is not None else '—'}")
+    if earns is not None:
+        c.print(f"  would now earn: {_earns_text(earns)}")
+
+
+@click.command("withdraw")
+@click.argument("activity")
+@signing
+@click.option("--teacher", "teacher_id", default=None, metavar="TEACHER",
+              help="The teacher, when several have an activity of that id.")
+@click.option("--reason", default=None, help="Why (recorded on the claim and in the audit log).")
+@VERSION
+@JSON
+@click.pass_context
+def withdraw_cmd(ctx, activity, actor, key_path, teacher_id, reason, version, as_json):
+    """Withdraw an activity before final approval: its claim ends withdrawn and counts nowhere.
+
+    The same actors as for ``amend`` may; an approved claim is revoked instead (``xuefen revoke``)."""
+    from xuefen.claims import amend
+
+    signer = signer_for(actor, key_path)
+    with _engine(ctx).begin() as conn:
+        claim = amend.resolve(conn, activity, teacher_id)
+        outcome = amend.withdraw(conn, signer, claim.id, reason=reason, version=version)
+    if as_json:
+        print_json(outcome.as_json())
+    else:
+        console().print(f"{outcome.claim}: {outcome.before} → [bold]{outcome.after}[/] by {outcome.actor} "
+                        f"(version {outcome.version})")
+
+
+COMMANDS = [submit_cmd, queue_cmd, approve_cmd, return_cmd, reject_cmd, revoke_cmd, claims_cmd, amend_cmd,
+            withdraw_cmd]

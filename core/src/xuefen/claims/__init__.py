@@ -5,6 +5,7 @@
 :mod:`xuefen.claims.authority`         who may serve a stage (role, unit, own claim)
 :mod:`xuefen.claims.actions`           submit, approve, return, reject, revoke, resubmit
 :mod:`xuefen.claims.bulk`              approving a batch (a queue) set-based, as one signed action
+:mod:`xuefen.claims.amend`             amend or withdraw a record before final approval
 :mod:`xuefen.claims.queues`            an actor's queue, a teacher's claims
 :mod:`xuefen.claims.certificates`      issuing a region's certificates once per span
 :mod:`xuefen.claims.signatures`        electronic signatures on signed stages

@@ -20,7 +20,7 @@ from xuefen import audit, ledger, registry
 from xuefen.claims import certificates as certs
 from xuefen.claims import signatures
 from xuefen.claims.authority import actor_row, is_own, refusal_for
-from xuefen.claims.flow import ACTIONS, APPROVED, FINAL, REJECTED, RETURNED, REVOKED, Flow, stage_to_json
+from xuefen.claims.flow import ACTIONS, APPROVED, FINAL, REJECTED, RETURNED, REVOKED, WITHDRAWN, Flow, stage_to_json
 from xuefen.errors import Conflict, NotFound, RefusedAction
 from xuefen.evaluate import convert_all
 from xuefen.model import Entry, Refusal, Stage, Warning
@@ -106,14 +106,14 @@ def _need_reason(action: str, reason: str | None) -> str:
 
 
 def cohort_query(conn, project_id: str):
-    """The activity claims of a project's cohort (rejected and revoked ones aside), every region's: found by the
+    """The activity claims of a project's cohort (rejected, revoked and withdrawn ones aside), every region's: found by the
     project index (migration 0003) — the caller keeps its region's (a region condition in SQL makes SQLite
     scan the region's claims instead)."""
     return (sa.select(claims.c.id, claims.c.region, claims.c.state, claims.c.stages, claims.c.purpose,
                       activities.c.data)
             .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
                                       activities.c.id == claims.c.activity_id))
-            .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED)),
+            .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED, WITHDRAWN)),
                    activity_project_id(conn.dialect.name) == project_id))
 
 

@@ -95,3 +95,29 @@ def refusal_for(actor, teacher_id: str, stage: Stage, chain: list) -> str | None
 
 def may_serve(actor, teacher_id: str, stage: Stage, chain: list) -> bool:
     return refusal_for(actor, teacher_id, stage, chain) is None
+
+
+def correction_refusal(actor, teacher_id: str, stage: Stage, chain: list) -> str | None:
+    """Why ``actor`` may not correct (amend or withdraw) the record of a claim of ``teacher_id`` waiting at
+    ``stage`` (its first stage when returned), whose school's units (nearest first) are ``chain``; None: it may.
+
+    Two actors may: whoever *registers* the record — an administrator who manages the teacher's school
+    (docs/trust.md, "Bootstrap and delegation": an activity is registered only by an actor who manages its
+    unit; the registry administrator manages every unit) — and the reviewer who holds the claim now, at
+    its stage. Never the teacher: a record is not corrected by the person it credits. Pure (no database),
+    so ``audit verify`` asks the same question of the records as they stood then.
+    """
+    if not actor.active:
+        return f"actor {actor.id} is inactive"
+    if is_own(actor, teacher_id):
+        return f"actor {actor.id} may not correct their own record"
+    if actor.role == REGISTRY_ADMIN:
+        return None
+    if actor.role in MANAGER_ROLES and any(o.id == actor.org_id for o in chain):
+        return None
+    why = refusal_for(actor, teacher_id, stage, chain)
+    if why is None:
+        return None
+    school = chain[0].id if chain else None
+    return (f"only an administrator whose unit contains the teacher's school {school} (who registers its "
+            f"records) or the reviewer of its stage {stage.name} may correct it: {why}")

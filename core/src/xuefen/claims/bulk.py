@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from xuefen import audit, ledger, registry
 from xuefen.claims import actions as single
 from xuefen.claims.authority import actor_row, refusal_for
-from xuefen.claims.flow import REJECTED, REVOKED, Flow
+from xuefen.claims.flow import REJECTED, REVOKED, WITHDRAWN, Flow
 from xuefen.errors import Conflict, NotFound, RefusedAction
 from xuefen.evaluate import convert_all
 from xuefen.store import repo
@@ -201,7 +201,7 @@ class _Batch:
                            activity_field(d, "assessment").label("assessment"))
                  .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
                                            activities.c.id == claims.c.activity_id))
-                 .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED)),
+                 .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED, WITHDRAWN)),
                         activity_project_id(d) == project_id))
             size, graded = 0, Counter()
             for r in self.conn.execute(q):  # the project index finds them; the region is kept here (see cohort_query)

@@ -5,8 +5,11 @@ or a teacher's cycle review (``purpose="cycle"``). Its states are the region's
 stages in order (the first is the state right after submission), then
 ``approved`` (``certified`` for a cycle review), plus ``returned`` (back to the
 teacher for correction; resubmitting starts again at the first stage),
-``rejected`` (final, with a reason) and ``revoked`` (after approval, with a
-reason; reversing entries point at the originals)::
+``rejected`` (final, with a reason), ``revoked`` (after approval, with a
+reason; reversing entries point at the originals) and ``withdrawn`` (the record
+withdrawn before final approval, :mod:`xuefen.claims.amend`). Before final
+approval a record may also be *amended*, which takes its claim back to the
+first stage (``amend``, from any stage or ``returned``)::
 
     school_review --approve--> county_review --approve--> approved --revoke--> revoked
          |  \\--return--> returned --resubmit--> school_review
@@ -32,8 +35,13 @@ CERTIFIED = "certified"
 RETURNED = "returned"
 REJECTED = "rejected"
 REVOKED = "revoked"
+WITHDRAWN = "withdrawn"
 FINAL = {"activity": APPROVED, "cycle": CERTIFIED}
 ACTIONS = ("approve", "return", "reject", "revoke", "resubmit")
+#: corrections of the record before final approval (:mod:`xuefen.claims.amend`), also moves of the machine
+CORRECTIONS = ("amend", "withdraw")
+#: the states a claim ends in, never to move again
+ENDED = (REJECTED, REVOKED, WITHDRAWN)
 
 def stage_to_json(stage: Stage) -> dict:
     return repo.stage_as_json(stage)
@@ -69,7 +77,7 @@ class Flow:
 
     @property
     def states(self) -> list[str]:
-        return [s.name for s in self.stages] + [self.final, RETURNED, REJECTED, REVOKED]
+        return [s.name for s in self.stages] + [self.final, RETURNED, REJECTED, REVOKED, WITHDRAWN]
 
     def stage(self, state: str) -> Stage | None:
         """The stage waiting in ``state`` (None when the claim is not under review)."""
@@ -107,9 +115,9 @@ def _flow(stages: tuple[Stage, ...], purpose: str) -> Flow:
         raise RefusedAction("the region returned no approval stages")
     names = [s.name for s in stages]
     final = FINAL[purpose]
-    if len(set(names)) != len(names) or set(names) & {final, RETURNED, REJECTED, REVOKED}:
+    if len(set(names)) != len(names) or set(names) & {final, RETURNED, REJECTED, REVOKED, WITHDRAWN}:
         raise ValueError(f"approval stage names must be unique and not reserved: {names}")
-    machine = Machine(model=None, states=names + [final, RETURNED, REJECTED, REVOKED], initial=names[0],
+    machine = Machine(model=None, states=names + [final, RETURNED, REJECTED, REVOKED, WITHDRAWN], initial=names[0],
                       auto_transitions=False, ignore_invalid_triggers=False)
     for here, there in zip(names, names[1:] + [final]):
         machine.add_transition("approve", here, there)
@@ -117,5 +125,7 @@ def _flow(stages: tuple[Stage, ...], purpose: str) -> Flow:
     machine.add_transition("reject", names, REJECTED)
     machine.add_transition("resubmit", RETURNED, names[0])
     machine.add_transition("revoke", final, REVOKED)
+    machine.add_transition("amend", names + [RETURNED], names[0])
+    machine.add_transition("withdraw", names + [RETURNED], WITHDRAWN)
     return Flow(stages=stages, purpose=purpose, machine=machine)
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from xuefen.store import repo
 from xuefen.claims.authority import actor_row, may_serve
-from xuefen.claims.flow import APPROVED, CERTIFIED, REJECTED, RETURNED, REVOKED, Flow
+from xuefen.claims.flow import APPROVED, CERTIFIED, REJECTED, RETURNED, REVOKED, WITHDRAWN, Flow
 from xuefen.store.schema import claims, teachers
 
 
@@ -23,7 +23,7 @@ def queue(conn, actor_id: str) -> list:
         q = (sa.select(claims, teachers.c.school_id, teachers.c.name.label("teacher_name"))
              .join(teachers, teachers.c.id == claims.c.teacher_id)
              .where(teachers.c.school_id.in_(schools[i:i + 500]),
-                    claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED)))
+                    claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED, WITHDRAWN)))
              .order_by(claims.c.created_at, claims.c.id))
         for row in conn.execute(q):
             key = (row.purpose, tuple(tuple(sorted((k, tuple(v) if isinstance(v, list) else v)  # stand_in: a list
@@ -101,3 +101,14 @@ def describe(conn, rows, as_of=None) -> list[dict]:
             earns = {"entries": [], "refused": [], "error": str(exc)}
         out.append({"activity": info, "earns": earns})
     return out
+
+
+def queue_rows(conn, claim_ids) -> list:
+    """The claims ``claim_ids`` as :func:`queue` returns rows (with the teacher's school and name), for
+    :func:`describe`."""
+    ids = list(claim_ids)
+    if not ids:
+        return []
+    q = (sa.select(claims, teachers.c.school_id, teachers.c.name.label("teacher_name"))
+         .join(teachers, teachers.c.id == claims.c.teacher_id).where(claims.c.id.in_(ids)))
+    return list(conn.execute(q))

@@ -259,6 +259,10 @@ def verify_claims(conn, claim_ids: Iterable[str] | None = None) -> Verification:
         cq = cq.where(claims.c.id.in_(ids))
     latest = _latest(conn.execute(q))
     claim_rows = {r.id: r for r in conn.execute(cq)}
+    for key, row in list(latest.items()):  # an amended record (xuefen amend) is signed again from its first stage
+        amended = ((claim_rows[key[0]].data or {}).get("amended_at") if key[0] in claim_rows else None)
+        if amended and _aware(row.signed_at) < dt.datetime.fromisoformat(amended):
+            del latest[key]
     actor_rows = {r.id: r for r in conn.execute(sa.select(actors).where(
         actors.c.id.in_(sorted({r.actor_id for r in latest.values()}))))} if latest else {}
     problems: list[Problem] = []
@@ -280,6 +284,10 @@ def verify_claims(conn, claim_ids: Iterable[str] | None = None) -> Verification:
                                         f"approved at a signed stage without a signature on record "
                                         f"({st.get('rule')}, {st.get('article')})"))
     return Verification(signatures=len(latest), claims=len(signed_claims), problems=tuple(problems))
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
 def verify_all(conn) -> Verification:
