@@ -31,15 +31,34 @@ def cycle_from(start: dt.date, years: int) -> tuple[dt.date, dt.date]:
     return start, add_years(start, years) - dt.timedelta(days=1)
 
 
+def current_window(start: dt.date, years: int, as_of: dt.date) -> dt.date:
+    """The start of the teacher's current cycle as of ``as_of``: ``start``, moved on in whole cycles of
+    ``years`` once a cycle's review round is over — the end of the calendar year in which the cycle ended.
+
+    A cycle is reviewed after it ends (Kunming 第十三条: "五年一周期期满 … 进行核准", in the year-end round,
+    "每年底进行年度登记审核"), so until that year's end the ended cycle is still the teacher's, to be
+    reviewed; after it, the next one is, and a teacher's cycle today is never one that ended years ago.
+    Certifying a cycle starts the next one at once (:mod:`xuefen.claims.certificates` moves
+    ``cycle_start``). A region whose text says otherwise answers ``xuefen_cycle`` itself."""
+    while True:
+        nxt = add_years(start, years)
+        if as_of <= dt.date((nxt - dt.timedelta(days=1)).year, 12, 31):
+            return start
+        start = nxt
+
+
 @hookimpl
 def xuefen_cycle(teacher, as_of, region):
-    """``teacher.cycle_start`` for ``region.cycle_years``; without it, the window containing
-    ``as_of`` counted in whole cycles from the region's first day in force."""
+    """From ``teacher.cycle_start`` for ``region.cycle_years``, the teacher's current window as of
+    ``as_of`` (:func:`current_window`: an ended cycle until its review round is over, then the next;
+    certifying a cycle moves ``cycle_start`` to the next one's start); without it, the window containing ``as_of`` counted in whole
+    cycles from the region's first day in force."""
     if not region.cycle_years:
         return None
     rule, article = region.cycle_rule
     if teacher.cycle_start is not None:
-        start, end = cycle_from(teacher.cycle_start, region.cycle_years)
+        start, end = cycle_from(current_window(teacher.cycle_start, region.cycle_years, as_of),
+                                region.cycle_years)
         return Cycle(start, end, rule, article)
     anchor = next((rs.start for rs in region.rulesets if rs.start is not None), None)
     if anchor is None:

@@ -99,8 +99,12 @@ def xuefen_cycle(teacher: Teacher, as_of: dt.date, region: Region, settings: dic
     """Give the teacher's current cycle window.
 
     Called once per teacher evaluation, before activities are converted. The
-    core's default runs ``region.cycle_years`` from ``teacher.cycle_start``.
-    Stops at first non-None result, see firstresult.
+    core's default runs ``region.cycle_years`` from ``teacher.cycle_start``,
+    moved on in whole cycles once an ended cycle's review round is over (the
+    end of the calendar year it ended in), so the cycle is the teacher's current
+    one; certifying a cycle starts the next (the certificate's ``starts_cycle``:
+    on its issue date; otherwise ``cycle_start`` becomes the day after the
+    certified cycle's end). Stops at first non-None result, see firstresult.
 
     :param teacher: the teacher evaluated.
     :param as_of: the evaluation date.

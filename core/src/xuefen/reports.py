@@ -98,14 +98,43 @@ def _requirement_row(r) -> dict:
             "counted": dec_str(r.counted), "short": dec_str(short), "met": r.met}
 
 
-def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: tuple[str, ...] = (),
-                 workers: int = 1) -> dict:
+def period(year: int | None = None, as_of: dt.date | None = None, today: dt.date | None = None
+           ) -> tuple[int, dt.date]:
+    """The year reported and the day evaluated: without either, today's year as of today (the teacher's
+    current cycle, :func:`xuefen.defaults.current_window`); a year alone, as of its 31 December; a day
+    alone, its year as of it; both, the day must fall in the year.
+
+    :raises InputError: a day outside the year given.
+    """
+    today = today or dt.date.today()
+    if as_of is None:
+        return (year, dt.date(year, 12, 31)) if year is not None else (today.year, today)
+    if year is not None and as_of.year != year:
+        raise InputError(f"report: --as-of {as_of} is not in --year {year}")
+    return as_of.year, as_of
+
+
+def is_short(item: dict) -> dict:
+    """Whether a report's teacher item is short in the year reported (of a minimum of that year) and in the
+    cycle reported (the teacher's cycle as of the report's day): ``{"year": bool, "cycle": bool}``; what
+    the headline counts (``summary.short``, ``summary.cycle_short``) and ``--short-only`` keeps."""
+    return {"year": bool(item["requirements"]) and not item["met"],
+            "cycle": bool(item.get("cycle")) and not item["cycle"]["met"]}
+
+
+def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | None = None, by: tuple[str, ...] = (),
+                 as_of: dt.date | None = None, short_only: bool = False, workers: int = 1) -> dict:
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;
     with ``by``, each teacher's and the whole report's amounts of the year per value of each grouping.
-    ``workers`` > 1 evaluates the teachers in that many processes (the same report)."""
+
+    ``year`` and ``as_of`` as :func:`period` reads them (neither: today's year, as of today). With
+    ``short_only`` the teachers listed are those short in the year or in their cycle (:func:`is_short`);
+    the summary still counts everyone. ``workers`` > 1 evaluates the teachers in that many processes (the
+    same report).
+    """
+    year, as_of = period(year, as_of)
     unit = repo.org(conn, org_id)
     rows = repo.teachers_under(conn, org_id)
-    as_of = dt.date(year, 12, 31)
     evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of, workers=workers)
     units = {o.id: o for o in repo.descendants(conn, org_id)}
     by_school: dict[str, list] = defaultdict(list)
@@ -128,6 +157,7 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
             item["flags"] = [f.as_json() for f in ev.flags]
         if by:
             item["by"] = groups_of(ev, year, by)
+        item["short"] = is_short(item)
         if not key:
             item = {"teacher": tid, "name": row.name, **{k: v for k, v in item.items() if k != "teacher"}}
         teachers.append(item)
@@ -156,8 +186,41 @@ def build_report(conn, org_id: str, year: int, *, key: bytes | None = None, by: 
                   "short": sum(s["short"] for s in schools),
                   "flagged_schools": sum(1 for s in schools if s["flags"]),
                   "with_cycle": sum(1 for t in teachers if "cycle" in t),
-                  "cycle_met": sum(1 for t in teachers if t.get("cycle", {}).get("met"))},
-              "schools": schools, "teachers": teachers}
+                  "cycle_met": sum(1 for t in teachers if t.get("cycle", {}).get("met")),
+                  "cycle_short": sum(1 for t in teachers if t["short"]["cycle"]),
+                  "short_listed": sum(1 for t in teachers if t["short"]["year"] or t["short"]["cycle"])},
+              "schools": schools, "teachers": teachers, "short_only": short_only}
     if by:
         report["by"] = _group_totals(teachers, by)
+    if short_only:
+        report["teachers"] = [t for t in teachers if t["short"]["year"] or t["short"]["cycle"]]
     return report
+
+
+#: the columns of :func:`by_rows`
+BY_FIELDS = ("teacher", "name", "school", "region", "year", "by", "value", "unit", "amount")
+
+
+def by_rows(report: dict) -> list[dict]:
+    """A report's ``--by`` groupings as rows, one per teacher, grouping, value and unit (the amount earned
+    in the year, a decimal string), then the report's totals (``teacher`` ``*``): what the CSV and XLSX
+    forms of ``report --by`` hold. ``name`` is left out of a redacted report."""
+    out = []
+    for t in report["teachers"]:
+        for name, values in (t.get("by") or {}).items():
+            for value, amounts in values.items():
+                for unit, amount in amounts.items():
+                    row = {"teacher": t["teacher"], "name": t.get("name") or "", "school": t["school"],
+                           "region": t["region"], "year": report["year"], "by": name, "value": value, "unit": unit,
+                           "amount": amount}
+                    out.append(row)
+    for name, values in (report.get("by") or {}).items():
+        for value, amounts in values.items():
+            for unit, amount in amounts.items():
+                if unit != "teachers":
+                    out.append({"teacher": "*", "name": "", "school": "", "region": "", "year": report["year"],
+                                "by": name, "value": value, "unit": unit, "amount": amount})
+    if report.get("redacted"):
+        for r in out:
+            r.pop("name")
+    return out

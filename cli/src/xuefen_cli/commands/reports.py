@@ -169,6 +169,9 @@ WORDS = {
     "all_title": ("teachers", "教师"), "none": ("no requirement this year", "本年度无要求"),
     "cycle": ("cycle {start}–{end} ", "周期 {start}–{end} "), "by": ("{year} by {name}", "{year}年度 · 按 {name}"),
     "flag": ("flag", "标记"),
+    "cycle_head": ("cycle: ", "周期: "), "as_of": ("as of {day}", "截至 {day}"),
+    "short_count": ("{n} teacher(s) short: {year} in {y}, {cycle} in their cycle",
+                    "{n} 名教师未达标: {y}年度 {year} 名, 周期 {cycle} 名"),
 }
 
 
@@ -206,6 +209,15 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
                          (f"{s['short']}", "bold red"), f" {_w('short', lang)} ({share}){sep}",
                          (f"{s['flagged_schools']}", "bold red" if s["flagged_schools"] else "bold"),
                          f" {_w('flagged', lang)}")
+    more = []
+    if s.get("with_cycle"):
+        more.append(Text.assemble(_w("cycle_head", lang), (f"{s['cycle_met']}", "bold green"), f" {_w('met', lang)}{sep}",
+                                  (f"{s.get('cycle_short', s['with_cycle'] - s['cycle_met'])}", "bold red"),
+                                  f" {_w('short', lang)}"))
+    if report.get("as_of") and report["as_of"] != f"{report['year']}-12-31":
+        more.append(Text(_w("as_of", lang, day=report["as_of"])))
+    if more:
+        head.append_text(Text("\n") + Text(sep).join(more))
     t = Table(title=_w("schools", lang), title_justify="left", show_edge=False)
     for col, kw in ((_w("school", lang), {"overflow": "fold"}), (_w("teachers", lang).strip("名"), {"justify": "right"}),
                     (_w("met", lang), {"justify": "right"}), (_w("short", lang), {"justify": "right"}), ("", {}),
@@ -222,7 +234,8 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
         t.add_row(f"{sc['name']}\n[dim]{sc['id']}[/]", str(sc["teachers"]), str(met), str(sc["short"]), bar, flags)
     title = f"xuefen report · {report['org']} · {report['year']}" if lang == "en" else \
         f"{_w('title', lang)} · {report['org']} · {report['year']}"
-    c.print(Panel(Group(head, Text(""), t), title=title, border_style="cyan", expand=False))
+    c.print(Panel(Group(head, Text(""), t), title=title, border_style="cyan", expand=False),
+            soft_wrap=False)  # the headline wraps, never cut
     for name, values in report.get("by", {}).items():
         units = sorted({u for amounts in values.values() for u in amounts if u != "teachers"})
         g = Table(title=_w("by", lang, year=report["year"], name=name), title_justify="left", show_edge=False)
@@ -237,12 +250,13 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
     for item in report["teachers"]:
         for f in item.get("flags", ()):
             c.print(f"[red]{_w('flag', lang)}[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
-    def short(item) -> bool:  # short of the year's minimums, or, with none this year, of the cycle's
-        if item["requirements"]:
-            return not item["met"]
-        return bool(item.get("cycle")) and not item["cycle"]["met"]
+    def short(item) -> dict:  # what the headline counts: short in the year, short in the cycle
+        from xuefen.reports import is_short
+        return item.get("short") or is_short(item)
 
-    rows = [tt for tt in report["teachers"] if not short_only or short(tt)]
+    rows = [tt for tt in report["teachers"] if not short_only or any(short(tt).values())]
+    if short_only:
+        c.print(_w("short_count", lang, n=len(rows), year=s["short"], y=report["year"], cycle=s.get("cycle_short", 0)))
     if not rows:
         return
     tt = Table(title=_w("short_title" if short_only else "all_title", lang), title_justify="left", show_edge=False)
@@ -252,9 +266,10 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
     for item in rows:
         who = item["teacher"] + (f" {item['name']}" if item.get("name") else "")
         cycle = item.get("cycle")
-        lines = [("", r) for r in item["requirements"]]
-        if cycle and (not short_only or not lines):
-            lines += [(_w("cycle", lang, start=cycle["start"], end=cycle["end"]), r) for r in cycle["requirements"]]
+        lines = [("", r) for r in item["requirements"] if not short_only or not r["met"]]
+        if cycle:
+            lines += [(_w("cycle", lang, start=cycle["start"], end=cycle["end"]), r) for r in cycle["requirements"]
+                      if not short_only or not r["met"]]
         if not lines:
             tt.add_row(who, names.get(item["school"], item["school"]), f"[dim]{_w('none', lang)}[/]", "", "", "")
             continue
@@ -270,17 +285,23 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
 
 @click.command("report")
 @click.option("--org", "org_id", required=True, help="Org unit id: every teacher at or below it.")
-@click.option("--year", type=int, required=True, help="The year reported.")
+@click.option("--year", type=int, default=None,
+              help="The year reported, as of its 31 December (default: this year, as of today).")
+@click.option("--as-of", "as_of", metavar="DATE", default=None,
+              help="Evaluate as of this day (its year is the year reported; default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with a BOM, for Excel): one row per teacher "
                                                      "and requirement.")
 @click.option("--xlsx", "xlsx", metavar="FILE", default=None,
               help="Write the report as an Excel workbook: a summary sheet with a chart, one sheet per school.")
 @click.option("--redact", is_flag=True, help="No teacher id or name: a stable pseudonym instead.")
-@click.option("--short-only", is_flag=True, help="List only the teachers short of a requirement.")
+@click.option("--short-only", is_flag=True,
+              help="List only the teachers short in the year or in their cycle (what the headline counts), in "
+                   "every output form.")
 @click.option("--by", "by", multiple=True, metavar="NAME",
               help="Also sum the year's earned amounts per value of NAME, an entry attribute the region "
-                   "declares as NAME:VALUE buckets (Chifeng: level, dimension; Lincang: module). Repeatable.")
+                   "declares as NAME:VALUE buckets (Chifeng: level, dimension; Lincang: module). Repeatable. "
+                   "With --csv: one row per teacher, grouping, value and unit instead.")
 @click.option("--html", "html_path", metavar="FILE.html", default=None,
               help="Write the report as one self-contained, printable HTML page (A4, a page per school): "
                    "completion per requirement (要求) per school (学校) as charts, the shortfall list (学时缺口), "
@@ -289,28 +310,29 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
               help="Language (语言) of the table, the HTML page and the --xlsx headers: zh (中文, the default) or "
                    "en; --csv keeps the field names unless --lang zh.")
 @click.pass_context
-def report_cmd(ctx, org_id, year, as_json, as_csv, xlsx, redact, short_only, by, html_path, lang):
+def report_cmd(ctx, org_id, year, as_of, as_json, as_csv, xlsx, redact, short_only, by, html_path, lang):
     """Met / short (达标 / 尚缺) per requirement of every teacher (教师) under an org unit (单位), for the year
-    (年度) and the cycle (周期), and each school's flags (标记, e.g. K-R5)."""
+    (年度) and the cycle (周期), and each school's flags (标记, e.g. K-R5).
+
+    Without --year or --as-of: this year as of today, and each teacher's current cycle."""
     from xuefen.store import open_engine
 
     if sum(map(bool, (as_json, as_csv, html_path, xlsx))) > 1:
         raise InputError("report: --json, --csv, --html and --xlsx exclude each other")
     if html_path is not None and not html_path.lower().endswith((".html", ".htm")):
         raise InputError(f"--html: {html_path}: the file name must end in .html")
-    if by and as_csv:
-        raise InputError("report: --by goes with the table or --json, not --csv (one row per requirement)")
     for name in by:
         if not name.strip() or ":" in name:
             raise InputError(f"--by: {name!r} is not a grouping name (e.g. level, dimension, module)")
     by = tuple(dict.fromkeys(n.strip() for n in by))
+    day = _date(as_of, "--as-of") if as_of is not None else None
     engine = open_engine(ctx.obj["db_url"])
     from xuefen import reports
 
     with engine.connect() as conn:
         key = reports.redact_key(conn) if redact else None
     with engine.begin() as conn:
-        report = reports.build_report(conn, org_id, year, key=key, by=by)
+        report = reports.build_report(conn, org_id, year, key=key, by=by, as_of=day, short_only=short_only)
     if html_path is not None:
         from xuefen import html_report
 
@@ -323,13 +345,28 @@ def report_cmd(ctx, org_id, year, as_json, as_csv, xlsx, redact, short_only, by,
         print_json(report)
     elif as_csv:
         buf = io.StringIO()
-        write_csv(report, buf, lang or "en")
+        if by:
+            write_by_csv(report, buf)
+        else:
+            write_csv(report, buf, lang or "en")
         sys.stdout.write("\ufeff" + buf.getvalue())  # the BOM: Excel reads the file as UTF-8, not GBK
     elif xlsx:
         from xuefen_cli.xlsx_out import write_report
         write_report(report, xlsx, lang=lang or "zh", short_only=short_only)
     else:
         show_report(report, short_only=short_only, lang=lang or "zh")
+
+
+def write_by_csv(report: dict, out) -> None:
+    """``report --by NAME --csv``: :func:`xuefen.reports.by_rows`, with the same formula protection."""
+    from xuefen import reports
+    from xuefen.io.tables import neutralise
+
+    fields = [f for f in reports.BY_FIELDS if not (report["redacted"] and f == "name")]
+    w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for row in reports.by_rows(report):
+        w.writerow({k: neutralise(v) for k, v in row.items()})
 
 
 COMMANDS = [status_cmd, report_cmd]

@@ -191,6 +191,7 @@ def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, 
            "article": cert.article if cert else stage.article,
            "data": {"claim": claim.id, "stages": [s.name for s in Flow.of(claim.stages, "cycle").stages]}}
     audit.insert(conn, actor_id, certificates, [row], action="certify")
+    certs.start_next_cycle(conn, actor_id, claim.teacher_id, ev.cycle)
     return cid
 
 

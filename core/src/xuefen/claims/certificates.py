@@ -289,8 +289,21 @@ def write(conn, d: Decision, actor_id: str, *, action: str = "issue_certificate"
     if spec.starts_cycle:
         audit.update(conn, actor_id, teachers, {"id": teacher_id},
                      {"previous_certificate_on": d.on, "cycle_start": d.on}, action="next_cycle")
+    elif d.kind == MAIN_KIND and ev.cycle is not None:
+        start_next_cycle(conn, actor_id, teacher_id, ev.cycle)
     return Certificate.from_row(conn.execute(sa.select(certificates)
                                              .where(certificates.c.id == row["id"])).first())
+
+
+def start_next_cycle(conn, actor_id: str, teacher_id: str, cycle) -> None:
+    """The core's rule: a certified cycle starts the next one. A region whose certificate starts the next
+    cycle on its issue date says so (``CertificateSpec.starts_cycle``: Zhengzhou's 登记证书, Z-R4); otherwise
+    the next cycle starts the day after the certified one ends (consecutive cycles of the region's length),
+    written to the teacher's ``cycle_start`` through the audit log (``next_cycle``)."""
+    nxt = cycle.end + dt.timedelta(days=1)
+    current = conn.execute(sa.select(teachers.c.cycle_start).where(teachers.c.id == teacher_id)).scalar_one()
+    if current != nxt:
+        audit.update(conn, actor_id, teachers, {"id": teacher_id}, {"cycle_start": nxt}, action="next_cycle")
 
 
 def parse_day(value: str | None, what: str = "--on") -> dt.date | None:
