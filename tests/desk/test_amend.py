@@ -60,6 +60,7 @@ def test_amend_corrects_the_record_returns_the_claim_to_its_first_stage_and_chan
     assert v["intact"], v["problems"]
 
 
+@pytest.mark.rule("K-C6")
 def test_amend_by_activity_id_a_returned_claim_and_bad_input(reg):
     r = reg("amend", "a1", "--set", "hours=8", "--as", "sa1", expect=2)
     assert "teachers T1, T2 each have one" in r.output
@@ -75,7 +76,8 @@ def test_amend_by_activity_id_a_returned_claim_and_bad_input(reg):
                        (("--set", "date="), "date: required, it cannot be removed"),
                        (("--set", "id=a9"), "id: names the record"),
                        (("--set", "hours"), "give FIELD=VALUE"),
-                       (("--set", "hours=16"), "nothing changes")):
+                       (("--set", "hours=16"), "nothing changes"),
+                       (("--set", "hours="), "hours: needed by K-C6")):  # the region's needs, as at import
         r = reg("amend", C2, *args, "--as", "sa1", expect=2)
         assert says in r.output, (args, r.output)
     assert _claim(reg, C2)["version"] == 4

@@ -162,7 +162,14 @@ def _amend(conn, actor_id, claim_id, changes, *, version, reason) -> Amendment:
                                       tuple(rt.region.activity_fields))
     if problems:
         raise InputError(problems)
-    new = repo.activity_as_row(claim.teacher_id, F.activity_from(values))
+    amended = F.activity_from(values)
+    from xuefen import needs  # what the region's conversion needs, asked now as the importer asks it
+
+    teacher, _ = repo.teacher(conn, claim.teacher_id)
+    needed = needs.import_problems(rt, teacher, amended)
+    if needed:
+        raise InputError([f"{where}: {field}: {why}" for field, why in needed])
+    new = repo.activity_as_row(claim.teacher_id, amended)
     diffs = tuple((f, old.get(f), new["data"].get(f)) for f in sorted(set(old) | set(new["data"]))
                   if audit.canonical(old.get(f)) != audit.canonical(new["data"].get(f)))
     if not diffs:
