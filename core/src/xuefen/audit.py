@@ -744,7 +744,7 @@ RECORD_KINDS = frozenset({
     "bootstrap", "adopt", "import", "submit", "approve", "return", "reject", "revoke", "resubmit", "post",
     "reverse", "certify", "issue_certificate", "next_cycle", "falsified", "sign", "key_register", "key_retire",
     "key_revoke", "deactivate", "restore", "setting", "assign_verification_code", "revoke_certificate", "amend",
-    "withdraw"})
+    "withdraw", "transfer"})
 
 
 def _as_of_then(images: dict, kind: str, oid: str | None):

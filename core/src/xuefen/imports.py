@@ -17,15 +17,16 @@ importing actor, in the caller's one transaction.
 """
 from __future__ import annotations
 
+import types
 from pathlib import Path
 from typing import Callable
 
 import attrs
 import sqlalchemy as sa
 
-from xuefen import audit, model, needs, registry
+from xuefen import audit, model, needs, registry, transfers
 from xuefen.claims.authority import REGISTRY_ADMIN, actor_row, management_refusal
-from xuefen.errors import InputError, RefusedAction
+from xuefen.errors import InputError, RefusedAction, XuefenError
 from xuefen.io import fields as F
 from xuefen.io.tables import Table, read_table
 from xuefen.regions import installed
@@ -53,10 +54,11 @@ class ImportResult:
     created: int  #: new rows written
     unchanged: int  #: rows already stored with the same data
     claims: int = 0  #: claims opened (activities)
+    moved: int = 0  #: teachers moved to another school (a stored teacher's row with ``school_id`` and ``moved_on``)
     ids: tuple = attrs.field(default=(), repr=False)  #: ids of the rows written (orgs, actors, teachers)
 
     def as_json(self) -> dict:
-        return attrs.asdict(self, filter=lambda a, _: a.name != "ids")
+        return attrs.asdict(self, filter=lambda a, _: a.name != "ids" and (a.name != "moved" or self.kind == "teachers"))
 
 
 def import_file(engine, kind: str, path: str | Path, *, signer,
@@ -128,7 +130,7 @@ class _Importer:
         if self.kind == "actors":
             return F.ACTOR_FIELDS, F.ACTOR_REQUIRED, set()
         if self.kind == "teachers":
-            extras = {f for rp in regions.values() for f in F.field_names(rp.region.teacher_fields)}
+            extras = {f for rp in regions.values() for f in F.field_names(rp.region.teacher_fields)} | {"moved_on"}  # transfers
             return F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",), extras
         extras = {f for rp in regions.values() for f in F.field_names(rp.region.activity_fields)}
         return {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}, ("teacher_id",) + F.ACTIVITY_REQUIRED, extras
@@ -309,11 +311,17 @@ class _Importer:
 
     def _build_teachers(self) -> ImportResult:
         schools = self._existing(orgs, [F.normal_id(raw.get("school_id")) for _, raw in self.table.rows])
-        parsed, seen = [], {}
+        known = self._existing(teachers, [F.normal_id(raw.get("id")) for _, raw in self.table.rows])
+        parsed, seen, moves = [], {}, []
         for n, (line, raw) in enumerate(self.table.rows, 1):
             self._tick(n)
             school = schools.get(F.normal_id(raw.get("school_id")))
             rt = self._runtime(school["region"]) if school else None
+            move = self._move(line, raw, known.get(F.normal_id(raw.get("id"))), rt)
+            if move is not None:
+                raw = {k: v for k, v in raw.items() if k != "moved_on"}
+                if move is RECORDED:
+                    move = None  # the move this row states is already recorded: compared as any row
             v = self._parse(line, raw, F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",),
                             rt.teacher_fields if rt else ())
             if v is None or self._dup(seen, v["id"], line, "id", f"teacher {v['id']!r}"):
@@ -330,19 +338,67 @@ class _Importer:
                 self.problems.append(f"{self.where(line)}: school_id: the school's region: "
                                      f"{self._unknown_region(school['region'])}")
                 continue
+            if move is not None:
+                moves.append((line, v, move))
+                continue
             parsed.append((line, F.teacher_from(v), rt))
         stored = self._existing(teachers, [t.id for _, t, _ in parsed])
         new, unchanged = [], 0
+        moved = self._moves(moves, known)
         for line, t, rt in parsed:
             row = repo.teacher_as_row(t)
             if t.id in stored:
                 fields = rt.teacher_fields
                 unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", self._comparable(row, fields),
-                                                   self._comparable(stored[t.id], fields))
+                                                   self._comparable(_without_history(stored[t.id]), fields))
             elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
                 new.append(row)
         self._write(teachers, new)
-        return ImportResult("teachers", self.path, len(self.table), len(new), unchanged)
+        if not self.problems and not self.refusals:
+            for stored_row, entry in moved:
+                transfers.apply(self.conn, self.actor_id, stored_row, entry)
+        return ImportResult("teachers", self.path, len(self.table), len(new), unchanged, moved=len(moved))
+
+    def _move(self, line: int, raw: dict, stored, rt):
+        """A row of a teacher already stored, at another school, with ``moved_on``: a transfer on that day
+        (:mod:`xuefen.transfers`); returns the day, or None (then the row is compared as usual)."""
+        day = raw.get("moved_on")
+        if stored is None or day is None or (isinstance(day, str) and not day.strip()):
+            return None
+        try:
+            day = F.parse_date(day)
+        except ValueError as exc:
+            self.problems.append(f"{self.where(line)}: moved_on: {exc}")
+            return None
+        school = F.normal_id(raw.get("school_id"))
+        if school == stored["school_id"]:
+            last = (transfers.history(stored["data"]) or [None])[-1]
+            return RECORDED if last and (last["to"], last["on"]) == (school, day.isoformat()) else None
+        return day if school else None
+
+    def _moves(self, moves, known) -> list:
+        """Check each transfer row: the rest of the row as stored, the move itself, the actor over both schools."""
+        out = []
+        for line, v, day in moves:
+            old = known[v["id"]]
+            mine = repo.teacher_as_row(F.teacher_from({**v, "school_id": old["school_id"]}))
+            data_old = {k: x for k, x in (old.get("data") or {}).items() if k not in (transfers.KEY, "moved_on")}
+            mine["data"] = {k: x for k, x in (mine.get("data") or {}).items() if k != "moved_on"} or None
+            if not self._same_or_problem(teachers, line, f"teacher {v['id']!r}", mine,
+                                         {**old, "data": data_old or None}):
+                continue
+            row = types.SimpleNamespace(**old)  # the stored row, as attributes
+            try:
+                entry, why = transfers.check(self.conn, self.actor, row, v["school_id"], day, self.where(line))
+            except XuefenError as exc:
+                self.problems.append(str(exc))
+                continue
+            if why:
+                self.refusals.append(f"{self.where(line)}: school_id: {self.actor.id} may not move teacher "
+                                     f"{v['id']!r}: {why}")
+                continue
+            out.append((row, entry))
+        return out
 
     # -- activities --
 
@@ -412,6 +468,18 @@ class _Importer:
         self._write(activities, new_acts)
         self._write(claims, new_claims)
         return ImportResult("activities", self.path, len(self.table), len(new_acts), unchanged, len(new_claims))
+
+
+def _without_history(row: dict) -> dict:
+    """A stored teacher row without its history of moves (the registry's record, never in a file)."""
+    data = row.get("data")
+    if not isinstance(data, dict) or transfers.KEY not in data:
+        return row
+    return {**row, "data": {k: v for k, v in data.items() if k != transfers.KEY} or None}
+
+
+#: a ``teachers`` row restating a move already recorded (re-importing the same file changes nothing)
+RECORDED = object()
 
 
 def _root_in_db(org, in_file: dict) -> str | None:

@@ -1,6 +1,7 @@
 """Evaluations from the database: the same pure computation as ``xuefen evaluate``.
 
-A teacher's case is built from the ``teachers`` row and the activities of the
+A teacher's case is built from the ``teachers`` row (at the school of the day evaluated, for a teacher
+who moved: :mod:`xuefen.transfers`) and the activities of the
 teacher's **approved** claims (not returned, rejected, revoked or still under
 review), with the region's stored settings; :func:`evaluate_teachers` runs
 :func:`xuefen.evaluate.evaluate_many` over a batch, so ``status`` and
@@ -19,6 +20,7 @@ from typing import Iterable
 import attrs
 import sqlalchemy as sa
 
+from xuefen import transfers
 from xuefen.errors import InputError, NotFound
 from xuefen.evaluate import Case, evaluate_many
 from xuefen.model import Evaluation
@@ -48,13 +50,16 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
     out = []
     for tid in ids:
         row = rows[tid]
-        region = region_by_org.get(row.school_id)
+        school = transfers.school_on(row.school_id, row.data, as_of)  # the school of that day (a moved teacher)
+        region = region_by_org.get(school)
         if region is None:
-            raise InputError(f"teacher {tid!r}: school {row.school_id!r} is not an org unit, so the region is unknown")
+            raise InputError(f"teacher {tid!r}: school {school!r} is not an org unit, so the region is unknown")
         if region not in stored:
             stored[region] = runtime(region, repo.region_settings(conn, region))
         rt = stored[region]
         teacher = repo.teacher_from_row(row)
+        if school != row.school_id:
+            teacher = attrs.evolve(teacher, school_id=school)
         if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
             teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
         # the region's declared fields typed, as the import parsed them (a date from its JSON string)

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from xuefen import registry
+from xuefen import registry, transfers
 from xuefen.actors import REDACT_NAME, REDACT_SCOPE
 from xuefen.errors import InputError
 from xuefen.model import LEVELS, dec_str
@@ -134,16 +134,17 @@ def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | Non
     """
     year, as_of = period(year, as_of)
     unit = repo.org(conn, org_id)
-    rows = repo.teachers_under(conn, org_id)
+    rows = transfers.teachers_under(conn, org_id, as_of)  # where each taught on the day reported
     evs = registry.evaluate_teachers(conn, [r.id for r in rows], as_of, workers=workers)
     units = {o.id: o for o in repo.descendants(conn, org_id)}
     by_school: dict[str, list] = defaultdict(list)
     teachers = []
     for row, ev in zip(rows, evs):
-        by_school[row.school_id].append(ev)
+        school = transfers.school_on(row.school_id, row.data, as_of)
+        by_school[school].append(ev)
         reqs = [_requirement_row(r) for r in year_requirements(ev, year)]
         tid = pseudonym(key, row.id) if key else row.id
-        item = {"teacher": tid, "school": row.school_id, "region": ev.region,
+        item = {"teacher": tid, "school": school, "region": ev.region,
                 "met": all(q["met"] for q in reqs), "requirements": reqs}
         if ev.cycle is not None:  # the cycle the year ends in (a per-teacher cycle, e.g. Zhengzhou's, included)
             item["cycle"] = {"start": ev.cycle.start.isoformat(), "end": ev.cycle.end.isoformat(),

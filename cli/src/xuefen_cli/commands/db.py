@@ -182,6 +182,8 @@ def import_cmd(ctx, kind, file, actor, key_path, as_json, everything, keys_out, 
     msg = f"{file}: {result.created} {kind} imported, {result.unchanged} already there"
     if kind == "activities":
         msg += f", {result.claims} claims opened"
+    if kind == "teachers" and result.moved:
+        msg += f", {result.moved} moved to another school (moved_on)"
     if written:
         msg += f"; {len(written)} signing key(s) written to {written[0].parent} (mode 0600), one per new actor"
     click.echo(msg)

@@ -52,9 +52,21 @@ def teacher_move(teacher) -> tuple[dt.date | None, str | None]:
     return moved_on, teacher.extra["previous_region"]
 
 
+def move_after(teacher, day: dt.date) -> tuple[dt.date | None, str | None]:
+    """(moved_on, previous_region) of the move that followed ``day``: from the registry's history of moves
+    (``transfers``, written by ``xuefen transfer`` or a ``teachers`` import with ``moved_on``: the first
+    move between regions after ``day``, and the region the teacher left), else the declared ``moved_on``/``previous_region``."""
+    from xuefen import transfers
+
+    for m in transfers.history(teacher.extra):
+        if day < dt.date.fromisoformat(m["on"]) and m.get("from_region") and m["from_region"] != m.get("to_region"):
+            return dt.date.fromisoformat(m["on"]), m["from_region"]  # a move between regions (within one: no change)
+    return teacher_move(teacher)
+
+
 def moved_in_after(act, teacher, own_code: str) -> bool:
     """Whether ``act`` predates the teacher's move into ``own_code`` from another region (S-R2)."""
-    moved_on, prev = teacher_move(teacher)
+    moved_on, prev = move_after(teacher, act.date)
     return moved_on is not None and act.date < moved_on and prev != own_code
 
 
@@ -67,7 +79,7 @@ def convert_before_move(act, teacher, history, own_code: str | None, rule_row):
 
     if own_code is None:
         return None
-    moved_on, prev = teacher_move(teacher)
+    moved_on, prev = move_after(teacher, act.date)
     if moved_on is None or act.date >= moved_on or prev == own_code:
         return None
     rid, art = rule_row.id, rule_row.article
@@ -87,7 +99,7 @@ def convert_before_move(act, teacher, history, own_code: str | None, rule_row):
     # the teacher as they were in ``prev``: without the move, so ``prev``'s rules (or the province's,
     # which it delegates to) never send the activity back here
     before_move = attrs.evolve(teacher, extra={k: v for k, v in teacher.extra.items()
-                                               if k not in ("moved_on", "previous_region")})
+                                               if k not in ("moved_on", "previous_region", "transfers")})
     results = target.hook.xuefen_convert(activity=act, teacher=before_move, history=history, ruleset=rs,
                                          settings=target.settings) or []
     tag = f"moved_from_{prev}"
