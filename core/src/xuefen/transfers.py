@@ -18,12 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
-
-from xuefen import audit
 from xuefen.errors import InputError, NotFound, RefusedAction
 from xuefen.io import fields as F
-from xuefen.store.schema import orgs, teachers
+
+# the database is imported inside the functions that use it: the pure readers of the history
+# (history, school_on, region_on) run in `xuefen evaluate`/`xuefen test`, which import no database code
 
 #: the key of the history in ``teachers.data``
 KEY = "transfers"
@@ -53,6 +52,10 @@ def region_on(region: str | None, data: Any, day: dt.date) -> str | None:
 
 
 def _school(conn, school_id: str, what: str):
+    import sqlalchemy as sa
+
+    from xuefen.store.schema import orgs
+
     row = conn.execute(sa.select(orgs).where(orgs.c.id == school_id)).first()
     if row is None:
         raise NotFound(f"{what}: no org unit {school_id!r}")
@@ -65,8 +68,11 @@ def check(conn, actor, teacher_row, to_school: str, on: dt.date, where: str) -> 
     """The move ``teacher_row`` → ``to_school`` on ``on`` checked (the schools, the order of the history, the
     actor's authority over both schools); returns the history entry to append and why the actor may not
     (None: it may). :raises InputError: a bad move."""
+    import sqlalchemy as sa
+
     from xuefen.claims.authority import is_own, management_refusal
     from xuefen.regions import installed
+    from xuefen.store.schema import orgs
 
     dest = _school(conn, to_school, f"{where}: school_id")
     if dest.region not in installed():
@@ -92,6 +98,9 @@ def check(conn, actor, teacher_row, to_school: str, on: dt.date, where: str) -> 
 
 def apply(conn, actor_id: str, teacher_row, entry: dict) -> None:
     """Write a checked move through the audit log (``transfer``)."""
+    from xuefen import audit
+    from xuefen.store.schema import teachers
+
     data = dict(teacher_row.data or {})
     data[KEY] = history(data) + [entry]
     audit.update(conn, actor_id, teachers, {"id": teacher_row.id}, {"school_id": entry["to"], "data": data},
@@ -105,7 +114,11 @@ def transfer(conn, signer, teacher_id: str, to_school: str, on: dt.date) -> dict
     :raises NotFound: no such teacher or school. :raises InputError: not a school, the same school, a date
         not after the last move. :raises RefusedAction: no valid key, or the actor does not manage both schools.
     """
+    import sqlalchemy as sa
+
+    from xuefen import audit
     from xuefen.claims.authority import actor_row
+    from xuefen.store.schema import teachers
 
     try:
         on = F.parse_date(on.isoformat() if isinstance(on, dt.date) else on)
@@ -125,7 +138,10 @@ def transfer(conn, signer, teacher_id: str, to_school: str, on: dt.date) -> dict
 def teachers_under(conn, org_id: str, as_of: dt.date) -> list:
     """Every teacher row whose school *on* ``as_of`` is the unit or below it, by id: a teacher who moved
     away since is counted where they taught then, one who moved in since is not."""
+    import sqlalchemy as sa
+
     from xuefen.store import repo
+    from xuefen.store.schema import teachers
 
     inside = {r.id for r in repo.descendants(conn, org_id)}
     now = repo.teachers_under(conn, org_id)
