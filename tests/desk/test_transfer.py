@@ -114,3 +114,34 @@ def test_S_R2_a_move_between_shandong_cities_recorded_in_the_registry_keeps_the_
     assert _teachers(cli, "DY", 2016) == {"T-SD-1": "DS"} and _teachers(cli, "JN", 2016) == {}
     assert _teachers(cli, "JN", 2017) == {"T-SD-1": "JS", "T-KM-1": "JS"} and _teachers(cli, "DY", 2017) == {}
     assert cli("audit", "verify", expect=0).output.startswith("chain intact")
+
+
+
+#: (what the attacker does, the SQL on SQLite, the SQL on PostgreSQL)
+SQL_MOVES = [
+    # a move nobody signed: T1, at S3 since the recorded move, put back at S1 behind the program's back
+    ("moved back", "UPDATE teachers SET school_id = 'S1' WHERE id = 'T1'",
+     "UPDATE teachers SET school_id = 'S1' WHERE id = 'T1'"),
+    # the history rewritten: the recorded move back-dated, so the new school would get 2015 as well
+    ("back-dated", "UPDATE teachers SET data = REPLACE(data, '2016-03-01', '2015-01-01') WHERE id = 'T1'",
+     "UPDATE teachers SET data = REPLACE(data::text, '2016-03-01', '2015-01-01')::json WHERE id = 'T1'"),
+]
+
+
+@pytest.mark.parametrize("what,sqlite_sql,pg_sql", SQL_MOVES, ids=[m[0] for m in SQL_MOVES])
+def test_a_move_written_in_sql_is_named_by_audit_verify(cli, db_url, tmp_path, what, sqlite_sql, pg_sql):
+    """The attack: someone who can write the database moves a teacher, or back-dates a recorded move, in
+    SQL, with no signed action. ``audit verify`` must fail and name the teacher's row."""
+    import sqlalchemy as sa
+
+    load(cli, tmp_path, [teacher("T1"), teacher("T2")], [])
+    moved = write_csv(tmp_path / "moved.csv", [teacher("T1", school="S3", moved_on="2016-03-01"), teacher("T2")])
+    cli("import", "teachers", moved, "--as", "cy", expect=0)
+    assert cli("audit", "verify", expect=0).output.startswith("chain intact")
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        sql = sqlite_sql if engine.dialect.name == "sqlite" else pg_sql
+        assert conn.execute(sa.text(sql)).rowcount == 1
+    engine.dispose()
+    r = cli("audit", "verify", expect=1)
+    assert "teachers" in r.output and "T1" in r.output
