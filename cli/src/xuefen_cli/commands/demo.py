@@ -79,7 +79,9 @@ def _is_demo(path: Path, data: dict) -> bool:
 @click.option("--region", "code", default=None, help="Region whose demo to build (default: the only installed region that ships demo data, else the first by code).")
 @click.option("--seed", type=int, default=SEED, show_default=True, help="Random seed: the same seed, the same demo.")
 @click.option("--all", "show_all", is_flag=True, help="List every teacher in the report, not only those short.")
-def demo_cmd(path, force, code, seed, show_all):
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language (语言) of the demo's report: zh (中文) or en, as `xuefen report --lang`.")
+def demo_cmd(path, force, code, seed, show_all, lang):
     """Build a demo registry (invented teachers of an invented district), approve its claims, print its report."""
     from xuefen_cli import demo_runner
     from xuefen.store import open_engine
@@ -124,7 +126,7 @@ def demo_cmd(path, force, code, seed, show_all):
         c.print(f"  [yellow]{n} action(s) refused by {rule}[/] (e.g. more than the cohort's share graded excellent)")
     with engine.begin() as conn:
         report = build_report(conn, data["report_org"], int(data["year"]))
-    show_report(report, short_only=not show_all, out=c)
+    show_report(report, short_only=not show_all, out=c, lang=lang)
     reviewed_on = dt.date(int(data["year"]) + 1, 1, 15)  # the day demo_runner.run reviews on
     migrations = show_demo_migrations(c, engine, region, reviewed_on, tally.keys[demo_runner.ADMIN])
     issued = show_demo_certificates(c, engine, data, reviewed_on, tally.keys)
