@@ -96,7 +96,7 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
     if keys_dir is None:
         with tempfile.TemporaryDirectory(prefix="xuefen-demo-keys-") as tmp:
             return run(engine, data, seed, on=on, keys_dir=tmp)
-    from xuefen.claims import actions, queues
+    from xuefen.claims import actions, bulk, queues
     from xuefen.errors import RefusedAction
 
     rng = random.Random(seed * 7919 + 1)
@@ -112,25 +112,31 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
         for admin in admins:
             with engine.begin() as conn:
                 waiting = [(r.id, r.state) for r in queues.queue(conn, admin["id"])]
-            for cid, state in waiting:
+            approve: list[tuple[str, str]] = []
+            for cid, state in waiting:  # one roll per claim, in queue order
                 moved = True
                 roll = rng.random()
-                try:
-                    if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
-                        actions.return_(engine, cid, keys[admin["id"]], rng.choice(RETURN_REASONS), as_of=on)
-                        tally.add("returned", state)
-                    elif admin["role"] != "school_admin" and roll < 0.012:
-                        actions.reject(engine, cid, keys[admin["id"]], rng.choice(REJECT_REASONS), as_of=on)
-                        tally.add("rejected", state)
-                    else:
-                        out = actions.approve(engine, cid, keys[admin["id"]], as_of=on)
-                        tally.add("approved", state)
-                        tally.entries += len(out.entries)
-                except RefusedAction as exc:
-                    rule = _cited_rule(str(exc))
-                    tally.add("refused", rule)
-                    actions.return_(engine, cid, keys[admin["id"]], f"refused: {exc}", as_of=on)
+                if admin["role"] == "school_admin" and roll < 0.025 and _round == 0:
+                    _refused_or(tally, lambda: actions.return_(engine, cid, keys[admin["id"]],
+                                                               rng.choice(RETURN_REASONS), as_of=on), "returned", state)
+                elif admin["role"] != "school_admin" and roll < 0.012:
+                    _refused_or(tally, lambda: actions.reject(engine, cid, keys[admin["id"]],
+                                                              rng.choice(REJECT_REASONS), as_of=on), "rejected", state)
+                else:
+                    approve.append((cid, state))
+            # the rest of the queue as one signed batch (xuefen approve --all-queued's path): each claim checked
+            # as one approval would be, in queue order; a refused claim goes back to the teacher
+            outcomes = bulk.approve_many(engine, [cid for cid, _ in approve], keys[admin["id"]], as_of=on)
+            for (cid, state), out in zip(approve, outcomes):
+                if isinstance(out, RefusedAction):
+                    tally.add("refused", _cited_rule(str(out)))
+                    actions.return_(engine, cid, keys[admin["id"]], f"refused: {out}", as_of=on)
                     tally.add("returned", state)
+                elif isinstance(out, Exception):
+                    raise out
+                else:
+                    tally.add("approved", state)
+                    tally.entries += len(out.entries)
         # teachers fix what came back for a better scan (a grade over the cohort limit stays returned)
         with engine.begin() as conn:
             from xuefen.store.schema import claims
@@ -169,6 +175,17 @@ def run(engine, data: dict, seed: int, *, on: dt.date | None = None, keys_dir=No
                 continue
     tally.keys = {ADMIN: registrar, **keys}
     return tally
+
+
+def _refused_or(tally: Tally, do, what: str, state: str) -> None:
+    """Return or reject a claim (``do``), counted as ``what``; a refusal is counted by its rule."""
+    from xuefen.errors import RefusedAction
+
+    try:
+        do()
+        tally.add(what, state)
+    except RefusedAction as exc:
+        tally.add("refused", _cited_rule(str(exc)))
 
 
 def _school(data: dict, teacher_id: str) -> str:
