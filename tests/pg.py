@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import glob
 import os
 import shutil
@@ -108,10 +109,52 @@ def _admin(sql: str) -> None:
 
 
 def fresh_database(template: str = "template0") -> str:
-    """Create a uniquely named database (a copy of ``template``); returns its SQLAlchemy URL."""
+    """Create a uniquely named database (a copy of ``template``); returns its SQLAlchemy URL.
+
+    A copy of the migrated template is made ahead (:class:`_Ready`): while a test runs, the next test's
+    database is being created by the server, so the ~0.1-0.25 s of ``CREATE DATABASE`` is not waited for.
+    """
+    if template == _template and template is not None:
+        return _ready(template).take()
+    return _url(_create(template))
+
+
+def _create(template: str) -> str:
     name = f"xuefen_t_{os.getpid()}_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\'')
-    return _url(name)
+    return name
+
+
+class _Ready:
+    """One database copied from ``template`` ahead of its use, by a background thread."""
+
+    def __init__(self, template: str):
+        self.template = template
+        self.next: concurrent.futures.Future | None = None
+        self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="xuefen-pg-ready")
+        atexit.register(self.close)
+
+    def take(self) -> str:
+        future, self.next = self.next, self.pool.submit(_create, self.template)
+        return _url(future.result() if future is not None else _create(self.template))
+
+    def close(self) -> None:
+        future, self.next = self.next, None
+        if future is not None:
+            try:
+                _admin(f'DROP DATABASE IF EXISTS "{future.result()}" WITH (FORCE)')
+            except Exception:  # the server may be gone already at exit
+                pass
+        self.pool.shutdown(wait=False)
+
+
+_readies: dict[str, _Ready] = {}
+
+
+def _ready(template: str) -> _Ready:
+    if template not in _readies:
+        _readies[template] = _Ready(template)
+    return _readies[template]
 
 
 def _url(name: str) -> str:
