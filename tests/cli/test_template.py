@@ -51,12 +51,15 @@ def test_the_activities_template_offers_the_regions_columns_with_comments_lists_
     assert comments["hours"].startswith("hours（学时），可空\n学时")
     assert comments["kind"].startswith("kind（类别），必填")
     assert "shandong 地区声明的字段" in comments["falsified"]
+    # a declared field's note is its declaration's (model.Field: type and doc), here Shandong's S-F1 field
+    assert "（是 / 否）：found falsified (S-F1)" in comments["falsified"]
     lists = _validations(ws)
     col = {name: c.column_letter for name, c in zip(header, ws[1])}
     assert lists[col["kind"]] == (list(__import__("xuefen.model", fromlist=["KINDS"]).KINDS), True)
     assert lists[col["level"]][0] == ["national", "provincial", "city", "county", "school"]
     assert lists[col["assessment"]][0] == ["excellent", "pass", "fail"]
     assert lists[col["mandatory"]][0] == ["是", "否"]
+    assert lists[col["falsified"]][0] == ["是", "否"]  # a declared bool offers yes/no too
     assert col["hours"] not in lists and col["teacher_id"] not in lists
     for name in ("teacher_id", "id", "program_id", "project_id"):
         assert ws[f"{col[name]}2"].number_format == "@" and ws[f"{col[name]}500"].number_format == "@"

@@ -56,6 +56,20 @@ def columns(kind: str, region: model.Region) -> tuple[list[str], set[str], list[
     return cols, set(required), list(declared)
 
 
+#: how a declared field's type reads in the template's notes (model.FIELD_TYPES)
+TYPE_NOTES = {"bool": "是 / 否", "date": "日期，如 2024-03-15", "decimal": "数字", "int": "整数", "text": "文字",
+              "id": "编号（按文本保存）", "choice": "从下拉列表中选择", "json": "JSON"}
+
+
+def declared_field(kind: str, field: str, region_code: str) -> "model.Field | None":
+    """The region's declaration of ``field`` (:class:`xuefen.model.Field`), or None for a core field."""
+    from xuefen.regions import runtime
+
+    region = runtime(region_code).region
+    fields = {"teachers": region.teacher_fields, "activities": region.activity_fields}.get(kind, ())
+    return next((f for f in fields if f.name == field), None)
+
+
 def vocabulary(kind: str, field: str, region_code: str) -> tuple[str, ...] | None:
     """The closed list a column takes, or None for free text, numbers and dates."""
     lists = {
@@ -71,6 +85,9 @@ def vocabulary(kind: str, field: str, region_code: str) -> tuple[str, ...] | Non
     }
     if (kind, field) in lists:
         return lists[(kind, field)]
+    own = declared_field(kind, field, region_code)
+    if own is not None:  # a region's declared field: its own vocabulary (a choice), yes/no (a bool)
+        return own.choices or None if own.type == "choice" else YES_NO if own.type == "bool" else None
     spec = {"teachers": F.TEACHER_FIELDS, "activities": F.ACTIVITY_FIELDS}.get(kind, {})
     if spec.get(field) is F.parse_bool:
         return YES_NO
@@ -79,7 +96,12 @@ def vocabulary(kind: str, field: str, region_code: str) -> tuple[str, ...] | Non
 
 def _doc(kind: str, field: str, required: bool, declared: bool, region_code: str, choices) -> str:
     text = labels.FIELD_DOCS.get(f"{kind}.{field}")
-    if text is None:
+    own = declared_field(kind, field, region_code) if declared else None
+    if text is None and own is not None:  # the region's declaration says what it is (model.Field.doc)
+        text = (f"{region_code} 地区声明的字段（{TYPE_NOTES[own.type]}）：{own.doc or field}"
+                f"{'' if own.default in (None, False, '') else f'；不填按 {own.default}'}。"
+                f"详见该地区插件的说明（README）。")
+    elif text is None:
         text = (f"{region_code} 地区声明的字段，含义与取值见该地区插件的说明（README）。" if declared else field)
     head = labels.header(field, "zh")
     title = f"{field}" + (f"（{head}）" if head != field else "") + ("，必填" if required else "，可空")
