@@ -46,9 +46,12 @@ def test_status_and_report_without_as_of_are_this_year_and_the_current_cycle(kun
     assert (rep["year"], rep["as_of"]) == (Y, TODAY.isoformat())
     s = rep["summary"]
     assert (s["teachers"], s["with_requirements"], s["met"], s["short"]) == (3, 3, 1, 2)
-    assert (s["with_cycle"], s["cycle_met"], s["cycle_short"]) == (3, 0, 3)
+    # the cycle runs until Y + 4: not met yet, in progress — not short (docs/formats.md §2 status)
+    assert (s["with_cycle"], s["cycle_met"], s["cycle_in_progress"], s["cycle_short"]) == (3, 0, 3, 0)
     assert {t["teacher"]: t["short"] for t in rep["teachers"]} == {
-        "A": {"year": False, "cycle": True}, "B": {"year": True, "cycle": True}, "C": {"year": True, "cycle": True}}
+        "A": {"year": False, "cycle": False}, "B": {"year": True, "cycle": False}, "C": {"year": True, "cycle": False}}
+    assert {t["teacher"]: (t["status"], t["cycle"]["status"]) for t in rep["teachers"]} == {
+        "A": ("met", "in_progress"), "B": ("in_progress", "in_progress"), "C": ("in_progress", "in_progress")}
     assert {t["teacher"]: t["cycle"]["start"] for t in rep["teachers"]} == dict.fromkeys("ABC", f"{Y - 1}-02-01")
     # --as-of a day in the ended cycle's review round: the ended cycle is still the one reviewed
     old = json.loads(kunming("status", "A", "--as-of", f"{Y - 1}-03-01", "--json", expect=0).output)
@@ -60,21 +63,22 @@ def test_status_and_report_without_as_of_are_this_year_and_the_current_cycle(kun
 @pytest.mark.rule("K-R1", "K-R2")
 def test_short_only_lists_whom_the_headline_counts_in_every_form(kunming):
     text = kunming("report", "--org", "D1", "--short-only", "--lang", "en", expect=0).output
-    assert "1 met" in text and "2 short" in text and "cycle: 0 met · 3 short" in text
-    assert f"3 teacher(s) short: 2 in {Y}, 3 in their cycle" in text
-    # A met this year: only the cycle's row is shown for A; B is short of both
+    # the cycle runs until Y + 4: in progress, not short, so only this year's shortfalls are listed
+    assert "1 met" in text and "2 short" in text and "cycle: 0 met · 3 in progress · 0 short" in text
+    assert f"2 teacher(s) short: 2 in {Y}, 0 in their cycle" in text
     listed = text.split("teachers short of what they must earn")[1]
-    a_rows, b_rows = listed.split(" B 测试教师B")[0], listed.split(" B 测试教师B")[1].split(" C 测试教师C")[0]
-    assert "K-R1" in a_rows and "K-R2" not in a_rows and "288" in a_rows
-    assert "K-R2" in b_rows and "62" in b_rows and "K-R1" in b_rows and "350" in b_rows
+    assert " A 测试教师A" not in listed  # A met this year; A's cycle is in progress
+    b_rows, c_rows = listed.split(" B 测试教师B")[1].split(" C 测试教师C")
+    assert "K-R2" in b_rows and "62" in b_rows and "K-R1" not in b_rows  # no in-progress cycle row
+    assert "K-R2" in c_rows and "72" in c_rows
     rep = json.loads(kunming("report", "--org", "D1", "--short-only", "--json", expect=0).output)
-    assert [t["teacher"] for t in rep["teachers"]] == ["A", "B", "C"] and rep["short_only"] is True
-    assert rep["summary"]["short_listed"] == 3
+    assert [t["teacher"] for t in rep["teachers"]] == ["B", "C"] and rep["short_only"] is True
+    assert rep["summary"]["short_listed"] == 2 and rep["summary"]["teachers"] == 3
     rows = list(csv.DictReader(io.StringIO(kunming("report", "--org", "D1", "--short-only", "--csv",
                                                    expect=0).output.lstrip("\ufeff"))))
-    assert {r["teacher"] for r in rows} == {"A", "B", "C"}
+    assert {r["teacher"] for r in rows} == {"B", "C"}
     assert {(r["teacher"], r["rule"], r["short"]) for r in rows if r["period"] == str(Y)} == {
-        ("A", "K-R2", "0"), ("B", "K-R2", "62"), ("C", "K-R2", "72")}
+        ("B", "K-R2", "62"), ("C", "K-R2", "72")}
 
 
 @pytest.mark.rule("K-R2")

@@ -182,5 +182,14 @@ def test_Z_R4_report_shows_each_teachers_own_cycle(done):
     assert cycles["ZT1"]["start"] == "2017-04-01" and cycles["ZT1"]["met"] is True
     z1 = next(r for r in cycles["ZT2"]["requirements"] if r["rule"] == "Z-R1")
     assert (z1["counted"], z1["required"], z1["short"], z1["met"]) == ("80", "360", "280", False)
+    # ZT2's cycle has not ended on 31 December 2019: behind, but in progress, not short (docs/formats.md §2)
+    assert cycles["ZT2"]["end"] > "2019-12-31" and cycles["ZT2"]["status"] == "in_progress"
+    zt2 = next(t for t in rep["teachers"] if t["teacher"] == "ZT2")
+    assert rep["summary"]["cycle_in_progress"] >= 1 and zt2["short"] == {"year": False, "cycle": False}
     text = done("report", "--org", "ZD", "--year", "2019", "--short-only", expect=0).stdout
-    assert "ZT2" in text and "ZT1" not in text
+    assert "ZT2" not in text and "ZT1" not in text and "周期 0 名" in text
+    # as of the day its cycle has ended, still 280 short: short, and listed
+    end = cycles["ZT2"]["end"]
+    later = json.loads(done("report", "--org", "ZD", "--as-of", end, "--short-only", "--json", expect=0).stdout)
+    assert [t["teacher"] for t in later["teachers"]] == ["ZT2"]
+    assert later["teachers"][0]["cycle"]["status"] == "short" and "Z-R1" in json.dumps(later["teachers"][0])

@@ -117,9 +117,14 @@ def period(year: int | None = None, as_of: dt.date | None = None, today: dt.date
 def is_short(item: dict) -> dict:
     """Whether a report's teacher item is short in the year reported (of a minimum of that year) and in the
     cycle reported (the teacher's cycle as of the report's day): ``{"year": bool, "cycle": bool}``; what
-    the headline counts (``summary.short``, ``summary.cycle_short``) and ``--short-only`` keeps."""
+    the headline counts (``summary.short``, ``summary.cycle_short``) and ``--short-only`` keeps.
+
+    A cycle is short when its ``status`` is ``short`` (it has ended short, or a rule fails it already); a
+    cycle still running and not yet met is ``in_progress``, counted apart (``summary.cycle_in_progress``).
+    An item without a cycle ``status`` (a report written before statuses) is short when not met."""
+    cycle = item.get("cycle")
     return {"year": bool(item["requirements"]) and not item["met"],
-            "cycle": bool(item.get("cycle")) and not item["cycle"]["met"]}
+            "cycle": bool(cycle) and (cycle["status"] == "short" if "status" in cycle else not cycle["met"])}
 
 
 def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | None = None, by: tuple[str, ...] = (),
@@ -145,10 +150,10 @@ def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | Non
         reqs = [_requirement_row(r) for r in year_requirements(ev, year)]
         tid = pseudonym(key, row.id) if key else row.id
         item = {"teacher": tid, "school": school, "region": ev.region,
-                "met": all(q["met"] for q in reqs), "requirements": reqs}
+                "met": all(q["met"] for q in reqs), "status": ev.year_status(year)[0], "requirements": reqs}
         if ev.cycle is not None:  # the cycle the year ends in (a per-teacher cycle, e.g. Zhengzhou's, included)
             item["cycle"] = {"start": ev.cycle.start.isoformat(), "end": ev.cycle.end.isoformat(),
-                             "rule": ev.cycle.rule, "met": ev.cycle_met,
+                             "rule": ev.cycle.rule, "met": ev.cycle_met, "status": ev.cycle_status()[0],
                              "requirements": [_requirement_row(r) for r in ev.cycle_results
                                               if r.requirement.severity == "requirement"
                                               and not r.requirement.is_cap and not r.requirement.share_max]}
@@ -189,6 +194,7 @@ def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | Non
                   "with_cycle": sum(1 for t in teachers if "cycle" in t),
                   "cycle_met": sum(1 for t in teachers if t.get("cycle", {}).get("met")),
                   "cycle_short": sum(1 for t in teachers if t["short"]["cycle"]),
+                  "cycle_in_progress": sum(1 for t in teachers if t.get("cycle", {}).get("status") == "in_progress"),
                   "short_listed": sum(1 for t in teachers if t["short"]["year"] or t["short"]["cycle"])},
               "schools": schools, "teachers": teachers, "short_only": short_only}
     if by:

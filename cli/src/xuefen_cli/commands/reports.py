@@ -100,7 +100,9 @@ def status_cmd(ctx, teacher_id, as_of, as_json):
     for y in shown:
         c.print(_requirements_table(f"year {y}", [r for r in ev.year_results(y)]))
     if ev.cycle is not None:
-        state = "[green]met[/]" if ev.cycle_met else "[red]not met[/]"
+        status = ev.cycle_status()[0]  # an unfinished cycle not yet met is in progress, not short
+        state = {"met": "[green]met[/]", "waived": "[green]waived[/]", "in_progress": "[yellow]in progress[/]",
+                 "not_required": "not required"}.get(status, "[red]not met[/]")
         c.print(_requirements_table(f"cycle {ev.cycle.start} – {ev.cycle.end} ({ev.cycle.rule}): ", ev.cycle_results))
         c.print(f"cycle: {state}")
     if ev.certificate is not None:
@@ -161,7 +163,7 @@ def write_csv(report: dict, out, lang: str = "en") -> None:
 #: the report table's words: (English, Chinese)
 WORDS = {
     "year": ("year {year}", "{year}年度"), "teachers": ("teachers", "名教师"), "met": ("met", "达标"),
-    "short": ("short", "未达标"), "flagged": ("school(s) flagged", "所学校被标记"), "schools": ("schools", "学校"),
+    "short": ("short", "未达标"), "in_progress": ("in progress", "进行中"), "flagged": ("school(s) flagged", "所学校被标记"), "schools": ("schools", "学校"),
     "school": ("school", "学校"), "teacher": ("teacher", "教师"), "requirement": ("requirement", "要求"),
     "counted": ("counted", "已计"), "required": ("required", "应修"), "short_by": ("short", "尚缺"),
     "title": ("xuefen report", "继续教育学时报告"), "short_title": ("teachers short of what they must earn",
@@ -211,9 +213,11 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
                          f" {_w('flagged', lang)}")
     more = []
     if s.get("with_cycle"):
-        more.append(Text.assemble(_w("cycle_head", lang), (f"{s['cycle_met']}", "bold green"), f" {_w('met', lang)}{sep}",
-                                  (f"{s.get('cycle_short', s['with_cycle'] - s['cycle_met'])}", "bold red"),
-                                  f" {_w('short', lang)}"))
+        parts = [_w("cycle_head", lang), (f"{s['cycle_met']}", "bold green"), f" {_w('met', lang)}{sep}"]
+        if s.get("cycle_in_progress"):  # cycles still running, not yet met: not short
+            parts += [(f"{s['cycle_in_progress']}", "bold"), f" {_w('in_progress', lang)}{sep}"]
+        parts += [(f"{s.get('cycle_short', s['with_cycle'] - s['cycle_met'])}", "bold red"), f" {_w('short', lang)}"]
+        more.append(Text.assemble(*parts))
     if report.get("as_of") and report["as_of"] != f"{report['year']}-12-31":
         more.append(Text(_w("as_of", lang, day=report["as_of"])))
     if more:
@@ -250,11 +254,11 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
     for item in report["teachers"]:
         for f in item.get("flags", ()):
             c.print(f"[red]{_w('flag', lang)}[/] {item['teacher']}: {f['rule']} ({f['article']}) {f['message']}")
-    def short(item) -> dict:  # what the headline counts: short in the year, short in the cycle
+    def short_of(item) -> dict:  # what the headline counts: short in the year, short in the cycle
         from xuefen.reports import is_short
         return item.get("short") or is_short(item)
 
-    rows = [tt for tt in report["teachers"] if not short_only or any(short(tt).values())]
+    rows = [tt for tt in report["teachers"] if not short_only or any(short_of(tt).values())]
     if short_only:
         c.print(_w("short_count", lang, n=len(rows), year=s["short"], y=report["year"], cycle=s.get("cycle_short", 0)))
     if not rows:
@@ -267,7 +271,7 @@ def show_report(report: dict, *, short_only: bool = False, out=None, lang: str =
         who = item["teacher"] + (f" {item['name']}" if item.get("name") else "")
         cycle = item.get("cycle")
         lines = [("", r) for r in item["requirements"] if not short_only or not r["met"]]
-        if cycle:
+        if cycle and (not short_only or short_of(item)["cycle"]):  # a cycle still in progress is not short
             lines += [(_w("cycle", lang, start=cycle["start"], end=cycle["end"]), r) for r in cycle["requirements"]
                       if not short_only or not r["met"]]
         if not lines:
