@@ -1,17 +1,15 @@
-"""Dongying (东营市): a child of ``shandong`` that states only its differences.
+"""Dongying (东营市): a child of ``shandong`` that states only its differences: its region and hooks.
 
 Source: 东营市中小学教师继续教育学分管理办法, 2015-12-04, in force to 2020-12-03
 (docs/regulations/shandong-2015-and-others.txt, 第五篇; digest docs/rules/shandong.md).
-Dongying restates the province's rules in its own articles: its table is a child of
-the province's, whose restated rows keep the province's ids, text and numbers and cite
-Dongying's article (``RESTATED``); the core hands it to the province's hooks with every
-Dongying rule set and region, so they cite Dongying's articles.
-Everything not answered here is answered by :mod:`xuefen_shandong.hooks`, registered
-before this module in the plugin manager. Ids D-D1 (dates in force) is ours.
+Its table, rule-set names and the province's rows it restates or changes are in
+:mod:`xuefen_shandong.rules` (``DONGYING_RULES``, a child of the province's ``RULES``); the
+core hands that table to the province's hooks with every Dongying rule set and region, so
+they cite Dongying's articles. Everything not answered here is answered by
+:mod:`xuefen_shandong.hooks`, registered before this module in the plugin manager.
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal as D
 
 import attrs
@@ -19,46 +17,12 @@ import attrs
 from xuefen import hookimpl
 from xuefen.model import Region, RuleSet, Setting, Transition, dec_str
 
+from xuefen_shandong import hooks as province
 from xuefen_shandong.labels import DONGYING as LABELS
-from xuefen_shandong import common, hooks as province
-from xuefen_shandong.rules import COUNTY_AND_ABOVE, RULES as S
-
-CODE = "dongying"
-
-#: which province rows each Dongying row changes (``xuefen rules dongying`` shows both sides)
-CHANGES = {"D-C1": ("S-C4",), "D-C2": ("S-C1",), "D-L1": ("S-L1",), "D-S1": ("S-R2", "S-C6"),
-           "D-D1": ("S-D1",), "D-T1": ("S-D1",)}
-#: the province's rules Dongying restates in its own articles
-RESTATED = {"S-R1": "第六条", "S-R3": "第十一条", "S-R4": "第十条", "S-R5": "第十四条", "S-R6": "第二十七条",
-            "S-C1": "第十二条", "S-C2": "第十三条", "S-C3": "第十四条", "S-C4": "第十五条", "S-C5": "第十六条",
-            "S-C6": "第二十二条", "S-F1": "第十九条", "S-A1": "第二十三条, 第二十四条"}
-#: the table a Dongying teacher's results cite: the province's, with Dongying's articles and rows
-RULES = S.child(
-    CODE,
-    ("D-C1", "第十五条", "besides lecturers, course experts and tutors (S-C4): 结对帮扶, education volunteers and "
-     "送教下乡 organised by county-or-above authorities, task completed: 2 × the hours",
-     {"factor": D(2), "levels": COUNTY_AND_ABOVE, "kinds": ("volunteer_teaching", "mentoring")}),
-    ("D-C2", "第十二条", "a certificate stating both hours and credits: the credits count", {}),
-    ("D-R1", "第十七条", "teachers on rotation (交流轮岗): the school holding their personnel relation registers "
-     "their credits (the teacher's school_id, not rotation_school_id)", {}),
-    ("D-L1", "第十八条", "leave (产假病假等): make up in the next year; two consecutive years short: with school "
-     "consent and filing, within the cycle, or the cycle is incomplete", {"next_years": 1}),
-    ("D-P1", "第二十五条", "every year the school publishes all its teachers' annual credits", {}),
-    ("D-S1", "第六条, 第二十二条", "credits are valid across Dongying; 公需科目 training registers too (also when "
-     "organised by human resources rather than an education authority)", {}),
-    ("D-T1", "第三十二条", "credits on the old 山东省中小学教师继续教育证书 before 2012-07-01 stay valid "
-     "(old_certificate_valid); training 2012-07-01 to 2015-12-03 not yet registered is computed under the old "
-     "rules (old_rules: by default the province's rules in force on its date)",
-     {"old_certificate_until": dt.date(2012, 6, 30), "old_rules_from": dt.date(2012, 7, 1),
-      "old_rules_until": dt.date(2015, 12, 3)}),
-    ("D-D1", "第三十四条", "in force 2015-12-04 to 2020-12-03", {"start": dt.date(2015, 12, 4),
-                                                          "end": dt.date(2020, 12, 3)}),
-    restates=RESTATED, changes=CHANGES,
-)
+from xuefen_shandong.rules import DONGYING_CODE as CODE, DONGYING_OLD_RULESET as OLD, DONGYING_RULES as RULES
+from xuefen_shandong.rules import DONGYING_RULESET as CURRENT, RULES as S
 
 T1, D1 = RULES["D-T1"].values, RULES["D-D1"].values
-OLD = "东营 第三十二条: old certificate and old rules (before 2015-12-04)"
-CURRENT = "东营市中小学教师继续教育学分管理办法 (2015)"
 
 REGION = Region(
     code=CODE, name="东营市 Dongying", units=("credits",), parent="shandong",
@@ -66,7 +30,7 @@ REGION = Region(
               RuleSet(OLD, None, T1["old_rules_until"], "D-T1", RULES.article("D-T1"))),
     source="shandong-2015-and-others.txt, 第五篇: 东营市中小学教师继续教育学分管理办法 (2015-12-04)",
     cycle_years=S["S-R1"].values["cycle_years"], cycle_rule=("S-R1", RULES["S-R1"].article),
-    activity_fields=common.ACTIVITY_FIELDS, teacher_fields=common.TEACHER_FIELDS, rules=RULES, labels=LABELS,
+    activity_fields=province.ACTIVITY_FIELDS, teacher_fields=province.TEACHER_FIELDS, rules=RULES, labels=LABELS,
 )
 
 
@@ -134,7 +98,7 @@ def _old(act, teacher, history, settings):
 
 @hookimpl
 def xuefen_convert(activity, teacher, history, ruleset, settings):
-    if common.moved_in_after(activity, teacher, CODE):
+    if province.moved_in_after(activity, teacher, CODE):
         return None  # S-R2: the province converts it under the region it was earned in
     if ruleset.name == OLD:
         return _old(activity, teacher, history, settings)
@@ -165,7 +129,7 @@ def xuefen_transition(teacher, history, as_of, settings):
                               + (f", {dec_str(total)} credits, stay valid" if valid else ": not counted"),
                               data={"credits": total, "valid": valid}))
     window = [x for x in history.activities if T1["old_rules_from"] <= x.date <= T1["old_rules_until"]
-              and not x.legacy and not common.moved_in_after(x, teacher, CODE)]
+              and not x.legacy and not province.moved_in_after(x, teacher, CODE)]
     if window:
         out.append(Transition("D-T1", a, "old_rules", f"{len(window)} activit(ies) from 2012-07-01 to 2015-12-03 "
                               f"not on the old certificate: computed under {settings['old_rules']}",

@@ -1,4 +1,6 @@
-"""Shandong (山东省): hooks. Every number comes from :mod:`xuefen_shandong.rules`.
+"""Shandong (山东省): the province's region and hooks, and what the three Shandong codes share.
+
+Every number comes from :mod:`xuefen_shandong.rules`.
 
 The conversion, the requirements, the leave make-up and the certificate are
 plain functions taking the rule table to cite (``T``, a :class:`xuefen.rules.RuleTable`).
@@ -7,6 +9,22 @@ The hooks take it from what the core hands them, ``ruleset.rules`` or
 restates the province's rules in its own articles) it is the city's, so one
 conversion serves both and every result names the article of the text that
 governs the teacher.
+
+Stable names the city modules (:mod:`xuefen_shandong.dongying`, :mod:`xuefen_shandong.weifang`)
+import; they will not be renamed:
+
+- the declared fields ``TEACHER_FIELDS``, ``ACTIVITY_FIELDS`` (declare them on your ``Region``; hooks
+  read them typed from ``record.extra``), ``school_recognised(act)``;
+- S-R2's move between cities: ``teacher_move(teacher)``, ``move_after(teacher, day)``,
+  ``moved_in_after(act, teacher, code)`` and ``convert_before_move(act, teacher, history, own_code,
+  rule_row)`` (an activity before a move into ``own_code`` is converted under the region it was
+  earned in; None otherwise);
+- ``REGION``, ``START``/``END`` (S-D1), and the plain functions the province's hooks are made of,
+  each taking the table ``T`` to cite: ``convert(act, teacher, history, settings, T)``,
+  ``training``, ``school_based``, ``requirements(teacher, period, T)``, ``make_up``,
+  ``certificate(ev, T)``, ``stages(T)``.
+
+This module imports neither city module: they import it.
 """
 from __future__ import annotations
 
@@ -16,11 +34,33 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 import attrs
 
 from xuefen import hookimpl
-from xuefen.model import CertificateSpec, Flag, Region, Requirement, RuleSet, Setting, Stage, Warning, dec_str
+from xuefen.errors import InputError
+from xuefen.model import (CertificateSpec, Entry, Field, Flag, Refusal, Region, Requirement, RuleSet, Setting, Stage,
+                          Warning, dec_str)
 
 from xuefen_shandong.labels import SHANDONG as LABELS
-from xuefen_shandong import common
-from xuefen_shandong.rules import CODE, COUNTY_AND_ABOVE, RULES as R, RULESET
+from xuefen_shandong.rules import CODE, RULES as R, RULESET
+
+#: teacher fields the Shandong codes declare (FORMATS.md §1 additions), typed by the core
+TEACHER_FIELDS = (
+    Field("moved_on", "date", doc="the day the teacher moved into this region from another Shandong region (S-R2, D-S1)"),
+    Field("previous_region", "id", default="shandong", doc="the region code the teacher moved from"),
+    Field("rotation_school_id", "id", doc="the school a rotating (交流轮岗) teacher teaches at (D-R1)"),
+)
+#: activity fields the Shandong codes declare
+ACTIVITY_FIELDS = (
+    Field("school_recognised", "bool", default=False, doc="the school recognised it as 自主研习 (S-C6 → S-C5)"),
+    Field("school_recognized", "bool", default=False, doc="the same, US spelling"),
+    Field("falsified", "bool", default=False, doc="found falsified (S-F1)"),
+    Field("absent_without_leave", "bool", default=False,
+          doc="Weifang W-Z3: selected for off-duty training, absent without leave"),
+)
+
+
+def school_recognised(act) -> bool:
+    """S-C6 → S-C5: the school recognised the activity as 自主研习 (either spelling of the declared field)."""
+    return act.extra["school_recognised"] or act.extra["school_recognized"]
+
 
 START, END = R["S-D1"].values["start"], R["S-D1"].values["end"]
 
@@ -32,8 +72,8 @@ REGION = Region(
     source="shandong-2015-and-others.txt, 第四篇: 山东省中小学教师继续教育学分管理办法 (鲁教师发〔2015〕3号)",
     cycle_years=R["S-R1"].values["cycle_years"],
     cycle_rule=("S-R1", R["S-R1"].article),
-    activity_fields=common.ACTIVITY_FIELDS,
-    teacher_fields=common.TEACHER_FIELDS,
+    activity_fields=ACTIVITY_FIELDS,
+    teacher_fields=TEACHER_FIELDS,
     rules=R, labels=LABELS,
 )
 
@@ -58,6 +98,71 @@ def xuefen_settings():
                 "how long a teacher on leave may make up a year's shortfall (the authority sets it; the text "
                 "is silent): within the cycle, or in the next year only", ("cycle", "next_year")),
     ]
+
+
+# -- what the three codes share: S-R2's move between cities --------------------------
+
+
+def teacher_move(teacher) -> tuple[dt.date | None, str | None]:
+    """(moved_on, previous_region) of a teacher, or (None, None)."""
+    moved_on = teacher.extra["moved_on"]
+    if moved_on is None:
+        return None, None
+    return moved_on, teacher.extra["previous_region"]
+
+
+def move_after(teacher, day: dt.date) -> tuple[dt.date | None, str | None]:
+    """(moved_on, previous_region) of the move that followed ``day``: from the registry's history of moves
+    (``transfers``, written by ``xuefen transfer`` or a ``teachers`` import with ``moved_on``: the first
+    move between regions after ``day``, and the region the teacher left), else the declared ``moved_on``/``previous_region``."""
+    from xuefen import transfers
+
+    for m in transfers.history(teacher.extra):
+        if day < dt.date.fromisoformat(m["on"]) and m.get("from_region") and m["from_region"] != m.get("to_region"):
+            return dt.date.fromisoformat(m["on"]), m["from_region"]  # a move between regions (within one: no change)
+    return teacher_move(teacher)
+
+
+def moved_in_after(act, teacher, own_code: str) -> bool:
+    """Whether ``act`` predates the teacher's move into ``own_code`` from another region (S-R2)."""
+    moved_on, prev = move_after(teacher, act.date)
+    return moved_on is not None and act.date < moved_on and prev != own_code
+
+
+def convert_before_move(act, teacher, history, own_code: str | None, rule_row):
+    """S-R2: an activity before the teacher's move is evaluated under the region it was earned in.
+
+    Returns None when the activity is not before a move into ``own_code``.
+    """
+    from xuefen import regions  # late: the regions are discovered after this module loads
+
+    if own_code is None:
+        return None
+    moved_on, prev = move_after(teacher, act.date)
+    if moved_on is None or act.date >= moved_on or prev == own_code:
+        return None
+    rid, art = rule_row.id, rule_row.article
+    installed = regions.installed()
+    if prev not in installed:
+        known = ", ".join(sorted(installed))
+        raise InputError(f"teacher {teacher.id!r}: previous_region: unknown region {prev!r} (installed: {known})")
+    if "shandong" not in [rp.code for rp in regions.chain(prev)]:
+        return [Refusal(act.id, rid, art, f"earned in {prev} before the move on {moved_on}: credits are valid "
+                                          f"across Shandong only")]
+    rt = regions.runtime(prev)
+    rs = rt.region.ruleset_on(act.date)
+    if rs is None:
+        return [Refusal(act.id, rid, art, f"dated {act.date}, before the move on {moved_on}, when no installed rule "
+                                          f"set of {prev} was in force")]
+    target = rt if rs.delegate is None else rt.delegate(rs.delegate)
+    # the teacher as they were in ``prev``: without the move, so ``prev``'s rules (or the province's,
+    # which it delegates to) never send the activity back here
+    before_move = attrs.evolve(teacher, extra={k: v for k, v in teacher.extra.items()
+                                               if k not in ("moved_on", "previous_region", "transfers")})
+    results = target.hook.xuefen_convert(activity=act, teacher=before_move, history=history, ruleset=rs,
+                                         settings=target.settings) or []
+    tag = f"moved_from_{prev}"
+    return [attrs.evolve(r, buckets=r.buckets + (tag,)) if isinstance(r, Entry) else r for r in results]
 
 
 # -- conversion ---------------------------------------------------------------
@@ -176,7 +281,7 @@ def convert(act, teacher, history, settings, T) -> list:
     if act.extra["falsified"]:
         return [T.refuse("S-F1", act, "falsified (弄虚作假、骗取学分): the credit record is cancelled")]
     kind = act.kind
-    recognised = common.school_recognised(act)
+    recognised = school_recognised(act)
     if kind == "school_based" or (kind in TRAINING_KINDS and act.level == "school"):
         return school_based(act, T, settings)
     if kind in TRAINING_KINDS or kind == "new_teacher_training":
@@ -201,7 +306,7 @@ def convert(act, teacher, history, settings, T) -> list:
 @hookimpl
 def xuefen_convert(activity, teacher, history, ruleset, settings):
     T = ruleset.rules or R  # the table of the region whose rule set this is: a child's, citing its articles
-    moved = common.convert_before_move(activity, teacher, history, T.region, T["S-R2"])
+    moved = convert_before_move(activity, teacher, history, T.region, T["S-R2"])
     if moved is not None:
         return moved
     return convert(activity, teacher, history, settings, T)

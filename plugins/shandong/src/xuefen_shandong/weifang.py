@@ -1,5 +1,5 @@
-"""Weifang (潍坊市): its own 36-credit scheme, then the province's rules. Every number comes from
-:mod:`xuefen_shandong.weifang_rules`.
+"""Weifang (潍坊市): its own 36-credit scheme, then the province's rules: its region and hooks. Every number
+comes from :mod:`xuefen_shandong.rules` (``WEIFANG_RULES``, ids W-*).
 
 Weifang is a child of ``shandong`` in time. Its region declares two kinds of dated rule set:
 Weifang's own scheme (:data:`SCHEME`) until the day before the cut-over (W-T1, the named setting
@@ -39,16 +39,17 @@ from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, Cycle, Entry, Field, Flag, Region, Requirement, RuleSet,
                           Setting, Stage, Transition, Warning, dec_str)
 
+from xuefen_shandong.hooks import ACTIVITY_FIELDS, TEACHER_FIELDS, convert_before_move
 from xuefen_shandong.labels import WEIFANG as LABELS
-from xuefen_shandong.common import ACTIVITY_FIELDS, TEACHER_FIELDS, convert_before_move
-from xuefen_shandong.rules import RULES as S, RULESET
-from xuefen_shandong.weifang_rules import CODE, COUNTY_AND_ABOVE, DEGREE_ORDER, RULES as R, SCHEME
+from xuefen_shandong.rules import DEGREE_ORDER, RULES as S, RULESET, WEIFANG_CODE as CODE
+from xuefen_shandong.rules import WEIFANG_COUNTY_AND_ABOVE as COUNTY_AND_ABOVE, WEIFANG_RULES as R
+from xuefen_shandong.rules import WEIFANG_SCHEME as SCHEME
 
 PARENT = "shandong"
 CUTOVER = R["W-T1"].values["cutover"]
 WEIFANG = "weifang"  #: bucket on every entry of Weifang's own scheme
 REQUIRED, ELECTIVE = "required", "elective"
-#: Weifang's own declared fields (W-Z4, W-A2), beside the Shandong codes' common ones
+#: Weifang's own declared fields (W-Z4, W-A2), beside the ones the Shandong codes share
 VIOLATION = R["W-Z4"].values["field"]
 APPLIED = R["W-A2"].values["field"]
 
