@@ -6,7 +6,9 @@ database-backed workflow builds the same cases from its rows, so the CLI's
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Iterable
@@ -14,9 +16,9 @@ from typing import Iterable
 import attrs
 
 from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, NotRequired, Period, PeriodInfo, Refusal,
-                          Requirement, RequirementResult, Teacher, Warning, dec_str, plain, share_text)
+                          Requirement, RequirementResult, Teacher, Warning, dec_str, plain, replace, share_text)
 from xuefen.defaults import SCHOOL_YEAR_START, add_years
-from xuefen.regions import RegionRuntime, runtime
+from xuefen.regions import RegionRuntime, call_hook, runtime
 
 ZERO = Decimal(0)
 
@@ -54,6 +56,7 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
     history = History(activities=ordered, as_of=as_of, cycle=cycle)
     warnings = history.warnings
     region = rt.region
+    converters: dict = {}  # each rule set's delegate's hook, found once per teacher
     for act in ordered:
         rs = region.ruleset_on(act.date)
         if rs is None:
@@ -63,9 +66,16 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
                                            f"dated {act.date}, when no installed rule set of {region.code} "
                                            f"was in force ({spans})"))
             continue
-        target = rt if rs.delegate is None else rt.delegate(rs.delegate)
-        results = target.hook.xuefen_convert(activity=act, teacher=teacher, history=history, ruleset=rs,
-                                             settings=target.settings)
+        conv = converters.get(rs.delegate)
+        if conv is None:
+            if rs.delegate is None:  # the teacher and the activities are typed by this runtime already
+                caller, plans = rt.pm.hook.xuefen_convert, {}
+                conv = (lambda caller=caller, plans=plans, **kw: call_hook(rt.pm, caller, kw, plans)), rt.settings
+            else:  # a delegate's hooks type them by its own declared fields
+                target = rt.delegate(rs.delegate)
+                conv = target.hook.xuefen_convert, target.settings
+            converters[rs.delegate] = conv
+        results = conv[0](activity=act, teacher=teacher, history=history, ruleset=rs, settings=conv[1])
         for item in results or ():
             if isinstance(item, Entry):
                 history.entries.append(item)
@@ -161,15 +171,42 @@ def _minimum_rows(reqs: list[Requirement]) -> list[Requirement]:
     return [r for r in reqs if r.minimum is not None and not r.is_maximum]
 
 
-def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
-                counted: dict, reducers: dict, bsets: list[frozenset]) -> None:
+_SELECTS: dict = {}
+
+
+def _picker(entries: list[Entry], bsets: list[frozenset], idx: list[int]):
+    """``pick(r)``: the indices of ``idx`` (in its order) whose entries ``r`` selects (:meth:`Requirement.selects`),
+    found once per period and selection (a period's caps, cuts and rows often select alike) and each
+    entry's bucket set tested once per selection in the process (teachers repeat them)."""
+    found: dict = {}
+    cache = _SELECTS
+    if len(cache) > 200_000:
+        cache.clear()
+
+    def pick(r: Requirement) -> list[int]:
+        key = (r.all_of, r.any_of, r.none_of)
+        hit = found.get(key)
+        if hit is None:
+            hit = []
+            for i in idx:
+                b = bsets[i]
+                ok = cache.get((key, b))
+                if ok is None:
+                    ok = cache[(key, b)] = r.selects(entries[i], b)
+                if ok:
+                    hit.append(i)
+            found[key] = hit
+        return hit
+
+    return pick
+
+
+def _apply_caps(caps: list[Requirement], counted: dict, reducers: dict, pick) -> None:
     for cap in caps:
         remaining = cap.maximum
-        for i in idx:
-            e = entries[i]
-            if not cap.selects(e, bsets[i]):
-                continue
-            key = (i, cap.unit)
+        unit = cap.unit
+        for i in pick(cap):
+            key = (i, unit)
             have = counted.get(key, ZERO)
             take = min(have, max(remaining, ZERO))
             if take < have:
@@ -181,19 +218,19 @@ def _apply_caps(caps: list[Requirement], idx: list[int], entries: list[Entry],
 LEDGER_PLACES = Decimal("0.0001")  #: the ledger keeps 4 decimal places (docs/formats.md §1 amounts)
 
 
-def _apply_share_cuts(cuts: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
-                      reducers: dict, bsets: list[frozenset]) -> None:
+def _apply_share_cuts(cuts: list[Requirement], idx: list[int], counted: dict, reducers: dict, pick) -> None:
     """Shares that cut: the selected entries count at most ``share`` of the period's counted total.
 
     The total is the one after the cut (the selected part is at most S of what counts), so the
     selected entries count at most S / (1 − S) × the rest, in date order, to the ledger's 4 places.
     """
     for cut in cuts:
-        chosen = [i for i in idx if cut.selects(entries[i], bsets[i])]
+        chosen = pick(cut)
         if not chosen:
             continue
         unit = cut.unit
-        rest = sum((counted.get((i, unit), ZERO) for i in idx if i not in set(chosen)), ZERO)
+        picked = set(chosen)
+        rest = sum((counted.get((i, unit), ZERO) for i in idx if i not in picked), ZERO)
         if cut.share >= 1:
             continue
         limit = (cut.share * rest / (1 - cut.share)).quantize(LEDGER_PLACES, ROUND_FLOOR)
@@ -209,7 +246,7 @@ def _apply_share_cuts(cuts: list[Requirement], idx: list[int], entries: list[Ent
 
 
 def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
-             reducers: dict, bsets: list[frozenset], in_progress: bool = False) -> list[RequirementResult]:
+             reducers: dict, pick, in_progress: bool = False) -> list[RequirementResult]:
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for i in idx:
         for unit in ("hours", "credits"):
@@ -218,15 +255,21 @@ def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], coun
     for r in reqs:
         earned = counted_sum = ZERO
         by: dict[str, Requirement] = {}
-        for i in idx:
+        unit = r.unit
+        weighted = bool(r.weights)
+        for i in pick(r):
             e = entries[i]
-            if not r.selects(e, bsets[i]):
-                continue
-            w = r.weight(e) if r.weights else 1
-            earned += w * e.amount(r.unit)
-            counted_sum += w * counted.get((i, r.unit), ZERO)
-            for cap in reducers.get((i, r.unit), ()):
-                by[cap.rule] = cap
+            if weighted:
+                w = r.weight(e)
+                earned += w * e.amount(unit)
+                counted_sum += w * counted.get((i, unit), ZERO)
+            else:  # a weight of 1: the same sums (1 × an amount is the amount, to its last place)
+                earned += e.amount(unit)
+                counted_sum += counted.get((i, unit), ZERO)
+            cut = reducers.get((i, unit))
+            if cut:
+                for cap in cut:
+                    by[cap.rule] = cap
         notes = list(r.notes) + [_cap_note(c) for c in by.values() if c is not r]
         if r.is_cap:
             if earned == 0:
@@ -335,13 +378,14 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
             counted[(i, unit)] = e.amount(unit)
     reducers: dict = defaultdict(list)
     bsets = [frozenset(e.buckets) for e in entries]
-    profile = attrs.evolve(teacher, id="", name=None)  # requirements depend on the teacher's facts, not identity
+    profile = replace(teacher, id="", name=None)  # requirements depend on the teacher's facts, not identity
 
     def ruleset_for(day: dt.date):
         return region.ruleset_on(min(day, as_of))
 
     year_reqs: dict[int, list[Requirement]] = {}
     year_idx: dict[int, list[int]] = {}
+    picks: dict = {}  # each period's selections (_picker)
     periods: dict = {}
     basis = settings.get("registration_year", "calendar")
     treatment = settings.get("partial_year", "full")
@@ -372,9 +416,9 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         else:
             stop = min(end, as_of)
             year_idx[y] = [i for i in order if start <= entries[i].date <= stop]
-        _apply_caps([r for r in year_reqs[y] if r.is_cap], year_idx[y], entries, counted, reducers, bsets)
-        _apply_share_cuts([r for r in year_reqs[y] if r.is_share_cut], year_idx[y], entries, counted, reducers,
-                          bsets)
+        picks[y] = pick = _picker(entries, bsets, year_idx[y])
+        _apply_caps([r for r in year_reqs[y] if r.is_cap], counted, reducers, pick)
+        _apply_share_cuts([r for r in year_reqs[y] if r.is_share_cut], year_idx[y], counted, reducers, pick)
     cycle_reqs: list[Requirement] = []
     cycle_idx: list[int] = []
     if cycle is not None:
@@ -386,16 +430,18 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         periods["cycle"] = PeriodInfo(cycle.start, cycle.end, not_required=markers, rule=cycle.rule,
                                       article=cycle.article, no_rules=no_rules)
         cycle_idx = [i for i in order if cycle.start <= entries[i].date <= min(cycle.end, as_of)]
-        _apply_caps([r for r in cycle_reqs if r.is_cap], cycle_idx, entries, counted, reducers, bsets)
-        _apply_share_cuts([r for r in cycle_reqs if r.is_share_cut], cycle_idx, entries, counted, reducers, bsets)
+    picks["cycle"] = pick = _picker(entries, bsets, cycle_idx)
+    if cycle is not None:
+        _apply_caps([r for r in cycle_reqs if r.is_cap], counted, reducers, pick)
+        _apply_share_cuts([r for r in cycle_reqs if r.is_share_cut], cycle_idx, counted, reducers, pick)
     years = []
     for y, reqs in year_reqs.items():
         if not reqs and not periods[y].not_required:
             continue
-        results = _results(reqs, year_idx[y], entries, counted, reducers, bsets, in_progress=periods[y].end > as_of)
+        results = _results(reqs, year_idx[y], entries, counted, reducers, picks[y], in_progress=periods[y].end > as_of)
         years.append((y, tuple(results)))
         warnings += _advice(results, year=y)
-    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, bsets,
+    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, picks["cycle"],
                                    in_progress=cycle is not None and cycle.end > as_of))
     warnings += _advice(cycle_results)
     binding = [r for r in cycle_results if r.binding]
@@ -436,14 +482,33 @@ def _advice(results, year=None) -> list[Warning]:
     return out
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for a batch (and resumed as it was, whatever happens).
+
+    An evaluation makes no reference cycle (its values are frozen records, lists and dicts, freed by
+    their reference counts), but it makes many objects, and every few thousand the collector walks the
+    whole heap — the batch's kept results too: a third of a report's time at 2,000 teachers, and more
+    the bigger the batch (issue 16's 12× the time for 10× the teachers). Anything cyclic made meanwhile
+    is collected after the batch."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def evaluate_many(cases: Iterable[Case]) -> list[Evaluation]:
-    """Evaluate a batch, building each region's runtime once."""
+    """Evaluate a batch, building each region's runtime once (the collector paused: :func:`collector_paused`)."""
     cache: dict = {}
     out = []
-    for case in cases:
-        key = (case.region, tuple(sorted((k, repr(v)) for k, v in case.settings.items())))
-        rt = cache.get(key)
-        if rt is None:
-            rt = cache[key] = runtime(case.region, case.settings)
-        out.append(evaluate(case, rt))
+    with collector_paused():
+        for case in cases:
+            key = (case.region, tuple(sorted((k, repr(v)) for k, v in case.settings.items())))
+            rt = cache.get(key)
+            if rt is None:
+                rt = cache[key] = runtime(case.region, case.settings)
+            out.append(evaluate(case, rt))
     return out

@@ -28,7 +28,7 @@ import pluggy
 
 from xuefen import defaults, hookspecs
 from xuefen.errors import DuplicateRegion, InputError, UnknownRegion
-from xuefen.model import Region, Setting, dec_str, jsonable, to_decimal
+from xuefen.model import Activity, Region, Setting, Teacher, dec_str, jsonable, to_decimal
 
 GROUP = "xuefen.regions"
 
@@ -228,21 +228,47 @@ class RegionRuntime:
     def typed(self, record):
         """``record`` (a :class:`~xuefen.model.Teacher` or :class:`~xuefen.model.Activity`, or None) with the
         region's declared fields of its kind typed and defaulted in ``extra`` (:func:`xuefen.io.fields.typed`)."""
+        kind = _RECORD_KINDS.get(type(record))
+        if kind is None:
+            if isinstance(record, Activity):
+                kind = "activity_fields"
+            elif isinstance(record, Teacher):
+                kind = "teacher_fields"
+            else:
+                return record
+        fields = self.memo.get((RegionRuntime, kind))
+        if fields is None:
+            fields = self._declared(kind)
+        extra = record.extra
+        if type(extra) is _typed_extra() and extra.fields is fields:  # typed already (the hooks' arguments)
+            return record
         from xuefen.io.fields import typed
-        from xuefen.model import Activity, Teacher
 
-        if isinstance(record, Activity):
-            return typed(record, self.activity_fields)
-        if isinstance(record, Teacher):
-            return typed(record, self.teacher_fields)
-        return record
+        return typed(record, fields)
 
     def delegate(self, code: str) -> "RegionRuntime":
-        return runtime(code, self.settings_overrides_for(code))
+        """The runtime of the region a rule set delegates to, with this runtime's settings that it takes
+        (built once per runtime: the settings do not change)."""
+        key = (RegionRuntime, "delegate", code)
+        rt = self.memo.get(key)
+        if rt is None:
+            rt = self.memo[key] = runtime(code, self.settings_overrides_for(code))
+        return rt
 
     def settings_overrides_for(self, code: str) -> dict:
         specs = setting_specs(_manager(code))
         return {k: v for k, v in self.settings.items() if k in specs}
+
+
+#: the declared fields (:meth:`RegionRuntime.typed`) of each kind of record
+_RECORD_KINDS = {Activity: "activity_fields", Teacher: "teacher_fields"}
+
+
+@functools.cache
+def _typed_extra() -> type:
+    from xuefen.io.fields import Typed
+
+    return Typed
 
 
 class TypedHooks:
@@ -262,17 +288,67 @@ class TypedHooks:
         return caller
 
 
+#: pluggy's own way of running a hook's implementations, as a manager has it when no tracing or monitoring
+#: replaced it (:func:`call_hook` runs the implementations itself only then)
+_PLAIN_HOOKEXEC = pluggy.PluginManager("xuefen-probe")._inner_hookexec
+
+
+def _plan(caller):
+    """How pluggy would run ``caller``'s implementations: ``(firstresult, ((function, argnames), …))`` in
+    pluggy's order (last registered first), or None where pluggy does more than call them (wrappers,
+    keyword arguments with defaults, a hook without its spec)."""
+    spec = getattr(caller, "spec", None)
+    impls = getattr(caller, "_hookimpls", None)
+    if spec is None or impls is None or getattr(spec, "kwargnames", ()):
+        return None
+    plan = []
+    for impl in reversed(impls):
+        if impl.hookwrapper or impl.wrapper or getattr(impl, "kwargnames", ()):
+            return None
+        plan.append((impl.function, tuple(impl.argnames)))
+    return bool(spec.opts.get("firstresult", False)), tuple(plan)
+
+
+def call_hook(pm: pluggy.PluginManager, caller, kwargs: dict, cache: dict):
+    """``caller(**kwargs)``, the result pluggy gives, without pluggy's per-call bookkeeping (the evaluator
+    calls a region's hooks a few times per activity): the implementations, in pluggy's order, called
+    with the arguments they name; a ``firstresult`` hook stops at the first answer that is not None.
+    Where pluggy does more (tracing, monitoring, wrappers, an argument missing) pluggy itself runs it."""
+    if pm._inner_hookexec is not _PLAIN_HOOKEXEC:
+        return caller(**kwargs)
+    impls = caller._hookimpls
+    hit = cache.get(caller.name)
+    if hit is None or hit[0] != impls:
+        hit = cache[caller.name] = (list(impls), _plan(caller))
+    plan = hit[1]
+    if plan is None:
+        return caller(**kwargs)
+    first, calls = plan
+    results = []
+    for function, argnames in calls:
+        try:
+            args = [kwargs[a] for a in argnames]
+        except KeyError:
+            return caller(**kwargs)  # pluggy names the missing argument
+        res = function(*args)
+        if res is not None:
+            if first:
+                return res
+            results.append(res)
+    return None if first else results
+
+
 class _TypedCaller:
-    __slots__ = ("_caller", "_rt")
+    __slots__ = ("_caller", "_rt", "_plans")
 
     def __init__(self, caller, rt: RegionRuntime):
-        self._caller, self._rt = caller, rt
+        self._caller, self._rt, self._plans = caller, rt, {}
 
     def __call__(self, **kwargs):
         for key in ("teacher", "activity"):
             if kwargs.get(key) is not None:
                 kwargs[key] = self._rt.typed(kwargs[key])
-        return self._caller(**kwargs)
+        return call_hook(self._rt.pm, self._caller, kwargs, self._plans)
 
     def __getattr__(self, name: str):  # get_hookimpls, spec ... of the hook itself
         return getattr(self._caller, name)

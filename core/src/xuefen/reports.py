@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from xuefen import registry, transfers
 from xuefen.actors import REDACT_NAME, REDACT_SCOPE
 from xuefen.errors import InputError
+from xuefen.evaluate import collector_paused
 from xuefen.model import LEVELS, dec_str
 from xuefen.store import repo
 from xuefen.store.schema import settings
@@ -127,6 +128,7 @@ def is_short(item: dict) -> dict:
             "cycle": bool(cycle) and (cycle["status"] == "short" if "status" in cycle else not cycle["met"])}
 
 
+@collector_paused()  # the report's teachers, evaluations and rows are kept to the end: no collector passes over them
 def build_report(conn, org_id: str, year: int | None = None, *, key: bytes | None = None, by: tuple[str, ...] = (),
                  as_of: dt.date | None = None, short_only: bool = False, workers: int = 1) -> dict:
     """Every teacher under ``org_id`` (met / short per requirement of ``year``), and each school's flags;

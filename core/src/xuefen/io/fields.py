@@ -344,8 +344,6 @@ def typed(record, fields: tuple):
     it has none, set to their defaults; fields it does not declare are kept as they are. Values stored
     by an import were parsed there; this gives them back their type (a date from its JSON string). A value
     that does not parse is an :class:`~xuefen.errors.InputError` naming the record and the field."""
-    import attrs
-
     extra = record.extra
     if isinstance(extra, Typed) and extra.fields is fields:
         return record
@@ -362,7 +360,7 @@ def typed(record, fields: tuple):
             out[f.name] = parse_declared(f, value)
         except ValueError as exc:
             raise problem(record, f.name, str(exc)) from None
-    return attrs.evolve(record, extra=out)
+    return model.replace(record, extra=out)  # attrs.evolve's result, without a second __init__
 
 
 def parse_record(raw: dict, spec: dict, required: tuple, where: str, extra_fields: tuple = (),
