@@ -248,9 +248,10 @@ def _apply_share_cuts(cuts: list[Requirement], idx: list[int], counted: dict, re
 def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
              reducers: dict, pick, in_progress: bool = False) -> list[RequirementResult]:
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for i in idx:
-        for unit in ("hours", "credits"):
-            totals[unit] += counted.get((i, unit), ZERO)
+    if any(r.share is not None for r in reqs):  # only a share reads the period's counted totals
+        for i in idx:
+            for unit in ("hours", "credits"):
+                totals[unit] += counted.get((i, unit), ZERO)
     out = []
     for r in reqs:
         earned = counted_sum = ZERO

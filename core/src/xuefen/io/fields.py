@@ -151,6 +151,10 @@ def parse_id(value: Any) -> str:
     """An id (of an org unit, actor, teacher, activity, project...): NFKC-normalised and stripped; not empty,
     at most :data:`ID_MAX` characters, no control or format character (:data:`ID_REFUSED_CATEGORIES`) and
     no ``/`` or ``:`` (:data:`ID_SEPARATORS`)."""
+    if type(value) is str and value.isascii() and value.isprintable():  # the common case, checked alike:
+        s = value.strip()  # NFKC leaves printable ASCII as it is, and none of it is a control or format character
+        if s and len(s) <= ID_MAX and not any(sep in s for sep in ID_SEPARATORS):
+            return s
     if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
         raise ValueError(f"{value!r} is not an id (text)")
     s = normal_id(value)

@@ -257,7 +257,12 @@ LEGACY_BUCKET = ("legacy",)
 
 
 def _caps():
-    return [
+    """The yearly caps (K-C6 to K-C9), the same rows for every teacher and year: built once (frozen values)."""
+    return list(_CAPS)
+
+
+def _build_caps():
+    return (
         Requirement("K-C6", R["K-C6"].article, "hours", maximum=R["K-C6"].values["maximum"],
                     all_of=("school_based",), none_of=LEGACY_BUCKET, label="school-based"),
         Requirement("K-C7", R["K-C7"].article, "hours", maximum=R["K-C7"].values["maximum"],
@@ -269,7 +274,10 @@ def _caps():
                     key="member"),
         Requirement("K-C9", R["K-C9"].article, "hours", maximum=R["K-C9"].values["maximum"],
                     all_of=("volunteer_event",), none_of=LEGACY_BUCKET, label="送教下乡 events"),
-    ]
+    )
+
+
+_CAPS = _build_caps()
 
 
 @hookimpl
