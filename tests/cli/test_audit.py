@@ -40,16 +40,17 @@ def _sql(db_url, statement, **params):
 def test_verify_intact(cli, posted):
     r = cli("audit", "verify", expect=0)
     # 4 records of the first administrator (its row, its key, the key on its row, the pseudonym key), then
-    # 3 orgs, 2 teachers, 3 activities and their 3 claims, and 1 entry: each import and the posting a signed action
-    assert r.output.strip() == "chain intact, 18 records, 5 signed actions"
+    # one batch record each for the 3 orgs, the 2 teachers, the 3 activities and their 3 claims, and 1 entry:
+    # each import and the posting a signed action
+    assert r.output.strip() == "chain intact, 9 records, 5 signed actions"
     assert json.loads(cli("audit", "verify", "--json", expect=0).output) == {
-        "intact": True, "records": 18, "actions": 5, "broken": None, "problems": [], "counts": {}, "checkpoints": 0}
+        "intact": True, "records": 9, "actions": 5, "broken": None, "problems": [], "counts": {}, "checkpoints": 0}
 
 
 def test_verify_names_an_entry_whose_hours_were_updated_in_sql(cli, posted):
     _sql(cli.db_url, "UPDATE entries SET hours = hours * 2 WHERE id = :id", id=posted)
     r = cli("audit", "verify", expect=1)
-    assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 18" in r.output
+    assert f"broken: entries {posted}: hours is \"15\" in the table but \"7.5\" in audit record 9" in r.output
 
 
 def test_verify_names_a_claim_deleted_in_sql(cli, posted):
@@ -83,12 +84,27 @@ def test_verify_names_an_audit_record_deleted_in_sql(cli, posted):
 
 def test_log_shows_the_newest_records_with_actor_and_change(cli, posted):
     recs = json.loads(cli("audit", "log", "--limit", "3", "--json", expect=0).output)
-    assert [r["seq"] for r in recs] == [18, 17, 16]
+    # the entry's record, then two of the claims' batch record (record 8), one row each
+    assert [(r["seq"], r["object_type"]) for r in recs] == [(9, "entry"), (8, "claim"), (8, "claim")]
+    assert recs[1]["batch"] == f"batch:{repo.claim_id_for('t1', 'a1')}..{repo.claim_id_for('t2', 'a1')}"
+    assert recs[0]["batch"] is None
     assert recs[0]["actor_id"] == "admin" and recs[0]["action"] == "post" and recs[0]["after"]["hours"] == "7.5"
     text = cli("audit", "log", "--limit", "1", expect=0).output
     assert "admin" in text and "post" in text
     only = json.loads(cli("audit", "log", "--object", f"entry:{posted}", "--json", expect=0).output)
     assert [r["object_id"] for r in only] == [posted]
+
+
+def test_log_of_one_object_finds_its_row_in_a_batch_record(cli, posted):
+    """An activity imported with others sits in the import's batch record: `audit log --object` shows its own
+    row's image, as a record of its own would."""
+    only = json.loads(cli("audit", "log", "--object", "activity:t1/a2", "--json", expect=0).output)
+    assert [(r["seq"], r["object_id"], r["action"]) for r in only] == [(7, "t1/a2", "import")]
+    assert only[0]["batch"] == "batch:t1/a1..t2/a1" and only[0]["after"]["id"] == "a2"
+    assert only[0]["after"]["teacher_id"] == "t1" and only[0]["before"] is None
+    text = cli("audit", "log", "--object", "activity:t1/a2", expect=0).output
+    assert "t1/a2" in text and "created" in text
+    assert json.loads(cli("audit", "log", "--object", "activity:t9/a2", "--json", expect=0).output) == []
 
 
 @pytest.mark.parametrize("statement, named", [

@@ -193,10 +193,18 @@ def test_a_rewritten_history_with_recomputed_hashes_is_named(reg):
     reg("approve", CLAIM, "--as", "ca1", "--on", ON, expect=0)
     with engine(reg).begin() as conn:
         rows = [dict(r._mapping) for r in conn.execute(sa.select(S.audit_log).order_by(S.audit_log.c.seq))]
-        for r in rows:  # days 3 → 30, everywhere it appears
+        def rewritten(img):
+            if isinstance(img, dict) and (img.get("data") or {}).get("days") == "3":
+                return {**img, "data": {**img["data"], "days": "30"}}
+            return img
+
+        for r in rows:  # days 3 → 30, everywhere it appears: in a record's images, or a batch record's rows'
+            batch = r["object_id"].startswith(audit.BATCH_PREFIX)
             for side in ("before", "after"):
-                if isinstance(r[side], dict) and (r[side].get("data") or {}).get("days") == "3":
-                    r[side] = {**r[side], "data": {**r[side]["data"], "days": "30"}}
+                if batch and isinstance(r[side], dict):
+                    r[side] = {k: rewritten(v) for k, v in r[side].items()}
+                else:
+                    r[side] = rewritten(r[side])
         prev = audit.GENESIS
         for r in rows:
             body = audit.Record.from_row(type("R", (), {"_mapping": r})()).body()

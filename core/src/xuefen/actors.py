@@ -172,9 +172,7 @@ def bootstrap(conn, admin_id: str, *, name: str | None = None, signer: keys.Sign
 
 def _adopt_keys(conn, admin_id: str) -> None:
     """Keys copied into the registry by the 0002 migration (Lincang's signers) get their audit record."""
-    from xuefen.store.schema import audit_log
-
-    recorded = set(conn.execute(sa.select(audit_log.c.object_id).where(audit_log.c.object_type == "key")).scalars())
+    recorded = audit.recorded_ids(conn, "key")
     for row in conn.execute(sa.select(keys_table).order_by(keys_table.c.fingerprint)).all():
         if row.fingerprint not in recorded:
             audit.record(conn, admin_id, "adopt", "key", row.fingerprint, None,

@@ -45,6 +45,11 @@ from xuefen.store.schema import Amount, actions, audit_log, utcnow
 GENESIS = "0" * 64
 #: rows per INSERT executemany
 CHUNK = 5000
+#: rows one batch record covers at most (:func:`insert` of many rows, :func:`record_many` with ``batch=True``)
+BATCH = 1000
+#: how a batch record's ``object_id`` starts (``batch:FIRST..LAST``, its first and last row key in sorted order);
+#: no row's key starts so (an id holds no ``:``, and the generated keys with one start otherwise)
+BATCH_PREFIX = "batch:"
 #: PostgreSQL advisory lock key serialising appends to the chain
 AUDIT_LOCK = 0x78756567
 #: object types whose table rows verify() compares with their latest audit image
@@ -156,6 +161,14 @@ class Record:
     after: Any
     prev_hash: str
     hash: str
+    #: for a row's view of a batch record (:func:`rows_of`): the batch record's ``object_id``; None for a record
+    #: as stored. A view's ``seq``, ``prev_hash`` and ``hash`` are its batch record's: the hash covers the batch.
+    batch: str | None = None
+
+    @property
+    def is_batch(self) -> bool:
+        """A stored batch record: ``after`` holds several rows' images keyed by their keys."""
+        return self.batch is None and self.object_id.startswith(BATCH_PREFIX)
 
     @classmethod
     def from_row(cls, row) -> "Record":
@@ -179,7 +192,27 @@ class Record:
         return chain_hash(self.prev_hash, self.body())
 
     def as_json(self) -> dict:
-        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash}
+        return {**self.body(), "prev_hash": self.prev_hash, "hash": self.hash, "batch": self.batch}
+
+
+def rows_of(rec: Record) -> Iterator[Record]:
+    """The per-row views of a record: a batch record's rows in key order (each with its own ``object_id``,
+    ``before`` and ``after``, and ``batch`` set), any other record itself.
+
+    :raises ValueError: a batch record whose ``after`` is not an object of row images (only an altered record).
+    """
+    if not rec.is_batch:
+        yield rec
+        return
+    after, before = rec.after, rec.before
+    if not isinstance(after, dict) or not after or not (before is None or isinstance(before, dict)) \
+            or any(not isinstance(v, dict) for v in after.values()):
+        raise ValueError(f"batch record {rec.seq} does not hold its rows' images")
+    before = before or {}
+    for k in sorted(after):
+        yield Record(seq=rec.seq, at=rec.at, actor_id=rec.actor_id, action=rec.action,
+                     object_type=rec.object_type, object_id=k, before=before.get(k), after=after[k],
+                     prev_hash=rec.prev_hash, hash=rec.hash, batch=rec.object_id)
 
 
 def chain_hash(prev_hash: str, body: dict) -> str:
@@ -371,10 +404,12 @@ def _tail_seq(conn) -> int:
 
 def record_many(conn, actor_id: str, action: str, object_type: str,
                 items: Iterable[tuple[str, Any, Any]], *, at: dt.datetime | None = None,
-                plain: bool = False) -> list[Record]:
+                plain: bool = False, batch: bool = False) -> list[Record]:
     """Append one record per ``(object_id, before, after)``, chained in order; returns them.
 
     ``plain``: ``before``/``after`` are plain JSON values already (row images), not converted again.
+    ``batch``: the items are rows of one table (``after`` each row's image): one batch record per
+    :data:`BATCH` rows instead (:func:`batched`); returns the records as stored.
     :raises RefusedAction: not inside ``actor_id``'s signed action (:class:`acting`).
     """
     act = current_act(conn, actor_id, f"{action} {object_type}")
@@ -385,7 +420,37 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
             before, after = conv(before), conv(after)
             yield str(object_id), before, _dump(before), after, _dump(after)
 
+    if batch:
+        return _write_records(conn, act, actor_id, action, object_type, batched(list(prepared())), at)
     return _write_records(conn, act, actor_id, action, object_type, prepared(), at)
+
+
+def batched(items: list[tuple[str, Any, str, Any, str]]) -> list[tuple[str, Any, str, Any, str]]:
+    """Rows given as ``(key, before, before_text, after, after_text)`` grouped into batch records of up to
+    :data:`BATCH` rows each, in the same form: ``object_id`` ``batch:FIRST..LAST`` (the first and last key in
+    sorted order), ``after`` every row's image keyed by its key, ``before`` the rows' before-images keyed the
+    same way (None when every row is new). Each text is the canonical JSON of its value, joined from the rows'
+    texts (sorted keys: exactly :func:`canonical` of the object), so the record's hash is the digest of all its
+    rows. A group of one row, or rows whose keys repeat, stay one plain record each."""
+    if len({it[0] for it in items}) != len(items):
+        return items
+    out = []
+    for i in range(0, len(items), BATCH):
+        group = items[i:i + BATCH]
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        group = sorted(group, key=lambda it: it[0])
+        keys = [_dump(it[0]) for it in group]
+        after = {it[0]: it[3] for it in group}
+        after_text = "{" + ",".join(f"{k}:{it[4]}" for k, it in zip(keys, group)) + "}"
+        if all(it[1] is None for it in group):
+            before, before_text = None, "null"
+        else:
+            before = {it[0]: it[1] for it in group}
+            before_text = "{" + ",".join(f"{k}:{it[2]}" for k, it in zip(keys, group)) + "}"
+        out.append((f"{BATCH_PREFIX}{group[0][0]}..{group[-1][0]}", before, before_text, after, after_text))
+    return out
 
 
 def _write_records(conn, act: Act, actor_id: str, action: str, object_type: str, items, at) -> list[Record]:
@@ -431,7 +496,8 @@ def record(conn, actor_id: str, action: str, object_type: str, object_id: str,
 
 def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, action: str,
            at: dt.datetime | None = None) -> int:
-    """Insert ``rows`` into ``table`` (executemany in chunks of :data:`CHUNK`) and record each.
+    """Insert ``rows`` into ``table`` (executemany in chunks of :data:`CHUNK`) and record them: one record for
+    one row, one batch record per :data:`BATCH` rows for more (:func:`batched`).
 
     Each row is completed with its columns' defaults first, so the recorded
     image is the row exactly as stored. Returns the number of rows.
@@ -468,7 +534,7 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
             conn.execute(stmt, params[i:i + CHUNK])
     except sa.exc.IntegrityError as exc:
         raise Conflict(f"{table.name}: {_integrity_message(exc)}") from exc
-    _write_records(conn, act, actor_id, action, OBJECT_TYPES.get(table.name, table.name), prepared, at)
+    _write_records(conn, act, actor_id, action, OBJECT_TYPES.get(table.name, table.name), batched(prepared), at)
     return len(rows)
 
 
@@ -516,17 +582,64 @@ def _integrity_message(exc: sa.exc.IntegrityError) -> str:
 
 
 def records(conn, *, limit: int | None = None, object_type: str | None = None,
-            object_id: str | None = None, newest_first: bool = True) -> list[Record]:
-    """Audit records, newest first by default, optionally about one object."""
+            object_id: str | None = None, newest_first: bool = True, expand: bool = True) -> list[Record]:
+    """Audit records, newest first by default, optionally about one object.
+
+    ``expand`` (the default): each batch record as its rows' views (:func:`rows_of`), so a row's history
+    is found whether its records are plain or batch ones, and ``limit`` counts views; ``expand=False``:
+    the records as stored (a batch record once), and ``object_id`` matches only plain records.
+    """
     q = sa.select(audit_log)
     if object_type:
         q = q.where(audit_log.c.object_type == object_type)
-    if object_id:
+    if object_id and expand:
+        q = q.where(sa.or_(audit_log.c.object_id == object_id,
+                           sa.and_(audit_log.c.object_id.like(BATCH_PREFIX + "%"), _holds_key(conn, object_id))))
+    elif object_id:
         q = q.where(audit_log.c.object_id == object_id)
     q = q.order_by(audit_log.c.seq.desc() if newest_first else audit_log.c.seq)
-    if limit:
+    if limit and not (object_id and expand):  # every record found yields at least one view
         q = q.limit(limit)
-    return [Record.from_row(r) for r in conn.execute(q)]
+    if not expand:
+        return [Record.from_row(r) for r in conn.execute(q)]
+    out: list[Record] = []
+    for r in conn.execute(q):
+        rec = Record.from_row(r)
+        try:
+            views = list(rows_of(rec))
+        except ValueError:  # an altered batch record: shown as stored (verify names it)
+            views = [rec]
+        if object_id:
+            views = [v for v in views if v.object_id == object_id]
+        elif newest_first:
+            views.reverse()
+        out.extend(views)
+        if limit and len(out) >= limit:
+            return out[:limit]
+    return out
+
+
+def _holds_key(conn, key: str):
+    """SQL: a record's ``after`` has ``key`` among its top-level keys (a batch record holding that row). A
+    key-existence test on PostgreSQL's jsonb; on SQLite a substring test on the stored canonical text (a key
+    is its JSON string followed by ``:``, which no string value is), confirmed by :func:`rows_of`."""
+    if conn.dialect.name == "postgresql":
+        return sa.func.jsonb_exists(audit_log.c.after, key)
+    needle = json.dumps(key, ensure_ascii=False) + ":"
+    return sa.func.instr(sa.cast(audit_log.c.after, sa.Text), needle) > 0
+
+
+def recorded_ids(conn, object_type: str) -> set[str]:
+    """The ids of every object of ``object_type`` the log holds a record of (batch records' rows included)."""
+    out: set[str] = set()
+    q = sa.select(audit_log).where(audit_log.c.object_type == object_type)
+    for r in _stream(conn, q):
+        rec = Record.from_row(r)
+        if rec.is_batch and isinstance(rec.after, dict):
+            out.update(rec.after)
+        else:
+            out.add(rec.object_id)
+    return out
 
 
 def count(conn) -> int:
@@ -623,33 +736,41 @@ def verify(conn, *, limit: int = 1000) -> Verification:
             problems.append(Broken("audit_log", str(rec.seq), f"record {rec.seq} is of a kind no command writes "
                                    f"({rec.action!r} on {rec.object_type} {rec.object_id})", rec.seq))
         if rec.object_type in VERIFIED:
-            key = (rec.object_type, rec.object_id)
-            prior = images.get(key)
-            if rec.object_type in UPGRADED:  # recorded under an earlier schema: as its migrations left the row
-                rec = attrs.evolve(rec, before=schema.upgrade_row(UPGRADED[rec.object_type], rec.before),
-                                   after=schema.upgrade_row(UPGRADED[rec.object_type], rec.after))
-            # meaning: a change starts from the row as the program last left it; a before that differs
-            # means the row was changed behind the program's back in between, then "laundered"
-            if (prior is not None and isinstance(rec.before, dict) and isinstance(prior[1], dict)
-                    and set(rec.before) == set(prior[1]) and digest(rec.before) != digest(prior[1])):
-                diffs = sorted(k for k in rec.before if canonical(rec.before[k]) != canonical(prior[1].get(k)))
-                problems.append(Broken(VERIFIED[rec.object_type].name, rec.object_id,
-                                       f"record {rec.seq} starts from a row that differs from record {prior[0]}'s "
-                                       f"({', '.join(diffs)}): changed behind the program's back in between",
-                                       rec.seq))
-            if rec.object_type == "activity" and rec.action == "amend":
-                why, cid = _amend_problem(rec, images)
-                if why:
-                    problems.append(Broken("activities", rec.object_id, why, rec.seq))
-                amended[cid] = (rec.seq, rec.object_id)
-            if rec.object_type == "claim" and rec.action == "amend":
-                amended.pop(rec.object_id, None)
-            if rec.object_type == "claim" and isinstance(rec.before, dict) and isinstance(rec.after, dict):
-                why = _transition_problem(rec) or _authority_problem(rec, images)
-                if why:
-                    problems.append(Broken("claims", rec.object_id, why, rec.seq))
-            images[key] = (rec.seq, rec.after)
-            latest[key] = (rec.seq, None if rec.after is None else digest(rec.after))
+            try:
+                views = list(rows_of(rec))
+            except ValueError as exc:
+                problems.append(Broken("audit_log", str(rec.seq), f"{exc} (the record was altered)", rec.seq))
+                views = []
+            for view in views:  # a batch record: every row it covers, checked as a plain record of it would be
+                key = (view.object_type, view.object_id)
+                prior = images.get(key)
+                if view.object_type in UPGRADED:  # recorded under an earlier schema: as its migrations left it
+                    up = UPGRADED[view.object_type]
+                    view = attrs.evolve(view, before=schema.upgrade_row(up, view.before),
+                                        after=schema.upgrade_row(up, view.after))
+                # meaning: a change starts from the row as the program last left it; a before that differs
+                # means the row was changed behind the program's back in between, then "laundered"
+                if (prior is not None and isinstance(view.before, dict) and isinstance(prior[1], dict)
+                        and set(view.before) == set(prior[1]) and digest(view.before) != digest(prior[1])):
+                    diffs = sorted(k for k in view.before
+                                   if canonical(view.before[k]) != canonical(prior[1].get(k)))
+                    problems.append(Broken(VERIFIED[view.object_type].name, view.object_id,
+                                           f"record {view.seq} starts from a row that differs from record "
+                                           f"{prior[0]}'s ({', '.join(diffs)}): changed behind the program's "
+                                           f"back in between", view.seq))
+                if view.object_type == "activity" and view.action == "amend":
+                    why, cid = _amend_problem(view, images)
+                    if why:
+                        problems.append(Broken("activities", view.object_id, why, view.seq))
+                    amended[cid] = (view.seq, view.object_id)
+                if view.object_type == "claim" and view.action == "amend":
+                    amended.pop(view.object_id, None)
+                if view.object_type == "claim" and isinstance(view.before, dict) and isinstance(view.after, dict):
+                    why = _transition_problem(view) or _authority_problem(view, images)
+                    if why:
+                        problems.append(Broken("claims", view.object_id, why, view.seq))
+                images[key] = (view.seq, view.after)
+                latest[key] = (view.seq, None if view.after is None else digest(view.after))
         prev, expected_seq = rec.hash, rec.seq + 1
     for cid, (seq, oid) in sorted(amended.items(), key=lambda kv: kv[1]):
         problems.append(Broken("activities", oid, f"record {seq} amends the activity, and its claim {cid} was not "
@@ -665,7 +786,7 @@ def verify(conn, *, limit: int = 1000) -> Verification:
                 problems.append(Broken(table.name, oid, "row has no audit record "
                                        "(written behind the program's back)", seq))
             elif digest(img) != want:
-                problems.append(Broken(table.name, oid, _difference(conn, seq, img), seq))
+                problems.append(Broken(table.name, oid, _difference(conn, seq, oid, img), seq))
     for seq, t, oid in sorted(((seq, t, oid) for (t, oid), (seq, d) in latest.items() if d is not None)):
         problems.append(Broken(VERIFIED[t].name, oid,
                                f"row is missing (deleted behind the program's back; audit record {seq})", seq))
@@ -867,8 +988,9 @@ def _parse_time(value) -> dt.datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
-def _difference(conn, seq: int, img: dict) -> str:
-    after = conn.execute(sa.select(audit_log.c.after).where(audit_log.c.seq == seq)).scalar_one() or {}
+def _difference(conn, seq: int, oid: str, img: dict) -> str:
+    rec = Record.from_row(conn.execute(sa.select(audit_log).where(audit_log.c.seq == seq)).one())
+    after = next((v.after for v in rows_of(rec) if v.object_id == oid), None) or {}
     diffs = [f"{k} is {canonical(img.get(k))} in the table but {canonical(after.get(k))} in audit record {seq}"
              for k in sorted(set(img) | set(after)) if canonical(img.get(k)) != canonical(after.get(k))]
     return "; ".join(diffs) or f"row differs from audit record {seq}"

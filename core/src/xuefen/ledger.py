@@ -82,8 +82,9 @@ class Balance:
 
 
 def post_many(conn, items: Iterable[tuple[str, str, Entry]], *, actor_id: str | None = None,
-              action: str = "post", posted_at: dt.datetime | None = None) -> list[Posted]:
-    """Post ``(claim_id, teacher_id, entry)`` triples in chunks; each gets an id and an audit record.
+              action: str = "post", posted_at: dt.datetime | None = None, batch: bool = False) -> list[Posted]:
+    """Post ``(claim_id, teacher_id, entry)`` triples in chunks; each gets an id and an audit record (``batch``:
+    one batch record per :data:`xuefen.audit.BATCH` entries, :func:`xuefen.audit.batched`).
 
     :raises Conflict: an entry was already reversed, or a claim/teacher does not exist.
     """
@@ -101,7 +102,7 @@ def post_many(conn, items: Iterable[tuple[str, str, Entry]], *, actor_id: str | 
         raise Conflict(f"ledger: cannot post: {exc.orig}") from exc
     actor_id = actor_id or audit.current_act_actor(conn)
     audit.record_many(conn, actor_id, action, "entry",
-                      ((r["id"], None, audit.image(entries, r)) for r in rows), at=at)
+                      ((r["id"], None, audit.image(entries, r)) for r in rows), at=at, plain=True, batch=batch)
     return posted
 
 

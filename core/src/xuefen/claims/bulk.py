@@ -19,7 +19,8 @@ statements per chunk instead of 14–23 per claim (issue 16):
   activities and those approved before it in the batch (what ``evaluate`` counts),
   and every entry of the batch is posted by one :func:`xuefen.ledger.post_many`;
 * the claims move by one ``UPDATE … WHERE id = ? AND version = ?`` executemany and
-  one audit record each (before/after images, as :func:`xuefen.audit.update` writes).
+  one batch audit record per :data:`xuefen.audit.BATCH` claims (every claim's before/after images, as
+  :func:`xuefen.audit.update` writes them one by one), the entries likewise.
 
 A claim that is refused (or not found) is reported in its place and left as it was,
 as before. A batch holding what the set-based path does not cover — a cycle review,
@@ -266,7 +267,7 @@ class _Batch:
             if on_each is not None:
                 on_each(cid, out[i])
         if items:
-            ledger.post_many(self.conn, items, actor_id=self.actor.id)
+            ledger.post_many(self.conn, items, actor_id=self.actor.id, batch=True)
         self._move(moves)
         return out
 
@@ -352,7 +353,7 @@ class _Batch:
         if changed != len(params):  # the rows are locked for the transaction: only a bug gets here
             raise Conflict(f"approve: {len(params) - changed} of {len(params)} claims were changed by someone else; "
                            f"nothing was approved, look at them again and retry")
-        audit.record_many(self.conn, self.actor.id, "approve", "claim", records, plain=True)
+        audit.record_many(self.conn, self.actor.id, "approve", "claim", records, plain=True, batch=True)
 
 
 def _stages_key(stages) -> tuple:
