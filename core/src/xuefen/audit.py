@@ -9,6 +9,14 @@ transactions appending at once cannot fork the chain (on PostgreSQL appends
 are serialised with an advisory lock; on SQLite every transaction is
 ``BEGIN IMMEDIATE``).
 
+A record is about one row (``object_id`` its key, ``after`` its image) or, a **batch record**, about up to
+:data:`BATCH` rows of one table written by one action (an import's rows, a queue approved as one batch, the
+entries it posts): ``object_id`` ``batch:FIRST..LAST``, ``after`` every row's image keyed by the row's key,
+``before`` their before-images keyed alike (None for inserts). Its hash covers the whole text, so it is the
+digest of its rows; it is chained and signed like any record, and :func:`verify` expands it
+(:func:`rows_of`) and checks every row it covers as it checks a record of its own. :func:`records` gives
+the per-row views, so a row's history is found either way (docs/formats.md §6).
+
 The rows of the tables in :data:`VERIFIED` (ledger ``entries``, ``claims``, and the registry's ``activities``, ``teachers``, ``actors``, ``orgs``, ``certificates``, ``integrity``) are
 cross-checked: the ``after`` of the latest record about a row is that row's
 image as written, and :func:`verify` compares every current row with it, so
@@ -17,7 +25,8 @@ a row altered, deleted or inserted behind the program's back (by SQL) is found.
 How to write, for the other modules (all take the caller's ``Connection``,
 never commit)::
 
-    audit.insert(conn, actor_id, schema.claims, [row, ...])        # insert rows + one record each
+    audit.insert(conn, actor_id, schema.claims, [row, ...])        # insert rows + a record (a batch record
+                                                                     # per BATCH rows for several)
     new = audit.update(conn, actor_id, schema.claims, {"id": cid},  # update one row + record before/after
                        {"state": "county_review", "version": v + 1}, expect={"version": v},
                        action="approve")                             # None when expect did not match
@@ -253,9 +262,14 @@ def _append(conn, records: list[dict]) -> None:
                        "try again") from exc
 
 
+_DUMP = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _dump(value: Any) -> str:
-    """Canonical JSON text of a plain JSON value (sorted keys, no whitespace, non-ASCII kept)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON text of a plain JSON value (sorted keys, no whitespace, non-ASCII kept): what
+    ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` gives, by one encoder
+    built once (``json.dumps`` with options builds one per call)."""
+    return _DUMP(value)
 
 
 # -- signed actions ------------------------------------------------------------
@@ -507,21 +521,18 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     if not rows:
         return 0
     act = current_act(conn, actor_id, f"{action} {table.name}")
-    # serialised once: each column's canonical text; a JSON column is stored as that text, and the row's
-    # image text (what the record's after holds and its hash covers) is the texts joined in key order
-    names = sorted(c.name for c in table.columns)
-    json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
-    keys = {n: _dump(n) for n in names}
+    # serialised once: a JSON column is stored as its canonical text, and the row's image text (what the
+    # record's after holds and its hash covers) is one encoder call over the image (the profile: a call per
+    # column cost more than the encoding itself)
+    json_cols = [c.name for c in table.columns if isinstance(c.type, sa.JSON)]
     params, prepared = [], []
     for r in rows:
         img = image(table, r)
-        texts = {n: _dump(img[n]) for n in names}
         p = {n: v for n, v in r.items() if n not in json_cols}
         for n in json_cols:
-            p[f"{n}__text"] = texts[n]
+            p[f"{n}__text"] = _dump(img[n])
         params.append(p)
-        prepared.append((key_of(table, r), None, "null", img,
-                         "{" + ",".join(f"{keys[n]}:{texts[n]}" for n in names) + "}"))
+        prepared.append((key_of(table, r), None, "null", img, _dump(img)))
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import JSONB
 
