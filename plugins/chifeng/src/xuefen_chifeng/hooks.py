@@ -14,8 +14,7 @@ import attrs
 from xuefen import hookimpl
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, CohortLimit, Entry, Field, Flag, Region, Requirement,
-                          RuleSet, Setting, Stage, Warning, dec_str)
+from xuefen.model import CertificateSpec, CohortLimit, Field, Flag, Region, RuleSet, Setting, Stage, dec_str
 
 from xuefen_chifeng.labels import LABELS
 from xuefen_chifeng.rules import CODE, COUNTY_OR_ABOVE, RULES as R
@@ -193,7 +192,8 @@ def route(act, settings) -> Route:
 # -- conversion ---------------------------------------------------------------
 
 
-def _buckets(act, rt: Route) -> tuple[str, ...]:
+def _buckets(act, rt: Route) -> list[str | None]:
+    """The entry's buckets (``R.entry`` drops the empty ones and keeps each once)."""
     out = [rt.route, act.kind]
     if act.level:
         out += [act.level, f"level:{act.level}"]  # the bare level for requirements, the prefixed one for reports
@@ -202,7 +202,7 @@ def _buckets(act, rt: Route) -> tuple[str, ...]:
     dim = dimension(act)
     if dim:
         out.append(f"dimension:{dim}")
-    return tuple(dict.fromkeys(out))
+    return out
 
 
 def refusal_before(act, teacher, settings) -> list | None:
@@ -238,14 +238,14 @@ def xuefen_convert(activity, teacher, settings):
     rule = "C-C1" if rt.route == REQUIRED else "C-C2"
     out: list = []
     if rt.warning:
-        out.append(Warning(rule, R[rule].article, rt.warning, activity=act.id))
+        out.append(R.warning(rule, rt.warning, act))
     if act.credits is not None:
-        out.append(Warning(rule, R[rule].article, f"credits {dec_str(act.credits)} stated: not used, the system "
-                           f"converts the hours (第十四条)", activity=act.id))
+        out.append(R.warning(rule, f"credits {dec_str(act.credits)} stated: not used, the system converts the "
+                                   f"hours (第十四条)", act))
     if act.score is not None and act.assessment is None:
-        out.append(Warning("C-C3", R["C-C3"].article, f"score {dec_str(act.score)} without an assessment: "
-                           f"the method grades 优秀/合格/不合格 (第十九条), so the score is not graded and the "
-                           f"activity earns as passed; state assessment", activity=act.id))
+        out.append(R.warning("C-C3", f"score {dec_str(act.score)} without an assessment: the method grades "
+                                     f"优秀/合格/不合格 (第十九条), so the score is not graded and the activity earns "
+                                     f"as passed; state assessment", act))
     if act.hours is None:
         return out + [R.refuse(rule, act, "hours: required: credits are converted from the hours the organising "
                                           "body states"
@@ -257,11 +257,10 @@ def xuefen_convert(activity, teacher, settings):
         note += f"; {dec_str(R['C-R3'].values['cycle_share'] * 100)}% counts towards the cycle (C-R3)"
     elif act.kind == "new_teacher_training":
         note += "; not counted towards the cycle or the year (C-R4)"
-    out.append(Entry(activity=act.id, year=act.date.year, date=act.date, rule=rule, article=R[rule].article,
-                     credits=credits, buckets=_buckets(act, rt), note=note))
+    out.append(R.entry(rule, act, credits=credits, buckets=_buckets(act, rt), note=note))
     if act.module is not None and dimension(act) is None:
-        out.append(Warning("C-L1", R["C-L1"].article, f"module {act.module!r} names none of the three dimensions "
-                           f"(ethics, knowledge, ability): reported as unstated", activity=act.id))
+        out.append(R.warning("C-L1", f"module {act.module!r} names none of the three dimensions (ethics, "
+                                     f"knowledge, ability): reported as unstated", act))
     return out
 
 
@@ -279,37 +278,34 @@ def _annual(settings):
 def xuefen_requirements(teacher, period, settings):
     if not in_scope(teacher):
         return []
-    r1, r2 = R["C-R1"], R["C-R2"]
     if period.kind == "year":
         none_of, weights = _annual(settings)
         return [
-            Requirement("C-R1", r1.article, "credits", minimum=r1.values["annual_minimum"], none_of=none_of,
-                        weights=weights, label="annual credits"),
-            Requirement("C-R2", r2.article, "credits", minimum=r2.values["required_annual"], all_of=(REQUIRED,),
-                        none_of=none_of, weights=weights, label="annual required credits"),
-            Requirement("C-R2", r2.article, "credits", minimum=r2.values["elective_annual"], all_of=(ELECTIVE,),
-                        none_of=none_of, label="annual elective credits"),
+            R.requirement("C-R1", "credits", minimum="annual_minimum", none_of=none_of, weights=weights,
+                          label="annual credits"),
+            R.requirement("C-R2", "credits", minimum="required_annual", all_of=(REQUIRED,), none_of=none_of,
+                          weights=weights, label="annual required credits"),
+            R.requirement("C-R2", "credits", minimum="elective_annual", all_of=(ELECTIVE,), none_of=none_of,
+                          label="annual elective credits"),
         ]
     weights = (("principal_training", R["C-R3"].values["cycle_share"]),)
     reqs = [
-        Requirement("C-R1", r1.article, "credits", minimum=r1.values["cycle_minimum"],
-                    none_of=("new_teacher_training",), weights=weights, label="cycle credits"),
-        Requirement("C-R2", r2.article, "credits", minimum=r2.values["required_cycle"], all_of=(REQUIRED,),
-                    none_of=("new_teacher_training",), weights=weights, label="cycle required credits"),
-        Requirement("C-R2", r2.article, "credits", minimum=r2.values["elective_cycle"], all_of=(ELECTIVE,),
-                    label="cycle elective credits"),
+        R.requirement("C-R1", "credits", minimum="cycle_minimum", none_of=("new_teacher_training",),
+                      weights=weights, label="cycle credits"),
+        R.requirement("C-R2", "credits", minimum="required_cycle", all_of=(REQUIRED,),
+                      none_of=("new_teacher_training",), weights=weights, label="cycle required credits"),
+        R.requirement("C-R2", "credits", minimum="elective_cycle", all_of=(ELECTIVE,),
+                      label="cycle elective credits"),
     ]
     if teacher.principal_since is not None and period.contains(teacher.principal_since):
-        r3 = R["C-R3"]
-        reqs += [Requirement("C-R3", r3.article, "credits", minimum=r3.values["minimum"],
-                             all_of=("principal_training",), label="qualification training"),
-                 Requirement("C-R3", r3.article, "credits", minimum=r3.values["centralized_minimum"],
-                             all_of=("principal_training", "centralized"),
-                             label="qualification training, centralized")]
+        reqs += [R.requirement("C-R3", "credits", minimum="minimum", all_of=("principal_training",),
+                               label="qualification training"),
+                 R.requirement("C-R3", "credits", minimum="centralized_minimum",
+                               all_of=("principal_training", "centralized"),
+                               label="qualification training, centralized")]
     if teacher.hired_on is not None and period.contains(teacher.hired_on):
-        r4 = R["C-R4"]
-        reqs.append(Requirement("C-R4", r4.article, "credits", minimum=r4.values["minimum"],
-                                all_of=("new_teacher_training",), label="new-teacher training"))
+        reqs.append(R.requirement("C-R4", "credits", minimum="minimum", all_of=("new_teacher_training",),
+                                  label="new-teacher training"))
     return reqs
 
 
@@ -371,8 +367,8 @@ def xuefen_review(evaluation, teacher, history, settings):
         cycle_results = tuple(_notes(r, mine) for r in cycle_results)
     warnings = ev.warnings
     if ev.cycle is None and in_scope(teacher):
-        warnings += (Warning("C-R1", R["C-R1"].article, "no cycle_start (and no in_force setting to count cycles from): the 5-year "
-                             "cycle requirements (C-R1, C-R2) are not checked"),)
+        warnings += (R.warning("C-R1", "no cycle_start (and no in_force setting to count cycles from): the "
+                                       "5-year cycle requirements (C-R1, C-R2) are not checked"),)
     return attrs.evolve(ev, flags=ev.flags + flags, years=tuple(years), cycle_results=cycle_results,
                         warnings=warnings)
 

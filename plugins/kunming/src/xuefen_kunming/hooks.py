@@ -8,8 +8,8 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.defaults import add_years
-from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, Field, NotRequired, Region, Requirement,
-                          RuleSet, Setting, Stage, dec_str)
+from xuefen.model import (CertificateSpec, CohortLimit, Deadline, Entry, Field, NotRequired, Region, RuleSet, Setting,
+                          Stage, dec_str)
 
 from xuefen_kunming.labels import LABELS
 from xuefen_kunming.rules import CODE, DEGREE_ORDER, RULES as R
@@ -263,17 +263,16 @@ def _caps():
 
 def _build_caps():
     return (
-        Requirement("K-C6", R["K-C6"].article, "hours", maximum=R["K-C6"].values["maximum"],
-                    all_of=("school_based",), none_of=LEGACY_BUCKET, label="school-based"),
-        Requirement("K-C7", R["K-C7"].article, "hours", maximum=R["K-C7"].values["maximum"],
-                    all_of=("trainer",), none_of=LEGACY_BUCKET, label="trainer"),
-        Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["convener"],
-                    all_of=("studio",), none_of=LEGACY_BUCKET, label="famous-teacher base", key="convener"),
-        Requirement("K-C8", R["K-C8"].article, "hours", maximum=R["K-C8"].values["member"],
-                    all_of=("studio_member",), none_of=LEGACY_BUCKET, label="famous-teacher base member",
-                    key="member"),
-        Requirement("K-C9", R["K-C9"].article, "hours", maximum=R["K-C9"].values["maximum"],
-                    all_of=("volunteer_event",), none_of=LEGACY_BUCKET, label="送教下乡 events"),
+        R.requirement("K-C6", "hours", maximum="maximum", all_of=("school_based",), none_of=LEGACY_BUCKET,
+                      label="school-based"),
+        R.requirement("K-C7", "hours", maximum="maximum", all_of=("trainer",), none_of=LEGACY_BUCKET,
+                      label="trainer"),
+        R.requirement("K-C8", "hours", maximum="convener", all_of=("studio",), none_of=LEGACY_BUCKET,
+                      label="famous-teacher base", key="convener"),
+        R.requirement("K-C8", "hours", maximum="member", all_of=("studio_member",), none_of=LEGACY_BUCKET,
+                      label="famous-teacher base member", key="member"),
+        R.requirement("K-C9", "hours", maximum="maximum", all_of=("volunteer_event",), none_of=LEGACY_BUCKET,
+                      label="送教下乡 events"),
     )
 
 
@@ -290,23 +289,22 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         new_teacher = teacher.hired_on is not None and teacher.hired_on.year == y
         new_principal = teacher.principal_since is not None and teacher.principal_since.year == y
         if new_teacher:
-            reqs.append(Requirement("K-R3", R["K-R3"].article, "hours", minimum=R["K-R3"].values["minimum"],
-                                    all_of=("new_teacher_training",), label="induction training"))
+            reqs.append(R.requirement("K-R3", "hours", minimum="minimum", all_of=("new_teacher_training",),
+                                      label="induction training"))
         not_yet_hired = teacher.hired_on is not None and y < teacher.hired_on.year
         if not new_teacher and not new_principal and not not_yet_hired:
-            reqs.append(Requirement("K-R2", R["K-R2"].article, "hours", minimum=R["K-R2"].values["minimum"],
-                                    none_of=_excluded(settings), label="annual hours"))
+            reqs.append(R.requirement("K-R2", "hours", minimum="minimum", none_of=_excluded(settings),
+                                      label="annual hours"))
         else:
             why = ("the year of hiring: K-R3's induction hours instead" if new_teacher else
                    "the year of appointment as principal (K-R4 in the cycle instead)" if new_principal else
                    f"before the year of hiring ({teacher.hired_on})")
             reqs.append(NotRequired("K-R2", R["K-R2"].article, f"K-R2's {dec_str(R['K-R2'].values['minimum'])} hours do not apply: {why}"))
         return reqs
-    reqs = [Requirement("K-R1", R["K-R1"].article, "hours", minimum=R["K-R1"].values["minimum"],
-                        none_of=_excluded(settings), label="cycle hours")]
+    reqs = [R.requirement("K-R1", "hours", minimum="minimum", none_of=_excluded(settings), label="cycle hours")]
     if teacher.principal_since is not None and period.start <= teacher.principal_since <= period.end:
-        reqs.append(Requirement("K-R4", R["K-R4"].article, "hours", minimum=R["K-R4"].values["minimum"],
-                                all_of=("principal_training",), label="qualification training"))
+        reqs.append(R.requirement("K-R4", "hours", minimum="minimum", all_of=("principal_training",),
+                                  label="qualification training"))
     return reqs
 
 

@@ -16,7 +16,7 @@ from xuefen.defaults import add_years
 from xuefen.errors import InputError
 from xuefen.io import fields as F
 from xuefen.model import (CertificateSpec, Field, Flag, Region, Requirement, RequirementResult, RuleSet, Setting,
-                          Stage, Warning, dec_str, to_decimal)
+                          Stage, dec_str, to_decimal)
 
 from xuefen_lincang.labels import LABELS
 from xuefen_lincang.rules import CODE, COUNTY_PLUS, MODULES, RULES as R
@@ -129,10 +129,9 @@ def _hours(act, settings, warnings):
         centralized = act.kind != "school_based" and act.delivery in (None, "centralized")
         if act.hours is None or (centralized and settings["centralized_hours"] == "days"):
             if act.hours is not None and act.hours != by_days:
-                warnings.append(Warning("L-H5", R.article("L-H5"),
-                                        f"stated {dec_str(act.hours)} hours, counted {dec_str(act.days)} days × "
-                                        f"{dec_str(per_day)} = {dec_str(by_days)} (setting centralized_hours)",
-                                        activity=act.id))
+                warnings.append(R.warning("L-H5", f"stated {dec_str(act.hours)} hours, counted "
+                                                  f"{dec_str(act.days)} days × {dec_str(per_day)} = "
+                                                  f"{dec_str(by_days)} (setting centralized_hours)", act))
             return by_days, f"{dec_str(act.days)} days × {dec_str(per_day)} hours (L-H5)"
     if act.hours is not None:
         return act.hours, None
@@ -198,9 +197,8 @@ def _training(act, settings):
     p1 = R["L-P1"].values
     if act.published_on is not None and act.level in p1["levels"] and not school_based \
             and act.published_on.month not in p1["months"]:
-        warnings.append(Warning("L-P1", R.article("L-P1"),
-                                f"a {act.level} project published on {act.published_on}, not in March or "
-                                f"September", activity=act.id))
+        warnings.append(R.warning("L-P1", f"a {act.level} project published on {act.published_on}, not in March "
+                                          f"or September", act))
     if not act.approved_by_authority and not school_based:
         return [R.refuse("L-A1", act, "training not approved by the same-level education authority "
                                       "(organised outside the education system)")] + warnings
@@ -236,8 +234,7 @@ def _training(act, settings):
         msg = f"rate {dec_str(act.rate)} outside the {what} range {dec_str(low)}-{dec_str(high)}"
         if settings["rate_out_of_range"] == "refuse":
             return [R.refuse("L-C2", act, msg)] + warnings
-        warnings.append(Warning("L-C2", R.article("L-C2"), msg + "; credited as stated (setting rate_out_of_range)",
-                                activity=act.id))
+        warnings.append(R.warning("L-C2", msg + "; credited as stated (setting rate_out_of_range)", act))
     coefficient = _coefficient(grade, settings)
     base = act.rate * hours
     performance = base * coefficient
@@ -246,8 +243,7 @@ def _training(act, settings):
     notes.append(f"base {dec_str(act.rate)} × {dec_str(hours)} = {dec_str(base)}; {how}: {name} "
                  f"{dec_str(coefficient)} × {dec_str(base)} = {dec_str(performance)}")
     if module is None:
-        warnings.append(Warning("L-R1", R.article("L-R1"), "no module: its credits count only towards the total",
-                                activity=act.id))
+        warnings.append(R.warning("L-R1", "no module: its credits count only towards the total", act))
     return [R.entry("L-C1", act, hours=hours, credits=credits, buckets=buckets, note="; ".join(notes))] + warnings
 
 
@@ -335,10 +331,6 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 # -- requirements --------------------------------------------------------------------
 
 
-def _minimum(rule, unit, key, label, **select):
-    return Requirement(rule, R.article(rule), unit, minimum=R[rule].values[key], label=label, **select)
-
-
 @hookimpl
 def xuefen_requirements(teacher, period, ruleset, settings):
     if ruleset is None or teacher.stage in R["L-Z1"].values["excluded"]:
@@ -346,27 +338,26 @@ def xuefen_requirements(teacher, period, ruleset, settings):
     key = "year" if period.kind == "year" else "cycle"
     hire_year = period.kind == "year" and teacher.hired_on is not None and period.year == teacher.hired_on.year
     reqs = [] if hire_year and settings["hire_year_annual"] == "induction_only" else [
-        _minimum("L-H1", "hours", key, "hours in total", none_of=("induction",)),
-        _minimum("L-H2", "hours", key, "county-level-and-above training", all_of=("county_plus",)),
-        _minimum("L-H3", "hours", key, "school-based research", all_of=("school_based",)),
-        _minimum("L-R1", "credits", key, "credits in total"),
-    ] + [_minimum(rule, "credits", key, f"module {R[rule].values['module']}",
-                  all_of=(f"module:{R[rule].values['module']}",))
+        R.requirement("L-H1", "hours", minimum=key, label="hours in total", none_of=("induction",)),
+        R.requirement("L-H2", "hours", minimum=key, label="county-level-and-above training",
+                      all_of=("county_plus",)),
+        R.requirement("L-H3", "hours", minimum=key, label="school-based research", all_of=("school_based",)),
+        R.requirement("L-R1", "credits", minimum=key, label="credits in total"),
+    ] + [R.requirement(rule, "credits", minimum=key, label=f"module {R[rule].values['module']}",
+                       all_of=(f"module:{R[rule].values['module']}",))
          for rule in ("L-R2", "L-R3", "L-R4", "L-R5", "L-R6")]
     if period.kind == "cycle":
-        reqs.append(Requirement("L-S1", R.article("L-S1"), "credits", share=R["L-S1"].values["share"],
-                                all_of=("self_selected",), label="self-selected projects"))
+        reqs.append(R.requirement("L-S1", "credits", share="share", all_of=("self_selected",),
+                                  label="self-selected projects"))
         i1 = R["L-I1"].values
         which = settings["it_training_cycles"]
         if which == "every_cycle" or (which == "containing_deadline" and period.contains(i1["deadline"])):
-            reqs.append(_minimum("L-I1", "hours", "minimum", "信息技术应用能力提升工程 training",
-                                 all_of=("it_training",)))
+            reqs.append(R.requirement("L-I1", "hours", minimum="minimum", label="信息技术应用能力提升工程 training",
+                                      all_of=("it_training",)))
     elif hire_year:
-        h4 = R["L-H4"].values
-        reqs += [Requirement("L-H4", R.article("L-H4"), "hours", minimum=h4["minimum"], all_of=("induction",),
-                             label="induction"),
-                 Requirement("L-H4", R.article("L-H4"), "hours", minimum=h4["practical"],
-                             all_of=("induction", "practical"), label="induction, practical part")]
+        reqs += [R.requirement("L-H4", "hours", minimum="minimum", all_of=("induction",), label="induction"),
+                 R.requirement("L-H4", "hours", minimum="practical", all_of=("induction", "practical"),
+                               label="induction, practical part")]
     return reqs
 
 
@@ -401,17 +392,17 @@ def xuefen_review(evaluation, teacher, history, settings):
     flags = []
     for e in evaluation.entries:
         if e.rule == "L-C3":
-            flags.append(Flag("L-C3", R.article("L-C3"), "liability", "failed training: no credits, and the costs of "
-                              "the training fall on the teacher (第十三条)", activity=e.activity, year=e.year))
+            flags.append(R.flag("L-C3", "liability", "failed training: no credits, and the costs of the training "
+                                "fall on the teacher (第十三条)", activity=e.activity, year=e.year))
     for r in evaluation.refused:
         if r.rule == "L-C3":
-            flags.append(Flag("L-C3", R.article("L-C3"), "liability", "failed training: no credits, and the costs of "
-                              "the training fall on the teacher (第十三条)", activity=r.activity))
+            flags.append(R.flag("L-C3", "liability", "failed training: no credits, and the costs of the training "
+                                "fall on the teacher (第十三条)", activity=r.activity))
         elif r.rule == "L-F1":
             act = next((a for a in history.activities if a.id == r.activity), None)
-            flags.append(Flag("L-F1", R.article("L-F1"), "integrity", "falsified record: its credits are void; entered "
-                              "in the teacher's integrity file (诚信档案)", activity=r.activity,
-                              year=act.date.year if act else None))
+            flags.append(R.flag("L-F1", "integrity", "falsified record: its credits are void; entered in the "
+                                "teacher's integrity file (诚信档案)", activity=r.activity,
+                                year=act.date.year if act else None))
     for rec in (teacher.extra or {}).get("integrity", ()) if isinstance(teacher.extra, dict) else ():
         if isinstance(rec, dict):  # integrity-file records the database keeps (xuefen revoke --falsified)
             why = rec.get("reason")

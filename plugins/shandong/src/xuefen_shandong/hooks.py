@@ -338,28 +338,26 @@ def tidy_share(evaluation, T):
 
 
 def requirements(teacher, period, T) -> list[Requirement]:
-    r1 = T["S-R1"]
     if period.kind == "year":
         if teacher.hired_on is not None and period.year < teacher.hired_on.year:
             return []  # not yet teaching that year
-        return [Requirement("S-R1", r1.article, "credits", minimum=r1.values["year_minimum"],
-                            label="annual credits")]
-    r3, r4, r5, c5 = T["S-R3"], T["S-R4"], T["S-R5"], T["S-C5"]
-    share = third(r4)
+        return [T.requirement("S-R1", "credits", minimum="year_minimum", label="annual credits")]
+    r4 = T["S-R4"]
     reqs = [
-        Requirement("S-C5", c5.article, "credits", maximum=c5.values["maximum"], all_of=("school_based",),
-                    label="school-based and self-study"),
-        Requirement("S-R1", r1.article, "credits", minimum=r1.values["cycle_minimum"], label="cycle credits"),
-        Requirement("S-R3", r3.article, "credits", minimum=r3.values["all_staff_minimum"], all_of=("all_staff",),
-                    severity="warning", label="all-staff training by county-and-above authorities"),
-        Requirement("S-R3", r3.article, "credits", minimum=r3.values["face_to_face_minimum"],
-                    all_of=("face_to_face",), severity="warning", label="face-to-face training by city/county"),
-        Requirement("S-R4", r4.article, "credits", share=share, share_max=True, all_of=("public_subject",),
+        T.requirement("S-C5", "credits", maximum="maximum", all_of=("school_based",),
+                      label="school-based and self-study"),
+        T.requirement("S-R1", "credits", minimum="cycle_minimum", label="cycle credits"),
+        T.requirement("S-R3", "credits", minimum="all_staff_minimum", all_of=("all_staff",), severity="warning",
+                      label="all-staff training by county-and-above authorities"),
+        T.requirement("S-R3", "credits", minimum="face_to_face_minimum", all_of=("face_to_face",),
+                      severity="warning", label="face-to-face training by city/county"),
+        # the share is a third rounded up (``third``), not a value of the row: built here
+        Requirement("S-R4", r4.article, "credits", share=third(r4), share_max=True, all_of=("public_subject",),
                     severity="warning", label="公需科目 share"),
     ]
     if teacher.class_teacher:
-        reqs.append(Requirement("S-R5", r5.article, "hours", minimum=r5.values["minimum_hours"],
-                                all_of=("class_teacher",), label="class-teacher training hours"))
+        reqs.append(T.requirement("S-R5", "hours", minimum="minimum_hours", all_of=("class_teacher",),
+                                  label="class-teacher training hours"))
     return reqs
 
 

@@ -36,8 +36,8 @@ from xuefen import hookimpl, regions
 from xuefen.defaults import add_years, cycle_from
 from xuefen.errors import InputError
 from xuefen.io import fields as F
-from xuefen.model import (CertificateSpec, Cycle, Entry, Field, Flag, Region, Requirement, RuleSet,
-                          Setting, Stage, Transition, Warning, dec_str)
+from xuefen.model import (CertificateSpec, Cycle, Entry, Field, Region, RuleSet, Setting, Stage, Transition, Warning,
+                          dec_str)
 
 from xuefen_shandong.hooks import ACTIVITY_FIELDS, TEACHER_FIELDS, convert_before_move
 from xuefen_shandong.labels import WEIFANG as LABELS
@@ -436,8 +436,7 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 def _caps():
     """W-C3, W-C7…W-C11, W-C13: cycle caps on the entries of Weifang's own scheme."""
     def cap(rule, bucket, label):
-        return Requirement(rule, R[rule].article, "credits", maximum=R[rule].values["maximum"],
-                           all_of=(WEIFANG, bucket), label=label)
+        return R.requirement(rule, "credits", maximum="maximum", all_of=(WEIFANG, bucket), label=label)
     return [cap("W-C3", "lecture", "reports and lectures"), cap("W-C7", "research", "research projects"),
             cap("W-C8", "teaching_research", "teaching-research activities"), cap("W-C9", "mentoring", "mentoring"),
             cap("W-C10", "textbook", "textbooks"), cap("W-C11", "paper", "papers"),
@@ -447,14 +446,12 @@ def _caps():
 def _probation(teacher, period, settings):
     if teacher.hired_on is None or not (period.start <= teacher.hired_on <= period.end):
         return []
-    v = R["W-R4"].values
     kind = "normal" if teacher.extra["normal_school_graduate"] else "other"
     who = "normal-school graduate" if kind == "normal" else "non-normal-school graduate"
-    art = R["W-R4"].article
-    return [Requirement("W-R4", art, "credits", minimum=v[f"{kind}_total"], all_of=(WEIFANG, "probation"),
-                        label=f"probation ({who})"),
-            Requirement("W-R4", art, "credits", minimum=v[f"{kind}_required"],
-                        all_of=(WEIFANG, "probation", REQUIRED), label=f"probation required ({who})")]
+    return [R.requirement("W-R4", "credits", minimum=f"{kind}_total", all_of=(WEIFANG, "probation"),
+                          label=f"probation ({who})"),
+            R.requirement("W-R4", "credits", minimum=f"{kind}_required", all_of=(WEIFANG, "probation", REQUIRED),
+                          label=f"probation required ({who})")]
 
 
 @hookimpl
@@ -474,10 +471,10 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         return []  # Weifang's scheme counts per cycle only (第九条)
     apart = () if settings.get("probation_counts_in_cycle", True) else ("probation",)
     return [*_caps(),
-            Requirement("W-R2", R["W-R2"].article, "credits", minimum=R["W-R2"].values["minimum"],
-                        all_of=(WEIFANG, REQUIRED), none_of=apart, label="required courses"),
-            Requirement("W-R3", R["W-R3"].article, "credits", minimum=R["W-R3"].values["minimum"],
-                        all_of=(WEIFANG, ELECTIVE), none_of=apart, label="elective courses"),
+            R.requirement("W-R2", "credits", minimum="minimum", all_of=(WEIFANG, REQUIRED), none_of=apart,
+                          label="required courses"),
+            R.requirement("W-R3", "credits", minimum="minimum", all_of=(WEIFANG, ELECTIVE), none_of=apart,
+                          label="elective courses"),
             *_probation(teacher, period, settings)]
 
 
@@ -534,18 +531,18 @@ def xuefen_review(evaluation, teacher, history, settings):
                                 notes=r.notes + (f"W-Z3: {dec_str(owed)} more owed ({', '.join(a.id for a in absent)} "
                                                  f"absent without leave)",))
                    if r.rule == "W-R3" else r for r in results]
-        flags += [Flag("W-Z3", R["W-Z3"].article, "training_barred",
-                       f"absent without leave from selected off-duty training: {dec_str(owed_each)} more elective "
-                       f"credits owed and the training place withdrawn", activity=a.id, year=a.date.year)
+        flags += [R.flag("W-Z3", "training_barred",
+                         f"absent without leave from selected off-duty training: {dec_str(owed_each)} more elective "
+                         f"credits owed and the training place withdrawn", activity=a.id, year=a.date.year)
                   for a in absent]
     met = all(r.met for r in results if r.requirement.severity == "requirement")
     if ev.as_of >= cycle.end and not met:
         years = R["W-V1"].values["years_barred"]
         nxt = cycle.end + dt.timedelta(days=1)
         until = add_years(nxt, years) - dt.timedelta(days=1)
-        flags.append(Flag("W-V1", R["W-V1"].article, "veto",
-                          f"credits short at the cycle's end ({cycle.end}): no promotion, awards, commendation or "
-                          f"backbone selection from {nxt} to {until}", year=nxt.year))
+        flags.append(R.flag("W-V1", "veto",
+                            f"credits short at the cycle's end ({cycle.end}): no promotion, awards, commendation or "
+                            f"backbone selection from {nxt} to {until}", year=nxt.year))
     if flags == list(ev.flags) and results == list(ev.cycle_results):
         return None
     return attrs.evolve(ev, cycle_results=tuple(results), cycle_met=met, flags=tuple(flags))
@@ -660,7 +657,7 @@ def xuefen_org_flags(org_id, year, evaluations, settings):
     if Decimal(passed) >= rate * len(ended):
         return []
     years = R["W-V1"].values["years_barred"]
-    return [Flag("W-V1", R["W-V1"].article, "school_barred",
-                 f"{passed} of {len(ended)} teachers passed the cycle ending in {year} (under "
-                 f"{dec_str(rate * 100)}%): no awards, commendation or honours for the school in the next "
-                 f"cycle's first {years} years", year=year)]
+    return [R.flag("W-V1", "school_barred",
+                   f"{passed} of {len(ended)} teachers passed the cycle ending in {year} (under "
+                   f"{dec_str(rate * 100)}%): no awards, commendation or honours for the school in the next "
+                   f"cycle's first {years} years", year=year)]

@@ -13,8 +13,7 @@ import attrs
 
 from xuefen import hookimpl
 from xuefen.errors import InputError
-from xuefen.model import (CertificateSpec, Field, Flag, Region, Requirement, RequirementResult,
-                          RuleSet, Setting, Stage, Warning, dec_str)
+from xuefen.model import CertificateSpec, Field, Flag, Region, RequirementResult, RuleSet, Setting, Stage, dec_str
 
 from xuefen_suzhou_jq.labels import LABELS
 from xuefen_suzhou_jq.rules import CODE, RULES as R
@@ -130,8 +129,8 @@ def _assessed(act, rule, settings):
         if settings["missing_assessment"] == "refuse":
             return [R.refuse(rule, act, "no assessment stated: only training assessed as passed earns credits "
                                         "(setting missing_assessment)")], []
-        return None, [Warning(rule, R.article(rule), "no assessment stated: counted as passed (setting "
-                                               "missing_assessment)", activity=act.id)]
+        return None, [R.warning(rule, "no assessment stated: counted as passed (setting missing_assessment)",
+                                act)]
     return None, []
 
 
@@ -232,9 +231,8 @@ def _publication(act):
     if n is None:
         return [R.entry("SZ-C5", act, credits=v["short"], buckets=[act.kind, "research_activity", act.level],
                         note="length not stated: counted as not over 1,000 characters"),
-                Warning("SZ-C5", R.article("SZ-C5"), f"paper length not stated (field characters): counted "
-                                               f"{dec_str(v['short'])}, over {v['length']} characters earns "
-                                               f"{dec_str(v['long'])}", activity=act.id)]
+                R.warning("SZ-C5", f"paper length not stated (field characters): counted {dec_str(v['short'])}, "
+                                   f"over {v['length']} characters earns {dec_str(v['long'])}", act)]
     amount = v["long"] if n > v["length"] else v["short"]
     return [R.entry("SZ-C5", act, credits=amount, buckets=[act.kind, "research_activity", act.level],
                     note=f"{n} characters ({'over' if n > v['length'] else 'not over'} {v['length']})")]
@@ -315,17 +313,14 @@ def xuefen_convert(activity, teacher, history, ruleset, settings):
 
 
 def _split():
-    v = R["SZ-R1"].values
-    a = R.article("SZ-R1")
-    return [Requirement("SZ-R1", a, "credits", minimum=v["district_training"], all_of=("district_training",),
-                        label="district-or-above training"),
-            Requirement("SZ-R1", a, "credits", minimum=v["school_based"], all_of=("school_based",),
-                        label="school-based")]
+    return [R.requirement("SZ-R1", "credits", minimum="district_training", all_of=("district_training",),
+                          label="district-or-above training"),
+            R.requirement("SZ-R1", "credits", minimum="school_based", all_of=("school_based",),
+                          label="school-based")]
 
 
 def _new_teacher_total():
-    return Requirement("SZ-R2", R.article("SZ-R2"), "credits", minimum=R["SZ-R2"].values["minimum"],
-                       label="new teacher, year of hiring")
+    return R.requirement("SZ-R2", "credits", minimum="minimum", label="new teacher, year of hiring")
 
 
 def _hiring_year(teacher) -> int | None:
@@ -342,8 +337,7 @@ def xuefen_requirements(teacher, period, ruleset, settings):
         return []  # not yet teaching in the district
     if hired == y:
         return [_new_teacher_total()] + (_split() if settings["new_teacher_split"] else [])
-    total = Requirement("SZ-R1", R.article("SZ-R1"), "credits", minimum=R["SZ-R1"].values["minimum"],
-                        label="annual total")
+    total = R.requirement("SZ-R1", "credits", minimum="minimum", label="annual total")
     return [total] + _split()
 
 

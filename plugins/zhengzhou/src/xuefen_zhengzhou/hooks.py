@@ -7,8 +7,8 @@ from decimal import Decimal
 import attrs
 
 from xuefen import hookimpl
-from xuefen.model import (CertificateSpec, Cycle, Deadline, Entry, Field, Region, Requirement, RuleSet, Setting,
-                          Stage, Transition, Warning, dec_str)
+from xuefen.model import (CertificateSpec, Cycle, Deadline, Entry, Field, Region, RuleSet, Setting, Stage, Transition,
+                          Warning, dec_str)
 
 from xuefen_zhengzhou.labels import LABELS
 from xuefen_zhengzhou.rules import (AUTHORITY_LEVELS, CITY_BUREAU, CODE, CYCLE_TITLE, NEW_TEACHER_TITLE,
@@ -310,7 +310,7 @@ def _precondition(act, teacher, history, settings, results):
            f"certificate is the precondition for further continuing education")
     if settings["new_teacher_precondition"] == "refuse":
         return [R.refuse("Z-R5", act, msg)]
-    return list(results) + [Warning("Z-R5", R["Z-R5"].article, msg, activity=act.id)]
+    return list(results) + [R.warning("Z-R5", msg, act)]
 
 
 def _convert(act, teacher, history, settings):
@@ -354,20 +354,18 @@ def xuefen_requirements(teacher, period, settings):
     if period.kind == "year":
         if base is None or period.year < base.start.year:
             return []
-        return [Requirement("Z-R3", R["Z-R3"].article, "hours", minimum=R["Z-R3"].values["advised"],
-                            severity="warning", label="advised hours a year (以72学时为宜)")]
-    reqs = [Requirement("Z-R1", R["Z-R1"].article, "hours", minimum=R["Z-R1"].values["minimum"],
-                        label="cycle hours"),
-            Requirement("Z-R2", R["Z-R2"].article, "hours", minimum=R["Z-R2"].values["minimum"],
-                        all_of=("school_based",), label="school-based (校本研修)")]
+        return [R.requirement("Z-R3", "hours", minimum="advised", severity="warning",
+                              label="advised hours a year (以72学时为宜)")]
+    reqs = [R.requirement("Z-R1", "hours", minimum="minimum", label="cycle hours"),
+            R.requirement("Z-R2", "hours", minimum="minimum", all_of=("school_based",), label="school-based (校本研修)")]
     if not settings["school_based_above_80_counts"]:
-        reqs.insert(0, Requirement("Z-R2", R["Z-R2"].article, "hours", maximum=R["Z-R2"].values["minimum"],
-                                   all_of=("school_based",), label="school-based (校本研修)"))
+        reqs.insert(0, R.requirement("Z-R2", "hours", maximum="minimum", all_of=("school_based",),
+                                     label="school-based (校本研修)"))
     if is_new_teacher(teacher) and teacher.hired_on <= period.end \
             and years_end(teacher.hired_on, R["Z-R5"].values["cycle_years"]) >= period.start:
         # whether the start of work lies within the 5 years before the evaluation: xuefen_review
-        reqs.append(Requirement("Z-R5", R["Z-R5"].article, "hours", minimum=R["Z-R5"].values["minimum"],
-                                all_of=(NEW_TEACHER_QUALIFYING,), label="new-teacher training (新任教师培训)"))
+        reqs.append(R.requirement("Z-R5", "hours", minimum="minimum", all_of=(NEW_TEACHER_QUALIFYING,),
+                                  label="new-teacher training (新任教师培训)"))
     return reqs
 
 
@@ -521,9 +519,9 @@ def _in_progress(evaluation, history):
     for a in history.activities:
         if a.kind == "degree_study" and not a.graduated and (a.program_id or a.id) not in finished \
                 and cycle.start <= a.date <= cycle.end:
-            out.append(Warning("Z-C4", R["Z-C4"].article,
-                               "degree study not finished in this cycle: this cycle's 360 hours are still due; the "
-                               "next cycle is exempt once the certificate is obtained in it", activity=a.id))
+            out.append(R.warning("Z-C4", "degree study not finished in this cycle: this cycle's 360 hours are "
+                                         "still due; the next cycle is exempt once the certificate is obtained in it",
+                                 a))
     return out
 
 
@@ -543,7 +541,7 @@ def special_training_owed(teacher) -> str | None:
 def xuefen_review(evaluation, teacher, history, settings):
     ev = evaluation
     if not in_scope(teacher):
-        warning = Warning("Z-S1", R["Z-S1"].article, scope_reason(teacher))
+        warning = R.warning("Z-S1", scope_reason(teacher))
         return attrs.evolve(ev, cycle_results=(), cycle_met=False, years=(), warnings=ev.warnings + (warning,))
     warnings = ev.warnings + tuple(_in_progress(ev, history))
     results = list(ev.cycle_results)
