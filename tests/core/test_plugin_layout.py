@@ -97,3 +97,65 @@ def test_the_layout_check_names_a_helper_module_a_child_import_and_a_cycle(tmp_p
     assert any("xuefen_x.rules imports common" in p for p in problems), problems
     assert any("xuefen_x.hooks imports the child module(s) city" in p for p in problems), problems
     assert any("import cycle city -> hooks -> city" in p for p in problems), problems
+
+
+#: result types the rule table builds (xuefen.rules.RuleTable), and where their article is given positionally
+BUILT = {"Warning": 1, "Flag": 1, "Requirement": 1, "Refusal": 2, "Entry": None}
+
+
+def _row_article(node) -> bool:
+    """``R["X"].article`` or ``R.article("X")``: an article read from a rule table by id."""
+    if isinstance(node, ast.Attribute) and node.attr == "article":
+        return isinstance(node.value, ast.Subscript)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "article"
+
+
+def _row_value(node) -> bool:
+    """``R["X"].values["key"]`` or ``R.value("X", "key")``."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+        return node.value.attr == "values" and isinstance(node.value.value, ast.Subscript)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "value"
+
+
+def hand_built(source: str) -> list[str]:
+    """Results built by hand from a table's row where the table's helper builds the same one.
+
+    A flag that vetoes its year (``vetoes_year``, which ``R.flag`` does not take) and a requirement
+    with a computed threshold (not a row's value) are the plugin's own; everything else citing
+    ``R[id].article`` is ``R.entry``/``R.refuse``/``R.warning``/``R.flag``/``R.requirement``.
+    """
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BUILT):
+            continue
+        name, kw = node.func.id, {k.arg: k.value for k in node.keywords}
+        pos = BUILT[name]
+        article = kw.get("article") if pos is None or len(node.args) <= pos else node.args[pos]
+        if article is None or not _row_article(article):
+            continue
+        if name == "Flag" and "vetoes_year" in kw:
+            continue
+        if name == "Requirement" and not all(_row_value(kw[k]) for k in ("minimum", "maximum", "share") if k in kw):
+            continue
+        out.append(f"line {node.lineno}: {ast.unparse(node)[:100]}")
+    return out
+
+
+@pytest.mark.parametrize("dist", PLUGINS, ids=lambda p: p.name)
+def test_plugins_cite_through_their_table_not_by_hand(dist):
+    found = {str(p.relative_to(ROOT)): hand_built(p.read_text(encoding="utf-8"))
+             for p in sorted((dist / "src").rglob("*.py"))}
+    assert {p: f for p, f in found.items() if f} == {}
+
+
+def test_the_hand_built_check_names_what_the_table_builds():
+    src = '''
+a = Warning("K-C1", R["K-C1"].article, "m", activity=act.id)
+b = Requirement("K-R1", R.article("K-R1"), "hours", minimum=R["K-R1"].values["minimum"])
+c = Entry(activity=act.id, year=2020, date=d, rule="K-C1", article=R["K-C1"].article)
+ok1 = Flag("C-V1", R["C-V1"].article, "veto", "m", vetoes_year=True)
+ok2 = Requirement("L-S2", R.article("L-S2"), "hours", minimum=threshold)
+ok3 = Warning(first["rule"], first["article"], "m")
+'''
+    found = hand_built(src)
+    assert [f.split(":")[0] for f in found] == ["line 2", "line 3", "line 4"], found
