@@ -108,6 +108,15 @@ def test_a_row_a_batch_record_covers_deleted_in_sql_is_named(reg):
     assert problems[0]["problem"].startswith("row is missing")
 
 
+def test_a_row_inserted_in_sql_among_a_batch_records_rows_is_named(reg):
+    """An extra activity between the batch's first and last key, with no record of its own."""
+    _sql(reg, "INSERT INTO activities (teacher_id, id, kind, date, data) "
+              "VALUES ('T2', 'a0', 'training', '2015-05-10', '{}')")
+    problems = _verify(reg)
+    assert [(p["table"], p["id"]) for p in problems] == [("activities", "T2/a0")], problems
+    assert "row has no audit record" in problems[0]["problem"]
+
+
 def test_a_batch_record_rebuilt_with_recomputed_hashes_fails_the_signed_action(reg):
     """(d) a claim moved on in SQL, its image inside the batch record rewritten to match and the record's hash
     (and every later one) recomputed with the public hash function: the chain links, the rows match, but the
@@ -189,7 +198,8 @@ def test_a_signed_batch_by_an_actor_without_authority_is_named(reg):
 
 def test_a_signed_batch_amending_activities_without_their_claims_is_named(reg):
     """A batch of activity amendments whose claims are not taken back to their first stage."""
-    _signed_claim_batch(reg, "ca1", "amend", {"T1/a1": {"date": dt.date(2015, 5, 11)}, "T2/a1": {"date": dt.date(2015, 5, 12)}},
+    _signed_claim_batch(reg, "ca1", "amend",
+                        {"T1/a1": {"date": dt.date(2015, 5, 11)}, "T2/a1": {"date": dt.date(2015, 5, 12)}},
                         object_type="activity", table=S.activities)
     problems = _verify(reg)
     named = {p["id"]: p["problem"] for p in problems if p["table"] == "activities"}

@@ -104,7 +104,8 @@ def checkpoint_cmd(ctx, output, actor, key_path):
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @click.pass_context
 def log_cmd(ctx, limit, obj, as_json):
-    """Show the newest audit records: when, who, what, and what changed."""
+    """Show the newest audit records: when, who, what, and what changed (a batch record's rows one by one,
+    each marked as in its batch record)."""
     from xuefen import audit
     from xuefen.store import open_engine
 
@@ -121,7 +122,7 @@ def log_cmd(ctx, limit, obj, as_json):
     t = Table("seq", "at", "actor", "action", "object", "change", title="audit log")
     for r in recs:
         t.add_row(str(r.seq), r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor_id, r.action,
-                  f"{r.object_type} {r.object_id}", _change(r))
+                  f"{r.object_type} {r.object_id}" + (f" (in {r.batch})" if r.batch else ""), _change(r))
     console().print(t)
 
 
