@@ -105,7 +105,7 @@ def checkpoint_cmd(ctx, output, actor, key_path):
 @click.pass_context
 def log_cmd(ctx, limit, obj, as_json):
     """Show the newest audit records: when, who, what, and what changed (a batch record's rows one by one,
-    each marked as in its batch record)."""
+    each marked "(batch)", with the batch record's seq)."""
     from xuefen import audit
     from xuefen.store import open_engine
 
@@ -119,10 +119,12 @@ def log_cmd(ctx, limit, obj, as_json):
     if as_json:
         print_json([r.as_json() for r in recs])
         return
-    t = Table("seq", "at", "actor", "action", "object", "change", title="audit log")
+    t = Table(title="audit log")
+    for name in ("seq", "at", "actor", "action", "object", "change"):  # an object's id is folded, never cut
+        t.add_column(name, overflow="fold" if name == "object" else "ellipsis")
     for r in recs:
         t.add_row(str(r.seq), r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor_id, r.action,
-                  f"{r.object_type} {r.object_id}" + (f" (in {r.batch})" if r.batch else ""), _change(r))
+                  f"{r.object_type} {r.object_id}" + (" (batch)" if r.batch else ""), _change(r))
     console().print(t)
 
 
