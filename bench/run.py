@@ -30,7 +30,8 @@ end_to_end      import + every stage                                         act
 floor_groupby   raw ``SELECT teacher_id, year, SUM(hours), SUM(credits)      entries
                 FROM entries GROUP BY teacher_id, year``
 report          ``xuefen.reports.build_report`` of the city (every teacher)  teachers
-                written as CSV and as JSON
+                written as CSV and as JSON (as ``report --csv`` and
+                ``report --json`` write them)
 floor_evaluate  a pass summing every activity's hours per teacher           teachers
 evaluate        ``evaluate_many`` of 5-year histories (20 activities a       teachers
                 teacher, ``size // 10`` teachers, streamed in chunks)
@@ -355,7 +356,6 @@ def phase_report(work: Path, url: str, size: int) -> dict:
     import io
 
     from xuefen import reports
-    from xuefen.model import jsonable
     from xuefen_cli.commands.reports import write_csv
 
     meta = _meta(work)
@@ -365,7 +365,7 @@ def phase_report(work: Path, url: str, size: int) -> dict:
         rep = reports.build_report(conn, meta["city"], meta["year"], workers=WORKERS)
     buf = io.StringIO()
     write_csv(rep, buf)
-    text = json.dumps(jsonable(rep), ensure_ascii=False)
+    text = json.dumps(rep, ensure_ascii=False, indent=1, default=str)  # as `report --json` prints it (print_json)
     secs = time.perf_counter() - t
     engine.dispose()
     return {"items": rep["summary"]["teachers"], "seconds": secs, "bytes": len(text) + len(buf.getvalue())}
@@ -392,13 +392,21 @@ def _eval_chunk(base: int) -> tuple[int, int, float]:
     """One chunk of cases generated, then evaluated (only the evaluation timed): (pid, teachers, seconds)."""
     from xuefen.evaluate import evaluate_many
 
-    cases = next(eval_cases(base + min(EVAL_CHUNK, _EVAL_N - base), start=base))
+    block = base - base % GEN_CHUNK  # the cases are generated in blocks of GEN_CHUNK (the same cases whatever EVAL_CHUNK)
+    if _BLOCK.get("start") != block:  # a worker keeps its last block (chunks come in order)
+        _BLOCK.update(start=block, cases=next(eval_cases(min(_EVAL_N, block + GEN_CHUNK), chunk=GEN_CHUNK,
+                                                         start=block)))
+    cases = _BLOCK["cases"][base - block:base - block + EVAL_CHUNK]
     t = time.perf_counter()
     n = len(evaluate_many(cases))
     return os.getpid(), n, time.perf_counter() - t
 
 
-EVAL_CHUNK = 2000
+_BLOCK: dict = {}
+#: cases generated per seeded block (:func:`eval_cases`)
+GEN_CHUNK = 2000
+#: cases per chunk evaluated: small enough that both workers have chunks at 10,000 activities (1,000 teachers)
+EVAL_CHUNK = 250
 _EVAL_N = 0
 
 
