@@ -357,6 +357,11 @@ def phase_report(work: Path, url: str, size: int) -> dict:
 
     from xuefen import reports
     from xuefen_cli.commands.reports import write_csv
+    try:
+        from xuefen_cli.output import json_text
+    except ImportError:  # before json_text: what print_json wrote
+        def json_text(data):
+            return json.dumps(data, ensure_ascii=False, indent=1, default=str)
 
     meta = _meta(work)
     engine = _engine(url)
@@ -365,7 +370,7 @@ def phase_report(work: Path, url: str, size: int) -> dict:
         rep = reports.build_report(conn, meta["city"], meta["year"], workers=WORKERS)
     buf = io.StringIO()
     write_csv(rep, buf)
-    text = json.dumps(rep, ensure_ascii=False, indent=1, default=str)  # as `report --json` prints it (print_json)
+    text = json_text(rep)  # as `report --json` prints it (print_json)
     secs = time.perf_counter() - t
     engine.dispose()
     return {"items": rep["summary"]["teachers"], "seconds": secs, "bytes": len(text) + len(buf.getvalue())}
