@@ -468,7 +468,7 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         cert = attrs.evolve(cert, eligible=False, status="not_required",
                             reason=f"{why}: nothing to certify" if cert.eligible or not cert.reason
                             else f"{cert.reason} ({why})")
-    return attrs.evolve(ev, certificate=cert)
+    return replace(ev, certificate=cert)  # attrs.evolve's result (the certificate has no converter)
 
 
 def _advice(results, year=None) -> list[Warning]:
