@@ -318,6 +318,9 @@ class _EntryCounted(tuple):
                                 if (i, u) in reducers else ()) for u in units} for i in range(n)]
         return self._built
 
+    def __reduce__(self):  # pickled by its parts (a worker process's evaluations come back pickled)
+        return _EntryCounted, self._args
+
     def __len__(self):
         return self._args[3]
 
