@@ -357,11 +357,7 @@ def phase_report(work: Path, url: str, size: int) -> dict:
 
     from xuefen import reports
     from xuefen_cli.commands.reports import write_csv
-    try:
-        from xuefen_cli.output import json_text
-    except ImportError:  # before json_text: what print_json wrote
-        def json_text(data):
-            return json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    from xuefen_cli.output import json_text  # what report --json prints
 
     meta = _meta(work)
     engine = _engine(url)

@@ -18,7 +18,7 @@ import attrs
 from xuefen.model import (Activity, Cycle, Entry, Evaluation, History, NotRequired, Period, PeriodInfo, Refusal,
                           Requirement, RequirementResult, Teacher, Warning, dec_str, plain, replace, share_text)
 from xuefen.defaults import SCHOOL_YEAR_START, add_years
-from xuefen.regions import RegionRuntime, call_hook, runtime
+from xuefen.regions import RegionRuntime, runtime
 
 ZERO = Decimal(0)
 
@@ -69,8 +69,7 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
         conv = converters.get(rs.delegate)
         if conv is None:
             if rs.delegate is None:  # the teacher and the activities are typed by this runtime already
-                caller, plans = rt.pm.hook.xuefen_convert, {}
-                conv = (lambda caller=caller, plans=plans, **kw: call_hook(rt.pm, caller, kw, plans)), rt.settings
+                conv = rt.pm.hook.xuefen_convert, rt.settings
             else:  # a delegate's hooks type them by its own declared fields
                 target = rt.delegate(rs.delegate)
                 conv = target.hook.xuefen_convert, target.settings

@@ -288,67 +288,17 @@ class TypedHooks:
         return caller
 
 
-#: pluggy's own way of running a hook's implementations, as a manager has it when no tracing or monitoring
-#: replaced it (:func:`call_hook` runs the implementations itself only then)
-_PLAIN_HOOKEXEC = pluggy.PluginManager("xuefen-probe")._inner_hookexec
-
-
-def _plan(caller):
-    """How pluggy would run ``caller``'s implementations: ``(firstresult, ((function, argnames), …))`` in
-    pluggy's order (last registered first), or None where pluggy does more than call them (wrappers,
-    keyword arguments with defaults, a hook without its spec)."""
-    spec = getattr(caller, "spec", None)
-    impls = getattr(caller, "_hookimpls", None)
-    if spec is None or impls is None or getattr(spec, "kwargnames", ()):
-        return None
-    plan = []
-    for impl in reversed(impls):
-        if impl.hookwrapper or impl.wrapper or getattr(impl, "kwargnames", ()):
-            return None
-        plan.append((impl.function, tuple(impl.argnames)))
-    return bool(spec.opts.get("firstresult", False)), tuple(plan)
-
-
-def call_hook(pm: pluggy.PluginManager, caller, kwargs: dict, cache: dict):
-    """``caller(**kwargs)``, the result pluggy gives, without pluggy's per-call bookkeeping (the evaluator
-    calls a region's hooks a few times per activity): the implementations, in pluggy's order, called
-    with the arguments they name; a ``firstresult`` hook stops at the first answer that is not None.
-    Where pluggy does more (tracing, monitoring, wrappers, an argument missing) pluggy itself runs it."""
-    if pm._inner_hookexec is not _PLAIN_HOOKEXEC:
-        return caller(**kwargs)
-    impls = caller._hookimpls
-    hit = cache.get(caller.name)
-    if hit is None or hit[0] != impls:
-        hit = cache[caller.name] = (list(impls), _plan(caller))
-    plan = hit[1]
-    if plan is None:
-        return caller(**kwargs)
-    first, calls = plan
-    results = []
-    for function, argnames in calls:
-        try:
-            args = [kwargs[a] for a in argnames]
-        except KeyError:
-            return caller(**kwargs)  # pluggy names the missing argument
-        res = function(*args)
-        if res is not None:
-            if first:
-                return res
-            results.append(res)
-    return None if first else results
-
-
 class _TypedCaller:
-    __slots__ = ("_caller", "_rt", "_plans")
+    __slots__ = ("_caller", "_rt")
 
     def __init__(self, caller, rt: RegionRuntime):
-        self._caller, self._rt, self._plans = caller, rt, {}
+        self._caller, self._rt = caller, rt
 
     def __call__(self, **kwargs):
         for key in ("teacher", "activity"):
             if kwargs.get(key) is not None:
                 kwargs[key] = self._rt.typed(kwargs[key])
-        return call_hook(self._rt.pm, self._caller, kwargs, self._plans)
+        return self._caller(**kwargs)
 
     def __getattr__(self, name: str):  # get_hookimpls, spec ... of the hook itself
         return getattr(self._caller, name)
