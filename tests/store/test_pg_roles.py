@@ -33,7 +33,7 @@ def roles(backend, tmp_path, keys_dir):
     with sa.create_engine(url).begin() as conn:
         conn.execute(sa.text(f'ALTER SCHEMA public OWNER TO "{owner}"'))
     yield url, owner, app
-    drop_database(url)
+    drop_database(url, wait=True)  # the roles own objects in it until it is gone
     _admin(f'DROP ROLE IF EXISTS "{app}"')
     _admin(f'DROP ROLE IF EXISTS "{owner}"')
 
