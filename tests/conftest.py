@@ -54,6 +54,11 @@ def backend(request) -> str:
     return request.param
 
 
+#: ``@ONE_BACKEND`` on a test whose database code another test already runs on both backends, and whose own
+#: work (writing workbooks, a long story) is the same on either: it runs on the first backend of the run only
+ONE_BACKEND = pytest.mark.parametrize("backend", BACKENDS[:1], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory) -> Path:
     """An SQLite file migrated to the newest schema, once per session."""

@@ -15,7 +15,12 @@ from openpyxl import load_workbook
 
 from xuefen.io import fields as F
 
+from tests.conftest import ONE_BACKEND
+
 KINDS = ("orgs", "actors", "teachers", "activities")
+#: writing and reading workbooks is the work here, the same on either backend; an XLSX imported on both
+#: backends: tests/cli/test_xlsx_in.py
+pytestmark = ONE_BACKEND
 
 
 def _template(cli, tmp_path, kind, region="kunming"):

@@ -36,7 +36,7 @@ from tests.reliability.helpers import earned_hours, fresh_registry
 #: kills of a running import (after each of its progress lines, then one of them again) / of a running
 #: batch approval, per database
 IMPORT_KILLS = 4
-APPROVE_KILLS = 6
+APPROVE_KILLS = 4
 #: teachers in the registry, and activities per teacher in each imported file
 TEACHERS = 100
 ACTIVITIES_EACH = 5
