@@ -108,6 +108,10 @@ def parse_int(value: Any) -> int:
             raise ValueError(f"{value!r} is not a whole number") from None
         if not d.is_finite() or d != d.to_integral_value():
             raise ValueError(f"{value!r} is not a whole number")
+        if d < 0:  # compared as a Decimal: int("1e999999") would build a million-digit number first
+            raise ValueError(f"{value} is negative")
+        if d > MAX_AMOUNT:
+            raise ValueError(f"{value} is larger than {MAX_AMOUNT}")
         n = int(d)
     if n < 0:
         raise ValueError(f"{value} is negative")
