@@ -202,16 +202,21 @@ def _picker(entries: list[Entry], bsets: list[frozenset], idx: list[int]):
 
 def _apply_caps(caps: list[Requirement], counted: dict, reducers: dict, pick) -> None:
     for cap in caps:
-        remaining = cap.maximum
-        unit = cap.unit
-        for i in pick(cap):
-            key = (i, unit)
-            have = counted.get(key, ZERO)
-            take = min(have, max(remaining, ZERO))
-            if take < have:
-                reducers[key].append(cap)
-            counted[key] = take
-            remaining -= take
+        _take_up_to(cap.maximum, pick(cap), cap, counted, reducers)
+
+
+def _take_up_to(limit: Decimal, chosen, rule: Requirement, counted: dict, reducers: dict) -> None:
+    """The ``chosen`` entries count, in their order, at most ``limit`` together in ``rule``'s unit; an entry
+    cut counts ``rule`` among what reduced it."""
+    remaining = limit
+    for i in chosen:
+        key = (i, rule.unit)
+        have = counted.get(key, ZERO)
+        take = min(have, max(remaining, ZERO))
+        if take < have:
+            reducers[key].append(rule)
+        counted[key] = take
+        remaining -= take
 
 
 LEDGER_PLACES = Decimal("0.0001")  #: the ledger keeps 4 decimal places (docs/formats.md §1 amounts)
@@ -233,15 +238,7 @@ def _apply_share_cuts(cuts: list[Requirement], idx: list[int], counted: dict, re
         if cut.share >= 1:
             continue
         limit = (cut.share * rest / (1 - cut.share)).quantize(LEDGER_PLACES, ROUND_FLOOR)
-        remaining = limit
-        for i in chosen:
-            key = (i, unit)
-            have = counted.get(key, ZERO)
-            take = min(have, max(remaining, ZERO))
-            if take < have:
-                reducers[key].append(cut)
-            counted[key] = take
-            remaining -= take
+        _take_up_to(limit, chosen, cut, counted, reducers)
 
 
 def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
