@@ -52,3 +52,65 @@ def test_a_teacher_needs_a_school_on_import(engine, tmp_path):
 def test_an_unknown_kind(engine, tmp_path):
     with pytest.raises(InputError, match="not something to import"):
         imports.import_file(engine, "widgets", _file(tmp_path, "o.csv", ORGS), signer=keys.signer(keys.ADMIN))
+
+
+def _teachers(engine, tmp_path, n=100):
+    imports.import_file(engine, "orgs", _file(tmp_path, "o.csv", ORGS), signer=keys.signer(keys.ADMIN))
+    teachers = "id,stage,school_id\n" + "".join(f"t{i},primary,s1\n" for i in range(n))
+    imports.import_file(engine, "teachers", _file(tmp_path, "t.csv", teachers), signer=keys.signer(keys.ADMIN))
+
+
+def _counts(engine):
+    with engine.connect() as conn:
+        return tuple(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                     for t in (S.activities, S.claims, S.audit_log))
+
+
+def test_a_long_file_is_streamed_in_chunks_and_still_one_transaction(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "STREAM_CHUNK", 30)  # 250 rows: 9 chunks, each written before the next is read
+    _teachers(engine, tmp_path)
+    acts = "teacher_id,id,kind,date,hours\n" + "".join(f"t{i % 100},a{i},training,2020-01-02,3\n"
+                                                         for i in range(250))
+    calls = []
+    result = imports.import_file(engine, "activities", _file(tmp_path, "a.csv", acts), signer=keys.signer(keys.ADMIN),
+                                 progress=lambda *a: calls.append(a))
+    assert (result.rows, result.created, result.claims, result.unchanged) == (250, 250, 250, 0)
+    assert [c for c in calls if c[0] == "writing activities"][:3] == [("writing activities", 30, 250),
+                                                                     ("writing activities", 60, 250),
+                                                                     ("writing activities", 90, 250)]
+    assert calls[-1] == ("writing claims", 250, 250)
+    with engine.connect() as conn:
+        assert audit.verify(conn).intact
+        acted = conn.execute(sa.select(S.actions.c.statement).order_by(S.actions.c.seq.desc())).first()
+    assert '"rows":250' in acted.statement  # the whole file is one signed action
+    again = imports.import_file(engine, "activities", _file(tmp_path, "a.csv", acts), signer=keys.signer(keys.ADMIN))
+    assert (again.created, again.unchanged) == (0, 250)  # re-importing finds every chunk's rows stored
+
+
+def test_a_repeat_in_a_later_chunk_names_both_lines_and_nothing_is_written(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "STREAM_CHUNK", 30)
+    _teachers(engine, tmp_path)
+    before = _counts(engine)
+    rows = [f"t{i % 100},a{i},training,2020-01-02,3" for i in range(200)]
+    rows.append("t5,a5,training,2020-01-02,3")  # line 202 repeats line 7, six chunks earlier
+    rows.append("t6,a6,training,2020-01-02,3")  # line 203 repeats line 8
+    p = _file(tmp_path, "a.csv", "teacher_id,id,kind,date,hours\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as e:
+        imports.import_file(engine, "activities", p, signer=keys.signer(keys.ADMIN))
+    assert e.value.problems == [f"{p}:202: id: activity 'a5' of teacher 't5' repeats line 7",
+                                f"{p}:203: id: activity 'a6' of teacher 't6' repeats line 8"]
+    assert _counts(engine) == before  # six chunks had been written: the rollback took them all back
+
+
+def test_a_bad_row_in_the_last_chunk_writes_nothing_and_every_bad_row_is_named(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "STREAM_CHUNK", 30)
+    _teachers(engine, tmp_path)
+    before = _counts(engine)
+    rows = [f"t{i % 100},a{i},training,2020-01-02,3" for i in range(100)]
+    rows[40] = "t40,a40,training,2020-13-02,3"  # chunk 2 of 4
+    rows[99] = "nobody,a99,training,2020-01-02,3"  # the last chunk
+    p = _file(tmp_path, "a.csv", "teacher_id,id,kind,date,hours\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as e:
+        imports.import_file(engine, "activities", p, signer=keys.signer(keys.ADMIN))
+    assert [x.split(": ")[0:2] for x in e.value.problems] == [[f"{p}:42", "date"], [f"{p}:101", "teacher_id"]]
+    assert _counts(engine) == before

@@ -84,3 +84,31 @@ def test_an_xlsx_that_is_not_a_workbook(tmp_path):
     p.write_text("id\n1\n")
     with pytest.raises(InputError, match="not a readable .xlsx workbook"):
         read_table(p)
+
+
+def test_a_streamed_csv_gives_the_same_records_and_is_read_again_each_time(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text('\ufeffid,name\n1,"two\nlines"\n\n2,plain\n3,三\n', encoding="utf-8")
+    whole, streamed = read_table(p), read_table(p, stream=True)
+    assert not isinstance(streamed.rows, list) and len(streamed) == len(whole) == 3
+    assert list(streamed.rows) == list(streamed.rows) == whole.rows
+
+
+def test_a_streamed_csv_is_checked_whole_before_any_record_is_given(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("id,name\n1,a\n" + "".join(f"{i},x\n" for i in range(2, 50)) + "50,a\x00b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t.csv:51: name: contains a NUL"):
+        read_table(p, stream=True)
+    g = tmp_path / "g.csv"
+    g.write_bytes("id,name\n1,a\n2,".encode() + "教师".encode("gbk") + b"\n")
+    with pytest.raises(InputError, match=r"g.csv:3: the file is not UTF-8 \(it looks like GBK"):
+        read_table(g, stream=True)
+
+
+def test_a_streamed_csv_changed_after_it_was_checked_is_refused(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("id,name\n1,a\n2,b\n", encoding="utf-8")
+    t = read_table(p, stream=True)
+    p.write_text("id,name\n1,a\n2,b\n3,c\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the file changed while it was being imported"):
+        list(t.rows)

@@ -36,6 +36,8 @@ from xuefen.store.schema import activities, actors, claims, orgs, teachers, utcn
 KINDS = ("orgs", "actors", "teachers", "activities")
 #: ids looked up per query when checking what is already stored
 LOOKUP_CHUNK = 500
+#: records of an activities file checked and written at a time (:meth:`_Importer._build_activities`)
+STREAM_CHUNK = 5000
 #: org levels from the top; a parent must be higher than its child
 LEVEL_ORDER = ("province", "city", "county", "school")
 #: at most this many differing fields are named in a "different data" problem
@@ -64,7 +66,7 @@ class ImportResult:
 def import_file(engine, kind: str, path: str | Path, *, signer,
                 progress: Progress | None = None) -> ImportResult:
     """Read ``path`` (CSV or XLSX) and import it as ``kind`` in one transaction, signed by ``signer``."""
-    table = read_table(path)
+    table = read_table(path, stream=True)
     with engine.begin() as conn:
         return import_table(conn, kind, table, signer=signer, progress=progress)
 
@@ -205,15 +207,23 @@ class _Importer:
                              f"a re-import never overwrites")
         return False
 
-    def _write(self, table: sa.Table, rows: list[dict]) -> None:
-        if not rows or self.problems or self.refusals:
+    def _write(self, table: sa.Table, rows: list[dict], done: int = 0, of: int | None = None,
+               total: int | None = None) -> None:
+        """Write ``rows`` in chunks of :data:`audit.CHUNK`, each with its audit record, unless the file has a
+        problem. Progress counts the file's rows: ``done`` before this part, ``of`` rows in it, ``total``."""
+        if self.problems or self.refusals:
             return
-        done = 0
+        of = len(rows) if of is None else of
+        total = len(rows) if total is None else total
+        written = 0
         for i in range(0, len(rows), audit.CHUNK):
             chunk = rows[i:i + audit.CHUNK]
             audit.insert(self.conn, self.actor_id, table, chunk, action="import")
-            done += len(chunk)
-            self.progress(f"writing {table.name}", done, len(rows))
+            written += len(chunk)
+            self.progress(f"writing {table.name}", done + min(written, of), total)
+        if written < of or not rows:  # rows already stored (or refused) count as done
+            if of:
+                self.progress(f"writing {table.name}", done + of, total)
 
     def _runtime(self, region: str):
         if region not in self._runtimes:
@@ -403,14 +413,36 @@ class _Importer:
     # -- activities --
 
     def _build_activities(self) -> ImportResult:
-        ids = [F.normal_id(raw.get("teacher_id")) for _, raw in self.table.rows]
-        found = self._existing(teachers, ids)
-        school_ids = {t["school_id"] for t in found.values() if t["school_id"]}
-        schools = self._existing(orgs, list(school_ids))
+        """The file in chunks of :data:`STREAM_CHUNK` records, each checked and (while the file has no
+        problem) written before the next is read, in the one transaction: memory of one chunk, however
+        long the file. A problem anywhere stops the writing, the rest of the file is still checked (every
+        bad row is named), and the transaction is rolled back: all or nothing as before."""
         spec = {"teacher_id": F.parse_id, **F.ACTIVITY_FIELDS}
         required = ("teacher_id",) + F.ACTIVITY_REQUIRED
-        parsed, seen = [], {}
-        for n, (line, raw) in enumerate(self.table.rows, 1):
+        total = len(self.table)
+        schools: dict = {}  # each school's row, once per import (a province has tens of thousands)
+        seen = _SeenKeys(self.conn)  # (teacher, activity) -> line, across chunks, in the database
+        created = unchanged = done = 0
+        now = utcnow()
+        for chunk in _chunks(self.table.rows, STREAM_CHUNK):
+            new_acts, new_claims, same = self._activities_chunk(chunk, spec, required, schools, seen, now,
+                                                                done, total)
+            unchanged += same
+            self._write(activities, new_acts, done, len(chunk), total)
+            self._write(claims, new_claims, done, len(chunk), total)
+            if not (self.problems or self.refusals):
+                created += len(new_acts)
+            done += len(chunk)
+        seen.close()  # on an error the transaction's rollback takes the table with it
+        return ImportResult("activities", self.path, total, created, unchanged, created)
+
+    def _activities_chunk(self, chunk, spec, required, schools, seen, now, done, total):
+        """Check one chunk of the file; returns its new activity rows, their claims, and the rows unchanged."""
+        found = self._existing(teachers, [F.normal_id(raw.get("teacher_id")) for _, raw in chunk])
+        missing = {t["school_id"] for t in found.values() if t["school_id"] and t["school_id"] not in schools}
+        schools.update(self._existing(orgs, list(missing)))
+        parsed, mine = [], {}
+        for n, (line, raw) in enumerate(chunk, done + 1):
             self._tick(n)
             trow = found.get(F.normal_id(raw.get("teacher_id")))
             school = schools.get(trow["school_id"]) if trow and trow["school_id"] else None
@@ -419,7 +451,7 @@ class _Importer:
             if v is None:
                 continue
             tid = v.pop("teacher_id")
-            if self._dup(seen, (tid, v["id"]), line, "id", f"activity {v['id']!r} of teacher {tid!r}"):
+            if self._dup(mine, (tid, v["id"]), line, "id", f"activity {v['id']!r} of teacher {tid!r}"):
                 continue
             if trow is None:
                 self.problems.append(f"{self.where(line)}: teacher_id: no teacher {tid!r} (import the teachers first)")
@@ -433,10 +465,21 @@ class _Importer:
                                      f"{self._unknown_region(school['region'])}")
                 continue
             parsed.append((line, tid, F.activity_from(v), rt))
+        earlier = seen.lines([(tid, a.id) for _, tid, a, _ in parsed])  # the same key in an earlier chunk
+        if earlier:
+            kept = []
+            for item in parsed:
+                line, tid, act, _ = item
+                if (tid, act.id) in earlier:
+                    self.problems.append(f"{self.where(line)}: id: activity {act.id!r} of teacher {tid!r} repeats "
+                                         f"line {earlier[(tid, act.id)]}")
+                else:
+                    kept.append(item)
+            parsed = kept
+        seen.add([(tid, a.id, line) for line, tid, a, _ in parsed])
         stored = self._existing(activities, [(tid, a.id) for _, tid, a, _ in parsed])
         teacher_values = {}
         new_acts, new_claims, unchanged = [], [], 0
-        now = utcnow()
         for line, tid, act, rt in parsed:
             row = repo.activity_as_row(tid, act)
             if (tid, act.id) in stored:
@@ -465,9 +508,56 @@ class _Importer:
                 id=repo.claim_id_for(tid, act.id), teacher_id=tid, activity_id=act.id, region=rt.code,
                 purpose="activity", stages=tuple(stages), state=stages[0].name, version=1,
                 created_at=now, updated_at=now).as_row())
-        self._write(activities, new_acts)
-        self._write(claims, new_claims)
-        return ImportResult("activities", self.path, len(self.table), len(new_acts), unchanged, len(new_claims))
+        return new_acts, new_claims, unchanged
+
+
+def _chunks(rows, size: int):
+    """``rows`` (any iterable) as lists of up to ``size``."""
+    chunk = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _SeenKeys:
+    """The keys of a file's rows and the line each was first on, kept in a temporary table of the import's own
+    connection instead of in memory (a million activities' keys are ~300 MB of Python objects): a repeat in a
+    later chunk is found by one indexed look-up per chunk. The table is dropped when the import ends (and with
+    the transaction when it rolls back)."""
+
+    NAME = "xuefen_import_seen"
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.table = sa.Table(self.NAME, sa.MetaData(), sa.Column("teacher_id", sa.Text, primary_key=True),
+                              sa.Column("id", sa.Text, primary_key=True), sa.Column("line", sa.Integer),
+                              prefixes=["TEMPORARY"])
+        self.table.drop(conn, checkfirst=True)
+        self.table.create(conn)
+        self.empty = True
+
+    def lines(self, keys: list) -> dict:
+        """``{key: line}`` of the keys already added."""
+        if self.empty or not keys:
+            return {}
+        t, out = self.table, {}
+        for i in range(0, len(keys), LOOKUP_CHUNK):
+            part = keys[i:i + LOOKUP_CHUNK]
+            q = sa.select(t.c.teacher_id, t.c.id, t.c.line).where(sa.tuple_(t.c.teacher_id, t.c.id).in_(part))
+            out.update({(r.teacher_id, r.id): r.line for r in self.conn.execute(q)})
+        return out
+
+    def add(self, items: list) -> None:
+        if items:
+            self.conn.execute(sa.insert(self.table), [{"teacher_id": a, "id": b, "line": n} for a, b, n in items])
+            self.empty = False
+
+    def close(self) -> None:
+        self.table.drop(self.conn)
 
 
 def _without_history(row: dict) -> dict:

@@ -163,7 +163,7 @@ def import_cmd(ctx, kind, file, actor, key_path, as_json, everything, keys_out, 
         raise click.BadParameter(f"{kind!r} is not one of {', '.join(imports.KINDS)}", param_hint="'KIND'")
     if keys_out is not None and kind != "actors":
         raise click.UsageError("--create-keys goes with `import actors`")
-    table = read_table(file)
+    table = read_table(file, stream=True)
     signer = signer_for(actor, key_path)
     engine = open_engine(ctx.obj["db_url"])
     written = []

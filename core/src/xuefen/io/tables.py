@@ -66,10 +66,10 @@ class Table:
     ``sheet`` is the worksheet read (an XLSX), None for a CSV.
     """
 
-    def __init__(self, path: Path, header: list[str], rows: list[tuple[int, dict]], sheet: str | None = None):
+    def __init__(self, path: Path, header: list[str], rows, sheet: str | None = None):
         self.path = path
         self.header = header
-        self.rows = rows
+        self.rows = rows  #: a list, or a :class:`StreamedRows` (read_table(stream=True))
         self.sheet = sheet
 
     def __len__(self) -> int:
@@ -110,8 +110,13 @@ def _where(path, sheet: str | None, header: Sequence[str], line: int, field: str
     return f"{path}:{sheet_ref(sheet)}!{line}:{line}"
 
 
-def read_table(path: str | Path) -> Table:
+def read_table(path: str | Path, *, stream: bool = False) -> Table:
     """Read a CSV or XLSX table; problems name ``FILE:LINE``.
+
+    ``stream``: a CSV's records are not held: the file is read once here, with every check below, to count
+    them, and read again each time ``Table.rows`` is iterated (:class:`StreamedRows`), so a province's file
+    costs memory of one record at a time. An XLSX is read whole either way (a sheet holds at most
+    1,048,576 rows).
 
     :raises InputError: the file cannot be read, is not UTF-8, has no header, or
         repeats a column.
@@ -128,45 +133,95 @@ def read_table(path: str | Path) -> Table:
             header, rows, sheet, problems = _read_xlsx(p)
     except MemoryError:  # a last resort: the limits above are meant to refuse such a file before this
         raise InputError(f"{p}: too large to read in memory; split it into smaller files") from None
-    header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header]
-    def at(line: int, field: str | None = None) -> str:
-        return _where(p, sheet, header, line, field)
+    header = _checked_header(p, sheet, header, problems)
+    if stream and fmt == "csv":
+        stamp = _stamp(p)
+        count = sum(1 for _ in _records(p, sheet, header, rows, problems))
+        if problems:
+            raise InputError(problems)
+        return Table(p, header, StreamedRows(p, header, count, stamp), sheet)
+    try:
+        records = list(_records(p, sheet, header, rows, problems))
+    except MemoryError:
+        raise InputError(f"{p}: too large to read in memory; split it into smaller files") from None
+    if problems:
+        raise InputError(problems)
+    return Table(p, header, records, sheet)
 
+
+class StreamedRows:
+    """A CSV's records, read from the file each time they are iterated (``read_table(stream=True)``): the
+    ``(line, record)`` pairs a list would hold, with its length. The file was checked whole when it was
+    opened; a file changed since (size or modification time) is refused rather than read half old, half new.
+    """
+
+    def __init__(self, path: Path, header: list[str], count: int, stamp: tuple):
+        self.path, self.header, self.count, self.stamp = path, header, count, stamp
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        if _stamp(self.path) != self.stamp:
+            raise InputError(f"{self.path}: the file changed while it was being imported; import it again")
+        problems: list[str] = []
+        _, rows = _read_csv(self.path)
+        n = 0
+        for n, item in enumerate(_records(self.path, None, self.header, rows, problems), 1):
+            yield item
+        if problems or n != self.count:
+            raise InputError(f"{self.path}: the file changed while it was being imported; import it again")
+
+
+def _stamp(p: Path) -> tuple:
+    st = p.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _checked_header(p: Path, sheet: str | None, header: list, problems: list[str]) -> list[str]:
+    header = [h.strip() if isinstance(h, str) else ("" if h is None else str(h)) for h in header]
     if not any(header):
-        raise InputError(f"{at(1)}: the first row must name the fields (FORMATS.md §3)")
+        raise InputError(f"{_where(p, sheet, header, 1)}: the first row must name the fields (FORMATS.md §3)")
     seen = set()
     for h in header:
         if len(h) > MAX_CELL_CHARS:
-            raise InputError(f"{at(1)}: a field name of {len(h)} characters; at most {MAX_CELL_CHARS}")
+            raise InputError(f"{_where(p, sheet, header, 1)}: a field name of {len(h)} characters; at most "
+                             f"{MAX_CELL_CHARS}")
         if h and h in seen:
-            problems.append(f"{at(1, h)}: {h}: the column appears twice")
+            problems.append(f"{_where(p, sheet, header, 1, h)}: {h}: the column appears twice")
         seen.add(h)
     if problems:
         raise InputError(problems)
-    records = []
+    return header
+
+
+def _records(p: Path, sheet: str | None, header: list[str], rows: Iterable, problems: list[str]
+             ) -> Iterator[tuple[int, dict]]:
+    """``(line, {field: value})`` of each non-blank row; each bad cell is added to ``problems``."""
+    def at(line: int, field: str | None = None) -> str:
+        return _where(p, sheet, header, line, field)
+
+    width = len(header)
     for line, cells in rows:
         if all(_blank(c) for c in cells):
             continue
         rec = {}
         for i, value in enumerate(cells):
-            name = header[i] if i < len(header) else ""
+            name = header[i] if i < width else ""
             if not name:
                 if not _blank(value):
                     cell = f"{at(line)}" if sheet is None else f"{p}:{sheet_ref(sheet)}!{_letter(i)}{line}"
                     problems.append(f"{cell}: column {i + 1}: a value under no field name")
                 continue
-            if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold it; no field needs it
-                problems.append(f"{at(line, name)}: {name}: contains a NUL character (\\x00); remove it")
-                continue
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                problems.append(f"{at(line, name)}: {name}: the cell holds {len(value)} characters; a cell holds "
-                                f"at most {MAX_CELL_CHARS}")
+            if isinstance(value, str) and ("\x00" in value or len(value) > MAX_CELL_CHARS):
+                if "\x00" in value:  # PostgreSQL text cannot hold it; no field needs it
+                    problems.append(f"{at(line, name)}: {name}: contains a NUL character (\\x00); remove it")
+                else:
+                    problems.append(f"{at(line, name)}: {name}: the cell holds {len(value)} characters; a cell "
+                                    f"holds at most {MAX_CELL_CHARS}")
                 continue
             rec[name] = value
-        records.append((line, rec))
-    if problems:
-        raise InputError(problems)
-    return Table(p, header, records, sheet)
+        yield line, rec
 
 
 def _letter(i: int) -> str:
@@ -193,48 +248,77 @@ def _too_many(p: Path, rows: int | None, columns: int | None, where: str = "") -
     return None
 
 
-def _read_csv(p: Path) -> tuple[list, list[tuple[int, list]]]:
+def _read_csv(p: Path) -> tuple[list, Iterator[tuple[int, list]]]:
+    """The header and an iterator of ``(line, cells)``: the file is read as it is iterated, never whole."""
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise _too_big(p, size)
-        raw = p.read_bytes()
+        fh = open(p, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    reader = csv.reader(fh)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        guess = ""
-        try:
-            raw.decode("gb18030")
-            guess = " (it looks like GBK/GB18030, as Excel saves CSV on Chinese Windows)"
-        except UnicodeDecodeError:
-            pass
-        raise InputError(f"{p}:{line}: the file is not UTF-8{guess}; save it as UTF-8 "
-                         f"(Excel: Save As → \"CSV UTF-8\") and import it again") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(f"{p}:1: the file is empty; the first row must name the fields")
-        if (problem := _too_many(p, None, len(header), ":1")) is not None:
-            raise problem
-        rows = []
+        header = _csv_step(p, fh, reader, lambda: next(reader, None))
+    except BaseException:
+        fh.close()
+        raise
+    if header is None:
+        fh.close()
+        raise InputError(f"{p}:1: the file is empty; the first row must name the fields")
+    if (problem := _too_many(p, None, len(header), ":1")) is not None:
+        fh.close()
+        raise problem
+    return header, _csv_rows(p, fh, reader)
+
+
+def _csv_rows(p: Path, fh, reader) -> Iterator[tuple[int, list]]:
+    with fh:
+        n = 0
         start = reader.line_num + 1
-        for cells in reader:
+        while True:
+            cells = _csv_step(p, fh, reader, lambda: next(reader, None))
+            if cells is None:
+                return
             if len(cells) > MAX_COLUMNS and any(not _blank(c) for c in cells[MAX_COLUMNS:]):
                 raise _too_many(p, None, len(cells), f":{start}")
-            rows.append((start, cells[:MAX_COLUMNS]))
-            if len(rows) > MAX_ROWS:
-                raise _too_many(p, len(rows), None)
+            n += 1
+            if n > MAX_ROWS:
+                raise _too_many(p, n, None)
+            yield start, cells[:MAX_COLUMNS]
             start = reader.line_num + 1
+
+
+def _csv_step(p: Path, fh, reader, step):
+    """One step of the csv reader, its errors as the user's: not UTF-8 (naming the line), not CSV."""
+    try:
+        return step()
+    except UnicodeDecodeError:
+        raise _not_utf8(p) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # the csv module's own limit, far above ours
             raise InputError(f"{p}:{reader.line_num}: a cell holds more than {csv.field_size_limit():,} "
                              f"characters; a cell holds at most {MAX_CELL_CHARS}") from None
         raise InputError(f"{p}:{reader.line_num}: not valid CSV: {exc}") from None
-    return header, rows
+
+
+def _not_utf8(p: Path) -> InputError:
+    """The problem of a file that is not UTF-8, naming the line of its first bad byte and, if it decodes so,
+    that it looks like GBK (read again as bytes: this is the error path only)."""
+    raw = p.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+        line = 1
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+    guess = ""
+    try:
+        raw.decode("gb18030")
+        guess = " (it looks like GBK/GB18030, as Excel saves CSV on Chinese Windows)"
+    except UnicodeDecodeError:
+        pass
+    return InputError(f"{p}:{line}: the file is not UTF-8{guess}; save it as UTF-8 "
+                      f"(Excel: Save As → \"CSV UTF-8\") and import it again")
 
 
 def _read_xlsx(p: Path) -> tuple[list, list[tuple[int, list]], str, list[str]]:
