@@ -138,13 +138,20 @@ def image(table: sa.Table, row: Mapping) -> dict:
     return out
 
 
+#: per table: (column name, its scalar default or None) in column order
+_DEFAULTS: dict[sa.Table, tuple[tuple[str, Any], ...]] = {}
+
+
 def complete(table: sa.Table, row: Mapping) -> dict:
     """``row`` with every column: missing ones get the column's scalar default, else None."""
+    cols = _DEFAULTS.get(table)
+    if cols is None:  # once per table: iterating ``table.columns`` builds a list each time (the import's profile)
+        cols = _DEFAULTS[table] = tuple((c.name, c.default.arg if c.default is not None and c.default.is_scalar
+                                         else None) for c in table.columns)
     out = dict(row)
-    for c in table.columns:
-        if c.name not in out:
-            d = c.default
-            out[c.name] = d.arg if d is not None and d.is_scalar else None
+    for name, default in cols:
+        if name not in out:
+            out[name] = default
     return out
 
 

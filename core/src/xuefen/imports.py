@@ -157,7 +157,7 @@ class _Importer:
         keys = list(dict.fromkeys(keys))
         for i in range(0, len(keys), LOOKUP_CHUNK):
             chunk = keys[i:i + LOOKUP_CHUNK]
-            cond = cols[0].in_(chunk) if len(cols) == 1 else sa.tuple_(*cols).in_(chunk)
+            cond = cols[0].in_(chunk) if len(cols) == 1 else repo.keys_in(cols, chunk)
             for row in self.conn.execute(sa.select(table).where(cond)):
                 m = dict(row._mapping)
                 out[m[cols[0].name] if len(cols) == 1 else tuple(m[c.name] for c in cols)] = m
@@ -547,7 +547,7 @@ class _SeenKeys:
         t, out = self.table, {}
         for i in range(0, len(keys), LOOKUP_CHUNK):
             part = keys[i:i + LOOKUP_CHUNK]
-            q = sa.select(t.c.teacher_id, t.c.id, t.c.line).where(sa.tuple_(t.c.teacher_id, t.c.id).in_(part))
+            q = sa.select(t.c.teacher_id, t.c.id, t.c.line).where(repo.keys_in((t.c.teacher_id, t.c.id), part))
             out.update({(r.teacher_id, r.id): r.line for r in self.conn.execute(q)})
         return out
 

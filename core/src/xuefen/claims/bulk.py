@@ -275,7 +275,7 @@ class _Batch:
         keys = [(r.teacher_id, r.activity_id) for r in rows if r.activity_id is not None]
         out = {}
         for i in range(0, len(keys), CHUNK):
-            q = sa.select(activities).where(sa.tuple_(activities.c.teacher_id, activities.c.id).in_(keys[i:i + CHUNK]))
+            q = sa.select(activities).where(repo.keys_in((activities.c.teacher_id, activities.c.id), keys[i:i + CHUNK]))
             for r in self.conn.execute(q):
                 out[(r.teacher_id, r.id)] = repo.activity_from_row(r)
         return out

@@ -71,6 +71,14 @@ class Actor:
 # -- teachers and activities ---------------------------------------------------
 
 
+def keys_in(cols, keys) -> sa.ColumnElement:
+    """``(col1, col2, …) IN keys`` for a composite key, found through the key's index on every database:
+    SQLite plans a bare row-value ``IN (VALUES …)`` as a scan of the whole table (a look-up per chunk of an
+    import or a batch approval grew with the table: quadratic), so the first column's own ``IN`` leads."""
+    keys = list(keys)
+    return sa.and_(cols[0].in_({k[0] for k in keys}), sa.tuple_(*cols).in_(keys))
+
+
 def teacher_as_row(t: model.Teacher) -> dict:
     """A :class:`~xuefen.model.Teacher` as a ``teachers`` row (extras in ``data``)."""
     return {"id": t.id, "name": t.name, "school_id": t.school_id, "stage": t.stage, "hired_on": t.hired_on,
