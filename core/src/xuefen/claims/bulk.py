@@ -141,8 +141,10 @@ class _Batch:
         self.runtimes: dict = {}
         self.org_rows = {r.id: r for r in conn.execute(sa.select(orgs))}  # the org tree, once per batch
         self.chains: dict = {}
-        self.cohorts: dict = {}
-        self.moved: dict[str, str] = {}  # claim -> its state after this batch's approval (not yet written)
+        self.acts: dict[tuple, object] = {}  # (teacher, activity) -> its stored row, or the Activity once built
+        self.projects_of: dict[tuple, str] = {}  # (teacher, activity) -> its project_id, as the index holds it
+        self.cohorts: dict | None = None  # (region, project) -> size and graded counts, once counted
+        self.shifts: list | None = []  # the batch's moves decided before the cohorts were counted
 
     # -- what is read once per batch --
 
@@ -191,37 +193,54 @@ class _Batch:
             self.runtimes[region] = registry.region_runtime(self.conn, region)
         return self.runtimes[region]
 
-    def cohort(self, region: str, project_id: str, limit) -> dict:
-        """The cohort of ``project_id`` as stored: its size and a count of its claims graded
-        ``limit.assessment`` per (flow, state) — read once per batch, then kept current."""
-        key = (region, project_id, limit.assessment)
-        if key not in self.cohorts:
-            d = self.conn.dialect.name
-            q = (sa.select(claims.c.id, claims.c.region, claims.c.state, claims.c.purpose,
-                           sa.type_coerce(claims.c.stages, sa.Text).label("stages_text"),
-                           activity_field(d, "assessment").label("assessment"))
-                 .join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
-                                           activities.c.id == claims.c.activity_id))
+    def cohort(self, region: str, project_id: str) -> dict:
+        """The cohort of ``project_id`` in ``region`` as stored: its size and, per assessment, a count of its
+        claims per (flow, state) — the cohorts of every project of the batch counted by one ``GROUP BY`` per
+        chunk of projects (found by the project index) when the first is needed, then kept current as the
+        batch approves (the moves decided before that are applied to the counts then)."""
+        if self.cohorts is None:
+            self._count_cohorts()
+        return self.cohorts.get((region, project_id)) or {"size": 0, "graded": defaultdict(Counter)}
+
+    def _count_cohorts(self) -> None:
+        d = self.conn.dialect.name
+        pid = activity_project_id(d)
+        grade = activity_field(d, "assessment")
+        stages_text = sa.type_coerce(claims.c.stages, sa.Text)
+        cols = (claims.c.region, pid, grade, claims.c.purpose, stages_text, claims.c.state)
+        self.cohorts = {}
+        pids = sorted({self.activity(k).project_id for k in self.projects_of} - {None})
+        for i in range(0, len(pids), CHUNK):
+            q = (sa.select(*cols, sa.func.count())
+                 .select_from(claims.join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
+                                                                activities.c.id == claims.c.activity_id)))
                  .where(claims.c.purpose == "activity", claims.c.state.not_in((REJECTED, REVOKED, WITHDRAWN)),
-                        activity_project_id(d) == project_id))
-            size, graded = 0, Counter()
-            for r in self.conn.execute(q):  # the project index finds them; the region is kept here (see cohort_query)
-                if r.region != region:
-                    continue
-                size += 1
-                if r.assessment == limit.assessment:
-                    graded[(self.flow_of_text(r.stages_text, r.purpose), self.moved.get(r.id, r.state))] += 1
-            self.cohorts[key] = {"size": size, "graded": graded}
-        return self.cohorts[key]
+                        pid.in_(pids[i:i + CHUNK]))
+                 .group_by(*cols))
+            # the region is kept here, not in SQL (see actions.cohort_query)
+            for region, project, assessment, purpose, text, state, n in self.conn.execute(q):
+                c = self.cohorts.setdefault((region, project), {"size": 0, "graded": defaultdict(Counter)})
+                c["size"] += n
+                c["graded"][assessment][(self.flow_of_text(text, purpose), state)] += n
+        for shift in self.shifts:
+            self._shift(*shift)
+        self.shifts = None
+
+    def _shift(self, region, project_id, assessment, fk, before: str, after: str) -> None:
+        c = self.cohorts.get((region, project_id))
+        if c is not None:
+            g = c["graded"][assessment]
+            g[(fk, before)] -= 1
+            g[(fk, after)] += 1
 
     # -- the batch --
 
     def run(self, ids: list[str], rows: dict, on_each) -> list:
-        acts = self._activities(rows.values())
+        self._read_activities(rows.values())
         out: list = []
         moves = []  # (row, flow key, new state)
         finals: dict[str, list] = defaultdict(list)  # teacher -> positions in out of its final approvals
-        todo: dict[int, tuple] = {}  # position in out -> (row, new state, activity, final)
+        todo: dict[int, tuple] = {}  # position in out -> (row, new state, activity key, final)
         for cid in ids:
             row = rows.get(cid)
             try:
@@ -233,33 +252,34 @@ class _Batch:
                 why = refusal_for(self.actor, row.teacher_id, stage, self.chain(row.school_id_))
                 if why:
                     raise RefusedAction(f"claim {row.id}: {why}")
-                act = acts.get((row.teacher_id, row.activity_id))
-                if act is None:
+                key = (row.teacher_id, row.activity_id)
+                if key not in self.acts:
                     raise NotFound(f"activity {row.activity_id!r} of teacher {row.teacher_id!r} not found")
-                rt = self.runtime(row.region)
                 if stage.records_assessment:
-                    self._cohort_check(row, act, flow, stage, rt, fk, new_state)
+                    self._cohort_check(row, key, stage)
             except (RefusedAction, NotFound) as exc:
                 out.append(exc)
                 continue
             moves.append((row, new_state))
-            self.moved[row.id] = new_state
-            for (region, pid, grade), c in self.cohorts.items():  # later claims of the batch count this move
-                if (region, pid, grade) == (row.region, act.project_id, act.assessment):
-                    c["graded"][(fk, row.state)] -= 1
-                    c["graded"][(fk, new_state)] += 1
+            if key in self.projects_of:  # later claims of the batch count this move in its cohort
+                act = self.activity(key)
+                shift = (row.region, act.project_id, act.assessment, fk, row.state, new_state)
+                if self.shifts is None:
+                    self._shift(*shift)
+                else:
+                    self.shifts.append(shift)
             out.append(None)
             if new_state == flow.final:
                 finals[row.teacher_id].append(len(out) - 1)
-            todo[len(out) - 1] = (row, new_state, act, new_state == flow.final)
+            todo[len(out) - 1] = (row, new_state, key, new_state == flow.final)
         # each claim's outcome in the batch's order, shown (on_each) as it is decided — the final ones once
         # converted — while the transaction goes on: what is shown is undone if the batch fails before it commits
         convert = self._converter(list(finals))
         items = []
         for i, cid in enumerate(ids):
             if out[i] is None:
-                row, new_state, act, final = todo[i]
-                found, refused, warnings = convert(row, act) if final else ((), (), ())
+                row, new_state, key, final = todo[i]
+                found, refused, warnings = convert(row, self.activity(key)) if final else ((), (), ())
                 items += [(row.id, row.teacher_id, e) for e in found]
                 out[i] = single.Outcome(claim=row.id, action="approve", actor=self.actor.id, before=row.state,
                                         after=new_state, version=row.version + 1, entries=found,
@@ -271,26 +291,46 @@ class _Batch:
         self._move(moves)
         return out
 
-    def _activities(self, rows) -> dict:
+    def _read_activities(self, rows) -> None:
+        """The batch's activities as stored rows (their ``data`` as text, the ``project_id`` by the index's
+        expression): an :class:`~xuefen.model.Activity` is built only for a claim that needs one
+        (:meth:`activity`: a cohort check of a project's activity, a conversion)."""
+        d = self.conn.dialect.name
         keys = [(r.teacher_id, r.activity_id) for r in rows if r.activity_id is not None]
-        out = {}
+        cols = (activities.c.teacher_id, activities.c.id, activities.c.kind, activities.c.date,
+                sa.type_coerce(activities.c.data, sa.Text), activity_project_id(d))
         for i in range(0, len(keys), CHUNK):
-            q = sa.select(activities).where(repo.keys_in((activities.c.teacher_id, activities.c.id), keys[i:i + CHUNK]))
-            for r in self.conn.execute(q):
-                out[(r.teacher_id, r.id)] = repo.activity_from_row(r)
-        return out
+            q = sa.select(*cols).where(repo.keys_in((activities.c.teacher_id, activities.c.id), keys[i:i + CHUNK]))
+            for tid, aid, kind, date, data, project in self.conn.execute(q):
+                self.acts[(tid, aid)] = (aid, kind, date, data)
+                if project is not None:
+                    self.projects_of[(tid, aid)] = project
 
-    def _cohort_check(self, row, act, flow: Flow, stage, rt, fk, new_state) -> None:
+    def activity(self, key: tuple):
+        """The activity ``key`` (teacher, id) as :func:`xuefen.store.repo.activity_from_row` reads it, built once."""
+        got = self.acts[key]
+        if type(got) is tuple:
+            aid, kind, date, data = got
+            if isinstance(data, str):  # PostgreSQL's driver hands jsonb over parsed
+                data = json.loads(data)
+            got = self.acts[key] = repo.activity_from_row({"id": aid, "kind": kind, "date": date, "data": data})
+        return got
+
+    def _cohort_check(self, row, key: tuple, stage) -> None:
         """:func:`xuefen.claims.actions.cohort_check`, counted from the batch's running tally."""
+        if key not in self.projects_of:  # no project_id: no cohort (the region's limit is not asked)
+            return
+        act = self.activity(key)
+        rt = self.runtime(row.region)
         limit = rt.hook.xuefen_cohort_limit(activity=act, settings=rt.settings)
         if limit is None or act.project_id is None or act.assessment != limit.assessment:
             return
-        c = self.cohort(row.region, act.project_id, limit)
-        at = flow.index(stage.name)
+        c = self.cohort(row.region, act.project_id)
         excellent = 0
-        for (key, state), n in c["graded"].items():
-            f = self.flows[key]
-            if (f.index(state) > at >= 0 or state == f.final) and n:
+        for (fk, state), n in c["graded"][limit.assessment].items():
+            f = self.flows[fk]
+            at = f.index(stage.name)
+            if n and (f.index(state) > at >= 0 or state == f.final):
                 excellent += n
         excellent += 1  # this one
         size = c["size"]
