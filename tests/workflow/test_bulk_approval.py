@@ -117,3 +117,107 @@ def test_a_refused_claim_in_a_batch_is_left_as_it_was_and_the_rest_approved(db_u
         last = conn.execute(sa.text("SELECT statement FROM actions ORDER BY seq DESC LIMIT 1")).scalar_one()
     assert '"approved":5' in last and '"refused":2' in last
     engine.dispose()
+
+
+# -- signed stages (Lincang's 第十五条: the project leader and the authority head sign each record) --------
+
+LINCANG = pytest.importorskip("xuefen_lincang.demo")
+#: the order the demo serves its reviewers in (xuefen_cli.demo_runner.REVIEW_ORDER)
+ROLES = ("project_leader", "school_admin", "county_admin", "city_admin", "province_admin")
+
+
+def _lincang_registry(url: str, folder: Path):
+    data = LINCANG.demo_data(3, teachers=40)
+    paths = demo.write_tables(data, folder)
+    engine = open_engine(url)
+    with engine.begin() as conn:
+        admin = actors_mod.bootstrap(conn, "admin")
+    for kind in ("orgs", "actors", "teachers", "activities"):
+        imports.import_file(engine, kind, paths[kind], signer=admin)
+    with engine.begin() as conn, audit.acting(conn, admin, "key_register"):
+        keys = {a["id"]: actors_mod.create_key(conn, admin, a["id"]) for a in data["actors"]}
+    return engine, data, keys
+
+
+def _edit_after_signing(engine, claim_id: str) -> str:
+    """An activity's score changed behind the program's back (SQL) after its stages were signed; returns its key."""
+    from xuefen.store.schema import activities
+
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(claims.c.teacher_id, claims.c.activity_id).where(claims.c.id == claim_id)).one()
+        where = sa.and_(activities.c.teacher_id == row.teacher_id, activities.c.id == row.activity_id)
+        data = conn.execute(sa.select(activities.c.data).where(where)).scalar_one()
+        conn.execute(sa.update(activities).where(where).values(data={**data, "score": "61"}))
+    return f"{row.teacher_id}/{row.activity_id}"
+
+
+def _approve_lincang(engine, data, keys, approve) -> tuple[list, str]:
+    shown, edited = [], None
+    for role in ROLES:
+        if role == "province_admin":  # before the last (unsigned) stage, one signed record is changed
+            with engine.begin() as conn:
+                waiting = [r.id for a in data["actors"] if a["role"] == role for r in queues.queue(conn, a["id"])]
+            edited = _edit_after_signing(engine, sorted(waiting)[3])
+        for a in (a for a in data["actors"] if a["role"] == role):
+            with engine.begin() as conn:
+                ids = [r.id for r in queues.queue(conn, a["id"])]
+            shown += [_shown(o) for o in approve(engine, ids, keys[a["id"]], as_of=ON)]
+    return shown, edited
+
+
+def _signed(engine) -> tuple:
+    from xuefen.claims import signatures
+    from xuefen.store.schema import signatures as sig_t
+
+    with engine.begin() as conn:
+        rows = sorted((r.id, r.claim_id, r.stage, r.actor_id, r.payload) for r in conn.execute(sa.select(sig_t)))
+        v = signatures.verify_all(conn)
+    import json
+
+    # the payload names the signer's key, which differs between the two registries; all else must agree
+    return [(i, c, s, a, {k: v for k, v in json.loads(p).items() if k != "key"}) for i, c, s, a, p in rows], v
+
+
+@pytest.mark.rule("L-W1")
+@pytest.mark.rule("L-W2")
+def test_signed_stages_approved_as_a_batch_give_what_claim_by_claim_gives(db_url, backend, tmp_path):
+    """Lincang's two signed stages go through the batch path: one signature row per claim and stage over
+    that claim's own data, as claim by claim; a record changed after signing is refused at the last stage
+    (signatures.on_approve) in both."""
+    other = _second_url(db_url, backend, tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    e1, data, keys1 = _lincang_registry(db_url, tmp_path / "a")
+    e2, _, keys2 = _lincang_registry(other, tmp_path / "b")
+    from xuefen.claims import signatures
+
+    calls = []
+    original = signatures.sign_many
+    signatures.sign_many = lambda conn, items, *a, **k: calls.append(len(list(items) if not isinstance(items, list)
+                                                                          else items)) or original(conn, items, *a, **k)
+    try:
+        one, edited = _approve_lincang(e1, data, keys1, actions.approve_many)
+        one_calls, calls[:] = list(calls), []
+        many, _ = _approve_lincang(e2, data, keys2, bulk.approve_many)
+    finally:
+        signatures.sign_many = original
+    assert one == many
+    assert all(n == 1 for n in one_calls) and max(calls) > 10  # claim by claim, then whole batches
+    refused = [o for o in many if "error" in o]
+    assert any("not recognised" in o["message"] and "changed after signing" in o["message"] for o in refused), refused
+    assert all("L-W" in o["message"] or "L-" in o["message"] for o in refused)
+    approved = [o for o in many if "error" not in o]
+    assert len(approved) > 100 and any(o["entries"] for o in approved)
+    s1, s2 = _state(e1), _state(e2)
+    assert s1[0] == s2[0] and s1[1] == s2[1]
+    # the audit finds the SQL edit, and nothing else, in both
+    broken = [[(b.table, b.id, b.problem) for b in s[2].problems] for s in (s1, s2)]
+    assert broken[0] == broken[1] and len(broken[0]) == 1 and edited in broken[0][0][1], broken
+    g1, g2 = _signed(e1), _signed(e2)
+    assert g1[0] == g2[0] and len(g1[0]) > 100
+    assert g1[1].as_json()["problems"] == g2[1].as_json()["problems"]
+    # the edited record, at both its signed stages, and nothing else
+    assert [(p.problem, "grade" in p.fields) for p in g2[1].problems] == [("changed", True)] * 2
+    assert len({p.claim for p in g2[1].problems}) == 1
+    e1.dispose()
+    e2.dispose()

@@ -39,7 +39,7 @@ from typing import Iterable
 import sqlalchemy as sa
 
 from xuefen import audit, ledger, registry
-from xuefen.claims import actions as single
+from xuefen.claims import actions as single, signatures
 from xuefen.claims.authority import actor_row, refusal_for
 from xuefen.claims.flow import REJECTED, REVOKED, WITHDRAWN, Flow
 from xuefen.errors import Conflict, NotFound, RefusedAction
@@ -123,8 +123,9 @@ def _claims(conn, ids: list[str]) -> dict:
 
 
 def _bulk_ok(row) -> bool:
-    """Whether the set-based path covers the claim: an activity claim of a flow with no signed stage."""
-    return row.purpose == "activity" and not any((s or {}).get("signed") for s in row.stages or ())
+    """Whether the set-based path covers the claim: an activity claim whose last stage is not signed (a
+    signed stage before it is signed claim by claim inside the batch: :meth:`_Batch.signing`)."""
+    return row.purpose == "activity" and not (row.stages and (row.stages[-1] or {}).get("signed"))
 
 
 def _flow_key(row) -> tuple:
@@ -145,6 +146,9 @@ class _Batch:
         self.projects_of: dict[tuple, str] = {}  # (teacher, activity) -> its project_id, as the index holds it
         self.cohorts: dict | None = None  # (region, project) -> size and graded counts, once counted
         self.shifts: list | None = []  # the batch's moves decided before the cohorts were counted
+        self.sign_data: dict | None = None  # claim -> what its signature covers (signed stages), once read
+        self.problems: dict = {}  # claim -> why its final approval is refused (signatures.verify_claims)
+        self.key_refusals: dict = {}  # signed stage -> why the signer's key cannot sign it
 
     # -- what is read once per batch --
 
@@ -241,8 +245,10 @@ class _Batch:
         moves = []  # (row, flow key, new state)
         finals: dict[str, list] = defaultdict(list)  # teacher -> positions in out of its final approvals
         todo: dict[int, tuple] = {}  # position in out -> (row, new state, activity key, final)
+        signs = []  # (row, stage, its signed data) of the claims approved at a signed stage
         for cid in ids:
             row = rows.get(cid)
+            sign = None
             try:
                 if row is None:
                     raise NotFound(f"claim {cid!r} not found")
@@ -257,10 +263,14 @@ class _Batch:
                     raise NotFound(f"activity {row.activity_id!r} of teacher {row.teacher_id!r} not found")
                 if stage.records_assessment:
                     self._cohort_check(row, key, stage)
+                if stage.signed or any(st.signed for st in flow.stages):  # signatures.on_approve's checks
+                    sign = self._signing(row, key, flow, stage, new_state, rows)
             except (RefusedAction, NotFound) as exc:
                 out.append(exc)
                 continue
             moves.append((row, new_state))
+            if sign is not None:
+                signs.append(sign)
             if key in self.projects_of:  # later claims of the batch count this move in its cohort
                 act = self.activity(key)
                 shift = (row.region, act.project_id, act.assessment, fk, row.state, new_state)
@@ -286,10 +296,59 @@ class _Batch:
                                         refused=refused, warnings=warnings)
             if on_each is not None:
                 on_each(cid, out[i])
+        signatures.sign_many(self.conn, signs, self.actor, self.signer, self.as_of)
         if items:
             ledger.post_many(self.conn, items, actor_id=self.actor.id, batch=True)
         self._move(moves)
         return out
+
+    def _signing(self, row, key: tuple, flow: Flow, stage, new_state: str, rows: dict):
+        """:func:`xuefen.claims.signatures.on_approve` for one claim of the batch: at a signed stage, what
+        its signature will cover (``(row, stage, data)``, signed with the batch's other signatures once the
+        batch is decided); before a final approval of a claim with signed stages, the refusal when its data
+        changed after signing (or a signed stage was passed unsigned). The key, every signed claim's data and
+        every final claim's verification are read for the whole batch the first time one is needed."""
+        if self.sign_data is None:
+            self._prepare_signing(rows)
+        out = None
+        if stage.signed:
+            why = self.key_refusals.get(stage.name)
+            if why:
+                raise RefusedAction(f"claim {row.id}: {why}")
+            data = self.sign_data[row.id]
+            if isinstance(data, Exception):
+                raise data
+            out = (row, stage, data)
+        if new_state == flow.final:
+            p = self.problems.get(row.id)
+            if p is not None:
+                raise RefusedAction(f"claim {row.id}: not recognised: {p} ({stage.rule}, {stage.article})")
+        return out
+
+    def _prepare_signing(self, rows: dict) -> None:
+        at_signed, finals, self.key_refusals = [], [], {}
+        for row in rows.values():
+            fk, flow = self.flow(row)
+            stage = flow.stage(row.state)
+            if stage is None:
+                continue
+            if stage.signed:
+                at_signed.append(row)
+                if stage.name not in self.key_refusals:
+                    self.key_refusals[stage.name] = signatures.key_refusal(self.conn, stage, self.actor, self.signer)
+            if any(st.signed for st in flow.stages):
+                try:
+                    if self.next_state(fk, flow, row.state) == flow.final:
+                        finals.append(row.id)
+                except RefusedAction:
+                    pass
+        built = {k: self.activity(k) for k in {(r.teacher_id, r.activity_id) for r in at_signed} if k in self.acts}
+        self.sign_data = signatures.claims_data(self.conn, at_signed, self.as_of, activities=built,
+                                                runtimes=self.runtimes)
+        self.problems = {}
+        for i in range(0, len(finals), CHUNK):
+            for p in signatures.verify_claims(self.conn, finals[i:i + CHUNK]).problems:
+                self.problems.setdefault(p.claim, p)  # its first, as verify_claims of that claim alone
 
     def _read_activities(self, rows) -> None:
         """The batch's activities as stored rows (their ``data`` as text, the ``project_id`` by the index's

@@ -77,15 +77,10 @@ def _converted(conn, claim, act, as_of: dt.date) -> tuple[str | None, str | None
     out; a region whose conversion of one activity depended on the others would
     need them here.
     """
-    rt = registry.region_runtime(conn, claim.region)
-    row = conn.execute(sa.select(teachers).where(teachers.c.id == claim.teacher_id)).first()
-    if row is None:
-        raise NotFound(f"teacher {claim.teacher_id!r} not found")
-    teacher = repo.teacher_from_row(row)
-    cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
-    history = convert_all(rt, teacher, [act], as_of=as_of, cycle=cycle)
-    found = [e for e in history.entries if e.activity == act.id]
-    return _sum(e.hours for e in found), _sum(e.credits for e in found)
+    got = claims_data(conn, [claim], as_of, activities={(claim.teacher_id, claim.activity_id): act})[claim.id]
+    if isinstance(got, Exception):
+        raise got
+    return got["hours"], got["credits"]
 
 
 def claim_data(conn, claim, as_of: dt.date) -> dict:
@@ -95,18 +90,75 @@ def claim_data(conn, claim, as_of: dt.date) -> dict:
     approved (its original lines: a revocation's reversals leave them as
     signed), and before that what the region's conversion gives as of ``as_of``.
     """
-    act = repo.activity(conn, claim.teacher_id, claim.activity_id)
-    posted = list(conn.execute(sa.select(entries.c.hours, entries.c.credits, entries.c.rule)
-                               .where(entries.c.claim_id == claim.id, entries.c.reverses.is_(None))))
-    if posted:
-        hours, credits = _sum(r.hours for r in posted), _sum(r.credits for r in posted)
-    else:
-        hours, credits = _converted(conn, claim, act, as_of)
-    grade = dec_str(act.score) if act.score is not None else act.assessment
-    record = {"kind": act.kind, "date": act.date.isoformat(), **repo.activity_data(act)}
-    record.pop("id", None)
-    return {"teacher": claim.teacher_id, "activity": claim.activity_id, "hours": hours, "grade": grade,
-            "rate": dec_str(act.rate), "credits": credits, "record": audit.jsonable(record)}
+    got = claims_data(conn, [claim], as_of)[claim.id]
+    if isinstance(got, Exception):
+        raise got
+    return got
+
+
+def claims_data(conn, claim_rows, as_of: dt.date, *, activities: dict | None = None,
+                runtimes: dict | None = None) -> dict:
+    """:func:`claim_data` of many activity claims at once (each activity, posted line, teacher and region
+    runtime read once, not per claim): claim id → its signed fields, or the error reading them gave
+    (:class:`~xuefen.errors.NotFound`, …) — each claim's own, as :func:`claim_data` of that claim alone
+    would raise it; the caller raises it where that claim's data is used.
+
+    :param activities: (teacher, activity) → :class:`~xuefen.model.Activity` already read (the rest are read).
+    :param runtimes: region → runtime already built (filled in).
+    """
+    from xuefen.store.schema import activities as activities_t
+
+    rows = list(claim_rows)
+    acts = dict(activities or {})
+    runtimes = {} if runtimes is None else runtimes
+    want = sorted({(r.teacher_id, r.activity_id) for r in rows} - set(acts))
+    for chunk in repo.chunks(want, 500):
+        q = sa.select(activities_t).where(sa.tuple_(activities_t.c.teacher_id, activities_t.c.id).in_(chunk))
+        for r in conn.execute(q):
+            acts[(r.teacher_id, r.id)] = repo.activity_from_row(r)
+    posted: dict[str, list] = {}
+    for chunk in repo.chunks(sorted({r.id for r in rows}), 500):
+        for e in conn.execute(sa.select(entries.c.claim_id, entries.c.hours, entries.c.credits)
+                              .where(entries.c.claim_id.in_(chunk), entries.c.reverses.is_(None))):
+            posted.setdefault(e.claim_id, []).append(e)
+    unposted = [r for r in rows if r.id not in posted]
+    trows = {}
+    for chunk in repo.chunks(sorted({r.teacher_id for r in unposted}), 500):
+        for t in conn.execute(sa.select(teachers).where(teachers.c.id.in_(chunk))):
+            trows[t.id] = t
+    cycles: dict = {}
+    out: dict = {}
+    for claim in rows:
+        try:
+            act = acts.get((claim.teacher_id, claim.activity_id))
+            if act is None:
+                raise NotFound(f"activity {claim.activity_id!r} of teacher {claim.teacher_id!r} not found")
+            if claim.id in posted:
+                lines = posted[claim.id]
+                hours, credits = _sum(r.hours for r in lines), _sum(r.credits for r in lines)
+            else:  # what the region's conversion gives the activity on its own (see _converted)
+                if claim.region not in runtimes:
+                    runtimes[claim.region] = registry.region_runtime(conn, claim.region)
+                rt = runtimes[claim.region]
+                if claim.teacher_id not in trows:
+                    raise NotFound(f"teacher {claim.teacher_id!r} not found")
+                if (claim.region, claim.teacher_id) not in cycles:
+                    teacher = repo.teacher_from_row(trows[claim.teacher_id])
+                    cycles[(claim.region, claim.teacher_id)] = (teacher, rt.hook.xuefen_cycle(
+                        teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings))
+                teacher, cycle = cycles[(claim.region, claim.teacher_id)]
+                history = convert_all(rt, teacher, [act], as_of=as_of, cycle=cycle)
+                found = [e for e in history.entries if e.activity == act.id]
+                hours, credits = _sum(e.hours for e in found), _sum(e.credits for e in found)
+            grade = dec_str(act.score) if act.score is not None else act.assessment
+            record = {"kind": act.kind, "date": act.date.isoformat(), **repo.activity_data(act)}
+            record.pop("id", None)
+            out[claim.id] = {"teacher": claim.teacher_id, "activity": claim.activity_id, "hours": hours,
+                             "grade": grade, "rate": dec_str(act.rate), "credits": credits,
+                             "record": audit.jsonable(record)}
+        except Exception as exc:  # noqa: BLE001  (the claim's own error, raised where its data is used)
+            out[claim.id] = exc
+    return out
 
 
 def payload(conn, claim, stage: str, signer: str, key: str, as_of: dt.date, data: dict | None = None) -> dict:
@@ -120,23 +172,45 @@ def sign_stage(conn, claim, stage: Stage, actor, signer: Signer | None, as_of: d
 
     :raises RefusedAction: no key given, the actor has no registered key, or the key is not theirs.
     """
+    why = key_refusal(conn, stage, actor, signer)
+    if why:
+        raise RefusedAction(f"claim {claim.id}: {why}")
+    return sign_many(conn, [(claim, stage, claim_data(conn, claim, as_of))], actor, signer, as_of)[0]
+
+
+def key_refusal(conn, stage: Stage, actor, signer: Signer | None) -> str | None:
+    """Why :func:`sign_stage` would refuse any claim at ``stage`` (the message after ``claim ID: ``), or None."""
     cite = f"{stage.rule}, {stage.article}"
     if signer is None:
-        raise RefusedAction(f"claim {claim.id}: stage {stage.name} is approved by electronic signature ({cite}): "
-                            f"give the signer's private key (--key FILE)")
+        return (f"stage {stage.name} is approved by electronic signature ({cite}): "
+                f"give the signer's private key (--key FILE)")
+    if signer.fingerprint not in _keys_of(conn, actor.id):
+        return f"the key in {signer.path or 'the given file'} is not {actor.id}'s registered key ({cite})"
+    return None
+
+
+def sign_many(conn, items, actor, signer: Signer, as_of: dt.date) -> list[str]:
+    """:func:`sign_stage` for each ``(claim, stage, data)`` of a batch (``data``: the claim's
+    :func:`claims_data`): one signature row per claim and stage, each over that claim's own payload, exactly
+    as :func:`sign_stage` writes it, recorded by one :func:`xuefen.audit.insert` (batch records). The caller
+    checked the key (:func:`key_refusal`). Returns the signature ids."""
+    items = list(items)
+    if not items:
+        return []
     fp = signer.fingerprint
-    if fp not in _keys_of(conn, actor.id):
-        raise RefusedAction(f"claim {claim.id}: the key in {signer.path or 'the given file'} is not {actor.id}'s "
-                            f"registered key ({cite})")
-    body = payload(conn, claim, stage.name, actor.id, fp, as_of)
-    data = canonical(body)
-    sig = signer.sign(data)
-    load_public(_keys_of(conn, actor.id)[fp]).verify(sig, data)
-    sid = repo.derived_id(f"{claim.id}:{stage.name}:{claim.version}")
-    audit.insert(conn, actor.id, signatures, [{
-        "id": sid, "claim_id": claim.id, "stage": stage.name, "actor_id": actor.id, "payload": data.decode(),
-        "signature": base64.b64encode(sig).decode(), "signed_at": utcnow()}], action="sign")
-    return sid
+    public = load_public(_keys_of(conn, actor.id)[fp])
+    now = utcnow()
+    rows, out = [], []
+    for claim, stage, data in items:
+        body = canonical(payload(conn, claim, stage.name, actor.id, fp, as_of, data))
+        sig = signer.sign(body)
+        public.verify(sig, body)
+        sid = repo.derived_id(f"{claim.id}:{stage.name}:{claim.version}")
+        rows.append({"id": sid, "claim_id": claim.id, "stage": stage.name, "actor_id": actor.id,
+                     "payload": body.decode(), "signature": base64.b64encode(sig).decode(), "signed_at": now})
+        out.append(sid)
+    audit.insert(conn, actor.id, signatures, rows, action="sign")
+    return out
 
 
 # -- verification ----------------------------------------------------------------------------------
@@ -222,8 +296,11 @@ def _check(conn, row, claim, actor, cache: dict) -> Problem | None:
     try:
         as_of = dt.date.fromisoformat(body["as_of"])
         if (claim.id, as_of) not in cache:  # the claim's data once, whoever signed it
-            cache[(claim.id, as_of)] = claim_data(conn, claim, as_of)
-        now = payload(conn, claim, row.stage, row.actor_id, body["key"], as_of, cache[(claim.id, as_of)])
+            cache[(claim.id, as_of)] = claims_data(conn, [claim], as_of)[claim.id]
+        data = cache[(claim.id, as_of)]
+        if isinstance(data, Exception):
+            raise data
+        now = payload(conn, claim, row.stage, row.actor_id, body["key"], as_of, data)
     except (NotFound, InputError, KeyError, TypeError, ValueError) as exc:
         return Problem(row.claim_id, row.stage, row.actor_id, "changed", f"the claim's data cannot be read: {exc}")
     fields, detail = _changes(body, now)
@@ -268,6 +345,17 @@ def verify_claims(conn, claim_ids: Iterable[str] | None = None) -> Verification:
     problems: list[Problem] = []
     signed_claims = set()
     cache: dict = {}
+    by_day: dict = {}  # the signed claims' data read in bulk, per day signed for (what _check compares)
+    for (cid, _stage), row in latest.items():
+        try:
+            day = dt.date.fromisoformat(json.loads(row.payload)["as_of"])
+        except (ValueError, KeyError, TypeError):  # _check names what is wrong with it
+            continue
+        if cid in claim_rows:
+            by_day.setdefault(day, {})[cid] = claim_rows[cid]
+    for day, group in by_day.items():
+        for cid, data in claims_data(conn, group.values(), day).items():
+            cache[(cid, day)] = data
     for (cid, stage), row in sorted(latest.items()):
         signed_claims.add(cid)
         p = _check(conn, row, claim_rows.get(cid), actor_rows.get(row.actor_id), cache)
