@@ -140,3 +140,23 @@ def test_the_fast_plain_conversion_is_jsonable():
               Kind.A, ("x", Decimal("2")), {"k": [1, {"d": dt.date(2020, 1, 1)}], 3: None}, {1, 2} and [Decimal(0)]]
     for v in values:
         assert audit.plain(v) == jsonable(v) and audit.canonical(audit.plain(v)) == audit.canonical(v), v
+
+
+def test_an_image_text_with_known_parts_is_the_canonical_text():
+    """audit.image_text (bulk approval's images: the shared stages serialised once) is, character for
+    character, the canonical text of the whole image — so the record's hash is the one verify recomputes."""
+    stages = [{"name": "审核", "signed": True, "stand_in": ["city", "county"], "rule": "K-W1", "z": None}]
+    images = [
+        {"activity_id": "a1", "created_at": "2026-01-01T00:00:00+00:00", "data": {"备注": "甲", "n": 1}, "id": "c1",
+         "purpose": "activity", "reason": None, "region": "kunming", "stages": stages, "state": "school_review",
+         "teacher_id": "t1", "updated_at": "2026-01-02T00:00:00+00:00", "version": 3},
+        {"stages": stages},
+        {"a": 1, "stages": stages},
+        {"stages": stages, "zz": [1, {"b": 2, "a": None}]},
+        {"aa": "x", "data": None, "stages": None, "teacher": "测试"},
+    ]
+    for img in images:
+        known = {"stages": audit._dump(img["stages"])}
+        assert audit.image_text(img, known) == audit._dump(img), img
+        assert audit.image_text(img, {}) == audit._dump(img)
+        assert audit.image_text(img, {k: audit._dump(v) for k, v in img.items()}) == audit._dump(img)

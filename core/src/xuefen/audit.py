@@ -425,10 +425,12 @@ def _tail_seq(conn) -> int:
 
 def record_many(conn, actor_id: str, action: str, object_type: str,
                 items: Iterable[tuple[str, Any, Any]], *, at: dt.datetime | None = None,
-                plain: bool = False, batch: bool = False) -> list[Record]:
+                plain: bool = False, batch: bool = False, texts: bool = False) -> list[Record]:
     """Append one record per ``(object_id, before, after)``, chained in order; returns them.
 
     ``plain``: ``before``/``after`` are plain JSON values already (row images), not converted again.
+    ``texts``: the items are ``(object_id, before, before_text, after, after_text)``, plain values with their
+    canonical texts (:func:`image_text`), stored and hashed as given.
     ``batch``: the items are rows of one table (``after`` each row's image): one batch record per
     :data:`BATCH` rows instead (:func:`batched`); returns the records as stored.
     :raises RefusedAction: not inside ``actor_id``'s signed action (:class:`acting`).
@@ -437,6 +439,10 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
     conv = (lambda v: v) if plain else _to_plain
 
     def prepared():
+        if texts:
+            for object_id, before, before_text, after, after_text in items:
+                yield str(object_id), before, before_text, after, after_text
+            return
         for object_id, before, after in items:
             before, after = conv(before), conv(after)
             yield str(object_id), before, _dump(before), after, _dump(after)
@@ -444,6 +450,24 @@ def record_many(conn, actor_id: str, action: str, object_type: str,
     if batch:
         return _write_records(conn, act, actor_id, action, object_type, batched(list(prepared())), at)
     return _write_records(conn, act, actor_id, action, object_type, prepared(), at)
+
+
+def image_text(img: Mapping[str, Any], known: Mapping[str, str]) -> str:
+    """The canonical text of a row image (``_dump(img)``) where the canonical texts of some of its values are
+    known already (``known``: column → text, e.g. a JSON column shared by many rows, serialised once): the
+    other columns are encoded in runs, joined in sorted key order — the same text, character for character."""
+    parts, run = [], {}
+    for k in sorted(img):
+        if k in known:
+            if run:
+                parts.append(_dump(run)[1:-1])
+                run = {}
+            parts.append(f"{_dump(k)}:{known[k]}")
+        else:
+            run[k] = img[k]
+    if run:
+        parts.append(_dump(run)[1:-1])
+    return "{" + ",".join(parts) + "}"
 
 
 def batched(items: list[tuple[str, Any, str, Any, str]]) -> list[tuple[str, Any, str, Any, str]]:

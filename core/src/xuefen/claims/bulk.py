@@ -88,9 +88,10 @@ def approve_in(conn, ids: list[str], signer, *, as_of: dt.date | None = None, on
     """:func:`approve_many` inside the caller's transaction and open signed action."""
     as_of = as_of or dt.date.today()
     rows = _claims(conn, ids)
-    if kw or len(set(ids)) != len(ids) or any(not _bulk_ok(r) for r in rows.values()):
+    stages = _Stages()
+    if kw or len(set(ids)) != len(ids) or any(not _bulk_ok(r, stages) for r in rows.values()):
         return _one_by_one(conn, ids, signer, as_of, on_each, **kw)
-    return _Batch(conn, signer, as_of).run(ids, rows, on_each)
+    return _Batch(conn, signer, as_of, stages).run(ids, rows, on_each)
 
 
 def _one_by_one(conn, ids, signer, as_of, on_each, **kw) -> list:
@@ -109,10 +110,16 @@ def _one_by_one(conn, ids, signer, as_of, on_each, **kw) -> list:
     return out
 
 
+#: a claim as the batch reads it: every column, ``stages`` as its stored text (``stages_text``: parsed once
+#: per distinct text, :class:`_Stages`), and the teacher's school
+_CLAIM_COLUMNS = tuple(c for c in claims.columns if c.name != "stages") + (
+    sa.cast(claims.c.stages, sa.Text).label("stages_text"), teachers.c.school_id.label("school_id_"))
+
+
 def _claims(conn, ids: list[str]) -> dict:
     out = {}
     for i in range(0, len(ids), CHUNK):
-        q = (sa.select(claims, teachers.c.school_id.label("school_id_"))
+        q = (sa.select(*_CLAIM_COLUMNS)
              .join(teachers, teachers.c.id == claims.c.teacher_id)
              .where(claims.c.id.in_(ids[i:i + CHUNK])))
         if conn.dialect.name == "postgresql":
@@ -122,19 +129,31 @@ def _claims(conn, ids: list[str]) -> dict:
     return out
 
 
-def _bulk_ok(row) -> bool:
+class _Stages:
+    """Each distinct stored ``stages`` text of a batch, parsed and serialised canonically once: ``text`` →
+    (the stages as plain JSON values, their canonical text)."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple] = {}
+
+    def __call__(self, text: str) -> tuple[list, str]:
+        got = self.seen.get(text)
+        if got is None:
+            value = audit.plain(json.loads(text)) if text is not None else None
+            got = self.seen[text] = (value, audit._dump(value))
+        return got
+
+
+def _bulk_ok(row, stages: _Stages) -> bool:
     """Whether the set-based path covers the claim: an activity claim whose last stage is not signed (a
-    signed stage before it is signed claim by claim inside the batch: :meth:`_Batch.signing`)."""
-    return row.purpose == "activity" and not (row.stages and (row.stages[-1] or {}).get("signed"))
-
-
-def _flow_key(row) -> tuple:
-    return (row.purpose, _stages_key(row.stages))
+    signed stage before it is signed claim by claim inside the batch: :meth:`_Batch._signing`)."""
+    st = stages(row.stages_text)[0]
+    return row.purpose == "activity" and not (st and (st[-1] or {}).get("signed"))
 
 
 class _Batch:
-    def __init__(self, conn, signer, as_of: dt.date):
-        self.conn, self.signer, self.as_of = conn, signer, as_of
+    def __init__(self, conn, signer, as_of: dt.date, stages: _Stages):
+        self.conn, self.signer, self.as_of, self.stages = conn, signer, as_of, stages
         self.actor = actor_row(conn, signer.actor_id)
         self.flows: dict[tuple, Flow] = {}
         self.texts: dict[tuple, tuple] = {}
@@ -153,9 +172,7 @@ class _Batch:
     # -- what is read once per batch --
 
     def flow(self, row) -> tuple[tuple, Flow]:
-        key = _flow_key(row)
-        if key not in self.flows:
-            self.flows[key] = Flow.of(row.stages, row.purpose)
+        key = self.flow_of_text(row.stages_text, row.purpose)
         return key, self.flows[key]
 
     def flow_of_text(self, text: str, purpose: str) -> tuple:
@@ -164,7 +181,7 @@ class _Batch:
             text = json.dumps(text, sort_keys=True)
         key = (text, purpose)
         if key not in self.texts:
-            stages = json.loads(text)
+            stages = self.stages(text)[0]
             fk = (purpose, _stages_key(stages))
             if fk not in self.flows:
                 self.flows[fk] = Flow.of(stages, purpose)
@@ -210,7 +227,7 @@ class _Batch:
         d = self.conn.dialect.name
         pid = activity_project_id(d)
         grade = activity_field(d, "assessment")
-        stages_text = sa.type_coerce(claims.c.stages, sa.Text)
+        stages_text = sa.cast(claims.c.stages, sa.Text)
         cols = (claims.c.region, pid, grade, claims.c.purpose, stages_text, claims.c.state)
         self.cohorts = {}
         pids = sorted({self.activity(k).project_id for k in self.projects_of} - {None})
@@ -438,10 +455,15 @@ class _Batch:
         for row, new_state in moves:
             params.append({"b_id": row.id, "b_version": row.version, "b_state": new_state,
                            "b_new_version": row.version + 1, "b_at": now})
+            # the images as audit.update records them; the stages (shared by the claims of a flow) serialised
+            # once per distinct text, the rest of each image encoded as usual (audit.image_text)
+            stages, stages_text = self.stages(row.stages_text)
             before = audit.image(claims, row._mapping)
+            before["stages"] = stages
             after = {**before, "state": new_state, "version": row.version + 1, "updated_at": now_json,
                      "reason": None}
-            records.append((row.id, before, after))
+            known = {"stages": stages_text}
+            records.append((row.id, before, audit.image_text(before, known), after, audit.image_text(after, known)))
         stmt = (sa.update(claims).where(claims.c.id == sa.bindparam("b_id"), claims.c.version == sa.bindparam("b_version"))
                 .values(state=sa.bindparam("b_state"), version=sa.bindparam("b_new_version"),
                         updated_at=sa.bindparam("b_at"), reason=None))
@@ -452,7 +474,7 @@ class _Batch:
         if changed != len(params):  # the rows are locked for the transaction: only a bug gets here
             raise Conflict(f"approve: {len(params) - changed} of {len(params)} claims were changed by someone else; "
                            f"nothing was approved, look at them again and retry")
-        audit.record_many(self.conn, self.actor.id, "approve", "claim", records, plain=True, batch=True)
+        audit.record_many(self.conn, self.actor.id, "approve", "claim", records, batch=True, texts=True)
 
 
 def _stages_key(stages) -> tuple:

@@ -282,12 +282,16 @@ def _check(conn, row, claim, actor, cache: dict) -> Problem | None:
             row.claim_id, row.stage, row.actor_id):
         return Problem(row.claim_id, row.stage, row.actor_id, "malformed",
                        "the signed data names another claim, stage or signer than its record")
-    pem = _keys_of(conn, actor.id).get(body.get("key")) if actor is not None else None
+    if actor is not None and ("keys", actor.id) not in cache:  # each signer's keys read once per verification
+        cache[("keys", actor.id)] = _keys_of(conn, actor.id)
+    pem = cache[("keys", actor.id)].get(body.get("key")) if actor is not None else None
     if pem is None:
         return Problem(row.claim_id, row.stage, row.actor_id, "unknown_key",
                        f"the signer's public key {str(body.get('key'))[:16]} is not on record")
     try:
-        load_public(pem).verify(sig, row.payload.encode())
+        if ("pem", pem) not in cache:
+            cache[("pem", pem)] = load_public(pem)
+        cache[("pem", pem)].verify(sig, row.payload.encode())
     except InvalidSignature:
         return Problem(row.claim_id, row.stage, row.actor_id, "bad_signature",
                        "the signature does not match the signed data (the signature record was altered)")
