@@ -162,7 +162,9 @@ class _Batch:
         self.org_rows = {r.id: r for r in conn.execute(sa.select(orgs))}  # the org tree, once per batch
         self.chains: dict = {}
         self.acts: dict[tuple, object] = {}  # (teacher, activity) -> its stored row, or the Activity once built
-        self.projects_of: dict[tuple, str] = {}  # (teacher, activity) -> its project_id, as the index holds it
+        self.projects_of: dict[tuple, tuple] = {}  # (teacher, activity) -> its project_id (as the index holds it)
+        # and its claim's region
+        self.limits: dict[tuple, object] = {}  # (teacher, activity) -> its cohort limit, once asked
         self.cohorts: dict | None = None  # (region, project) -> size and graded counts, once counted
         self.shifts: list | None = []  # the batch's moves decided before the cohorts were counted
         self.sign_data: dict | None = None  # claim -> what its signature covers (signed stages), once read
@@ -230,7 +232,12 @@ class _Batch:
         stages_text = sa.cast(claims.c.stages, sa.Text)
         cols = (claims.c.region, pid, grade, claims.c.purpose, stages_text, claims.c.state)
         self.cohorts = {}
-        pids = sorted({self.activity(k).project_id for k in self.projects_of} - {None})
+        pids = set()  # the projects of the batch's graded activities under a cohort limit: the others are not asked
+        for k, (_project, region) in self.projects_of.items():
+            act, limit = self.activity(k), self.limit(k, region)
+            if limit is not None and act.project_id is not None and act.assessment == limit.assessment:
+                pids.add(act.project_id)
+        pids = sorted(pids)
         for i in range(0, len(pids), CHUNK):
             q = (sa.select(*cols, sa.func.count())
                  .select_from(claims.join(activities, sa.and_(activities.c.teacher_id == claims.c.teacher_id,
@@ -372,6 +379,8 @@ class _Batch:
         expression): an :class:`~xuefen.model.Activity` is built only for a claim that needs one
         (:meth:`activity`: a cohort check of a project's activity, a conversion)."""
         d = self.conn.dialect.name
+        rows = list(rows)
+        region = {(r.teacher_id, r.activity_id): r.region for r in rows}
         keys = [(r.teacher_id, r.activity_id) for r in rows if r.activity_id is not None]
         cols = (activities.c.teacher_id, activities.c.id, activities.c.kind, activities.c.date,
                 sa.type_coerce(activities.c.data, sa.Text), activity_project_id(d))
@@ -380,7 +389,14 @@ class _Batch:
             for tid, aid, kind, date, data, project in self.conn.execute(q):
                 self.acts[(tid, aid)] = (aid, kind, date, data)
                 if project is not None:
-                    self.projects_of[(tid, aid)] = project
+                    self.projects_of[(tid, aid)] = (project, region[(tid, aid)])
+
+    def limit(self, key: tuple, region: str):
+        """The region's cohort limit for the activity ``key`` (its ``xuefen_cohort_limit``), asked once."""
+        if key not in self.limits:
+            rt = self.runtime(region)
+            self.limits[key] = rt.hook.xuefen_cohort_limit(activity=self.activity(key), settings=rt.settings)
+        return self.limits[key]
 
     def activity(self, key: tuple):
         """The activity ``key`` (teacher, id) as :func:`xuefen.store.repo.activity_from_row` reads it, built once."""
@@ -397,8 +413,7 @@ class _Batch:
         if key not in self.projects_of:  # no project_id: no cohort (the region's limit is not asked)
             return
         act = self.activity(key)
-        rt = self.runtime(row.region)
-        limit = rt.hook.xuefen_cohort_limit(activity=act, settings=rt.settings)
+        limit = self.limit(key, row.region)
         if limit is None or act.project_id is None or act.assessment != limit.assessment:
             return
         c = self.cohort(row.region, act.project_id)
