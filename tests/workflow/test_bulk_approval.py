@@ -221,3 +221,22 @@ def test_signed_stages_approved_as_a_batch_give_what_claim_by_claim_gives(db_url
     assert len({p.claim for p in g2[1].problems}) == 1
     e1.dispose()
     e2.dispose()
+
+
+def test_the_queue_ids_a_batch_reads_are_the_queue(db_url, tmp_path):
+    """queues.queue_ids (what approve --all-queued reads: the stages as text) lists exactly queue's claims, in
+    its order, for every reviewer — before and after a stage is approved."""
+    (tmp_path / "a").mkdir()
+    engine, data, keys = _registry(db_url, tmp_path / "a")
+    for step in range(2):
+        with engine.begin() as conn:
+            seen = 0
+            for a in data["actors"]:
+                full = [r.id for r in queues.queue(conn, a["id"])]
+                assert queues.queue_ids(conn, a["id"]) == full, a["id"]
+                seen += len(full)
+        assert seen > 100
+        if step == 0:
+            for a in (a for a in data["actors"] if a["role"] == "school_admin"):
+                bulk.approve_queue(engine, keys[a["id"]], as_of=ON)
+    engine.dispose()

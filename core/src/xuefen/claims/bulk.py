@@ -73,11 +73,11 @@ def approve_many(engine, claim_ids: Iterable[str], signer, *, on_each=None, as_o
 def approve_queue(engine, signer, *, as_of: dt.date | None = None, on_each=None) -> list:
     """Every claim waiting for the signer's actor (:func:`xuefen.claims.queues.queue`), read and approved in
     the same transaction, as one signed action (``approve --all-queued``)."""
-    from xuefen.claims.queues import queue
+    from xuefen.claims.queues import queue_ids
 
     with engine.begin() as conn:
         with audit.acting(conn, signer, "approve", {"queue": signer.actor_id}) as signed:
-            ids = [r.id for r in queue(conn, signer.actor_id)]
+            ids = queue_ids(conn, signer.actor_id)
             out = approve_in(conn, ids, signer, as_of=as_of, on_each=on_each)
             done = sum(1 for o in out if isinstance(o, single.Outcome))
             signed.subject.update({"claims": len(ids), "approved": done, "refused": len(out) - done})
@@ -159,7 +159,7 @@ class _Batch:
         self.texts: dict[tuple, tuple] = {}
         self.moves: dict[tuple, str | RefusedAction] = {}
         self.runtimes: dict = {}
-        self.org_rows = {r.id: r for r in conn.execute(sa.select(orgs))}  # the org tree, once per batch
+        self.org_rows: dict = {}  # the units above the batch's schools, read once per batch (_read_units)
         self.chains: dict = {}
         self.acts: dict[tuple, object] = {}  # (teacher, activity) -> its stored row, or the Activity once built
         self.projects_of: dict[tuple, tuple] = {}  # (teacher, activity) -> its project_id (as the index holds it)
@@ -200,6 +200,19 @@ class _Batch:
         if isinstance(got, RefusedAction):
             raise RefusedAction(*got.args)
         return got
+
+    def _read_units(self, school_ids) -> None:
+        """The batch's schools and every unit above them, one query per level of the tree (not the whole org
+        table per batch: a province's thousands of units for each school's queue)."""
+        tried: set = set()
+        want = {u for u in school_ids if u is not None}
+        while want:
+            tried |= want
+            ids = sorted(want)
+            for i in range(0, len(ids), CHUNK):
+                for r in self.conn.execute(sa.select(orgs).where(orgs.c.id.in_(ids[i:i + CHUNK]))):
+                    self.org_rows[r.id] = r
+            want = {self.org_rows[u].parent_id for u in ids if u in self.org_rows} - tried - {None}
 
     def chain(self, school_id: str | None) -> list:
         if school_id not in self.chains:
@@ -264,6 +277,7 @@ class _Batch:
     # -- the batch --
 
     def run(self, ids: list[str], rows: dict, on_each) -> list:
+        self._read_units({r.school_id_ for r in rows.values()})
         self._read_activities(rows.values())
         out: list = []
         moves = []  # (row, flow key, new state)

@@ -1,6 +1,8 @@
 """What waits for whom: an actor's queue and a teacher's claims."""
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from xuefen.store import repo
@@ -11,33 +13,52 @@ from xuefen.store.schema import claims, teachers
 
 def queue(conn, actor_id: str) -> list:
     """The claims waiting for ``actor_id``: under review at a stage this actor may serve."""
+    return list(_waiting(conn, actor_id, (claims, teachers.c.school_id, teachers.c.name.label("teacher_name")),
+                         lambda row: json.dumps(row.stages, sort_keys=True), lambda row: row.stages))
+
+
+def queue_ids(conn, actor_id: str) -> list[str]:
+    """The ids of :func:`queue`'s claims, in its order, read without the claims' other columns (each distinct
+    stored ``stages`` text parsed once): what a batch approval of the queue reads."""
+    parsed: dict[str, list] = {}
+
+    def stages(row):
+        if row.stages_text not in parsed:
+            parsed[row.stages_text] = json.loads(row.stages_text)
+        return parsed[row.stages_text]
+
+    cols = (claims.c.id, claims.c.teacher_id, claims.c.purpose, claims.c.state, claims.c.created_at,
+            sa.cast(claims.c.stages, sa.Text).label("stages_text"), teachers.c.school_id)
+    return [row.id for row in _waiting(conn, actor_id, cols, lambda row: row.stages_text, stages)]
+
+
+def _waiting(conn, actor_id: str, columns, text_of, stages_of):
+    """The rows (of ``columns``) of the claims waiting for ``actor_id``, in queue order; ``text_of(row)`` is a
+    text standing for the row's stages (equal texts, equal stages), ``stages_of(row)`` the stages."""
     actor = actor_row(conn, actor_id)
     if not actor.active:
-        return []
+        return
     units = repo.descendants(conn, actor.org_id)
     schools = [u.id for u in units if u.level == "school"]
-    out = []
     chains: dict[str, list] = {}
     flows: dict[tuple, Flow] = {}
     for i in range(0, len(schools), 500):
-        q = (sa.select(claims, teachers.c.school_id, teachers.c.name.label("teacher_name"))
+        q = (sa.select(*columns)
              .join(teachers, teachers.c.id == claims.c.teacher_id)
              .where(teachers.c.school_id.in_(schools[i:i + 500]),
                     claims.c.state.not_in((APPROVED, CERTIFIED, RETURNED, REJECTED, REVOKED, WITHDRAWN)))
              .order_by(claims.c.created_at, claims.c.id))
         for row in conn.execute(q):
-            key = (row.purpose, tuple(tuple(sorted((k, tuple(v) if isinstance(v, list) else v)  # stand_in: a list
-                                                   for k, v in (s or {}).items())) for s in row.stages or ()))
+            key = (row.purpose, text_of(row))
             if key not in flows:  # each distinct flow built once per queue
-                flows[key] = Flow.of(row.stages, row.purpose)
+                flows[key] = Flow.of(stages_of(row), row.purpose)
             stage = flows[key].stage(row.state)
             if stage is None:
                 continue
             if row.school_id not in chains:
                 chains[row.school_id] = repo.ancestors(conn, row.school_id)
             if may_serve(actor, row.teacher_id, stage, chains[row.school_id]):
-                out.append(row)
-    return out
+                yield row
 
 
 def claims_of(conn, teacher_id: str) -> list:
