@@ -113,7 +113,7 @@ def claims_data(conn, claim_rows, as_of: dt.date, *, activities: dict | None = N
     runtimes = {} if runtimes is None else runtimes
     want = sorted({(r.teacher_id, r.activity_id) for r in rows} - set(acts))
     for chunk in repo.chunks(want, 500):
-        q = sa.select(activities_t).where(sa.tuple_(activities_t.c.teacher_id, activities_t.c.id).in_(chunk))
+        q = sa.select(activities_t).where(repo.keys_in((activities_t.c.teacher_id, activities_t.c.id), chunk))
         for r in conn.execute(q):
             acts[(r.teacher_id, r.id)] = repo.activity_from_row(r)
     posted: dict[str, list] = {}
