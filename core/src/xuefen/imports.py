@@ -492,14 +492,15 @@ class _Importer:
                                 f"register activities of teachers of {found[tid]['school_id']}"):
                 continue
             if tid not in teacher_values:
-                teacher_values[tid] = repo.teacher_from_row(found[tid])
-            stages = rt.hook.xuefen_approval_stages(activity=act, teacher=teacher_values[tid],
+                teacher_values[tid] = _typed(rt, repo.teacher_from_row(found[tid]))
+            asked = _typed(rt, act)  # typed once for both hooks (each call would type it again)
+            stages = rt.hook.xuefen_approval_stages(activity=asked, teacher=teacher_values[tid],
                                                     settings=rt.settings, purpose="activity")
             if not stages:
                 self.problems.append(f"{self.where(line)}: kind: region {rt.code!r} gives no approval stages "
                                      f"for this activity")
                 continue
-            needed = needs.import_problems(rt, teacher_values[tid], act)  # asked now, not at final approval
+            needed = needs.import_problems(rt, teacher_values[tid], asked)  # asked now, not at final approval
             self.problems += [f"{self.where(line)}: {field}: {why}" for field, why in needed]
             if needed:
                 continue
@@ -509,6 +510,15 @@ class _Importer:
                 purpose="activity", stages=tuple(stages), state=stages[0].name, version=1,
                 created_at=now, updated_at=now).as_row())
         return new_acts, new_claims, unchanged
+
+
+def _typed(rt, record):
+    """``record`` with the region's declared fields typed, as its hooks get it; a value that does not parse
+    is left for the hook call to report, as it did before it was typed here."""
+    try:
+        return rt.typed(record)
+    except InputError:
+        return record
 
 
 def _chunks(rows, size: int):

@@ -203,7 +203,7 @@ def _records(p: Path, sheet: str | None, header: list[str], rows: Iterable, prob
 
     width = len(header)
     for line, cells in rows:
-        if all(_blank(c) for c in cells):
+        if all(_blank(c) for c in cells) if sheet is not None else not "".join(cells).strip():  # a CSV's are text
             continue
         rec = {}
         for i, value in enumerate(cells):
