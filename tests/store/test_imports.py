@@ -114,3 +114,30 @@ def test_a_bad_row_in_the_last_chunk_writes_nothing_and_every_bad_row_is_named(e
         imports.import_file(engine, "activities", p, signer=keys.signer(keys.ADMIN))
     assert [x.split(": ")[0:2] for x in e.value.problems] == [[f"{p}:42", "date"], [f"{p}:101", "teacher_id"]]
     assert _counts(engine) == before
+
+
+def test_a_teachers_file_is_streamed_too_with_its_moves_and_repeats(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "STREAM_CHUNK", 30)
+    orgs = ORGS + "s2,二小,school,km,kunming\n"
+    imports.import_file(engine, "orgs", _file(tmp_path, "o.csv", orgs), signer=keys.signer(keys.ADMIN))
+    head = "id,stage,school_id,hired_on,moved_on\n"
+    first = head + "".join(f"t{i},primary,s1,2010-09-01,\n" for i in range(100))
+    r = imports.import_file(engine, "teachers", _file(tmp_path, "t.csv", first), signer=keys.signer(keys.ADMIN))
+    assert (r.rows, r.created, r.unchanged) == (100, 100, 0)
+    rows = [f"t{i},primary,s1,2010-09-01," for i in range(100)]
+    rows[70] = "t70,primary,s2,2010-09-01,2021-03-01"  # a move, in the third chunk
+    bad = rows + ["t5,primary,s1,2010-09-01,"]  # line 102 repeats line 7, three chunks earlier
+    p = _file(tmp_path, "bad.csv", head + "\n".join(bad) + "\n")
+    before = _counts(engine)
+    with pytest.raises(InputError) as e:
+        imports.import_file(engine, "teachers", p, signer=keys.signer(keys.ADMIN))
+    assert e.value.problems == [f"{p}:102: id: teacher 't5' repeats line 7"]
+    assert _counts(engine) == before
+    with engine.connect() as conn:  # the move of the third chunk was rolled back with the rest
+        assert conn.execute(sa.select(S.teachers.c.school_id).where(S.teachers.c.id == "t70")).scalar_one() == "s1"
+    r = imports.import_file(engine, "teachers", _file(tmp_path, "ok.csv", head + "\n".join(rows) + "\n"),
+                            signer=keys.signer(keys.ADMIN))
+    assert (r.rows, r.created, r.unchanged, r.moved) == (100, 0, 99, 1)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(S.teachers.c.school_id).where(S.teachers.c.id == "t70")).scalar_one() == "s2"
+        assert audit.verify(conn).intact

@@ -320,10 +320,33 @@ class _Importer:
     # -- teachers --
 
     def _build_teachers(self) -> ImportResult:
-        schools = self._existing(orgs, [F.normal_id(raw.get("school_id")) for _, raw in self.table.rows])
-        known = self._existing(teachers, [F.normal_id(raw.get("id")) for _, raw in self.table.rows])
-        parsed, seen, moves = [], {}, []
-        for n, (line, raw) in enumerate(self.table.rows, 1):
+        """The file in chunks of :data:`STREAM_CHUNK` records, as :meth:`_build_activities` (a province
+        registers a million teachers): each chunk checked, then written with its moves while the file has no
+        problem, in the one transaction."""
+        total = len(self.table)
+        schools: dict = {}
+        seen = _SeenKeys(self.conn, ("id",))
+        created = unchanged = moved = done = 0
+        for chunk in _chunks(self.table.rows, STREAM_CHUNK):
+            new, same, moves = self._teachers_chunk(chunk, schools, seen, done)
+            unchanged += same
+            self._write(teachers, new, done, len(chunk), total)
+            if not self.problems and not self.refusals:
+                for stored_row, entry in moves:
+                    transfers.apply(self.conn, self.actor_id, stored_row, entry)
+                created += len(new)
+                moved += len(moves)
+            done += len(chunk)
+        seen.close()
+        return ImportResult("teachers", self.path, total, created, unchanged, moved=moved)
+
+    def _teachers_chunk(self, chunk, schools: dict, seen: "_SeenKeys", done: int):
+        """Check one chunk of a teachers file; returns its new rows, the rows unchanged, and its moves."""
+        wanted = {F.normal_id(raw.get("school_id")) for _, raw in chunk} - set(schools)
+        schools.update(self._existing(orgs, [w for w in wanted if w]))
+        known = self._existing(teachers, [F.normal_id(raw.get("id")) for _, raw in chunk])
+        parsed, mine, moves = [], {}, []
+        for n, (line, raw) in enumerate(chunk, done + 1):
             self._tick(n)
             school = schools.get(F.normal_id(raw.get("school_id")))
             rt = self._runtime(school["region"]) if school else None
@@ -334,7 +357,7 @@ class _Importer:
                     move = None  # the move this row states is already recorded: compared as any row
             v = self._parse(line, raw, F.TEACHER_FIELDS, F.TEACHER_REQUIRED + ("school_id",),
                             rt.teacher_fields if rt else ())
-            if v is None or self._dup(seen, v["id"], line, "id", f"teacher {v['id']!r}"):
+            if v is None or self._dup(mine, v["id"], line, "id", f"teacher {v['id']!r}"):
                 continue
             if school is None:
                 self.problems.append(f"{self.where(line)}: school_id: no org unit {v['school_id']!r} "
@@ -352,22 +375,24 @@ class _Importer:
                 moves.append((line, v, move))
                 continue
             parsed.append((line, F.teacher_from(v), rt))
-        stored = self._existing(teachers, [t.id for _, t, _ in parsed])
+        earlier = seen.lines(list(mine))  # the same id in an earlier chunk
+        for line, what in [(ln, t.id) for ln, t, _ in parsed] + [(ln, v["id"]) for ln, v, _ in moves]:
+            if what in earlier:
+                self.problems.append(f"{self.where(line)}: id: teacher {what!r} repeats line {earlier[what]}")
+        parsed = [p for p in parsed if p[1].id not in earlier]
+        moves = [m for m in moves if m[1]["id"] not in earlier]
+        seen.add([(k, ln) for k, ln in mine.items() if k not in earlier])
         new, unchanged = [], 0
         moved = self._moves(moves, known)
         for line, t, rt in parsed:
             row = repo.teacher_as_row(t)
-            if t.id in stored:
+            if t.id in known:
                 fields = rt.teacher_fields
                 unchanged += self._same_or_problem(teachers, line, f"teacher {t.id!r}", self._comparable(row, fields),
-                                                   self._comparable(_without_history(stored[t.id]), fields))
+                                                   self._comparable(_without_history(known[t.id]), fields))
             elif self.allowed(line, "school_id", t.school_id, f"register teachers of {t.school_id}"):
                 new.append(row)
-        self._write(teachers, new)
-        if not self.problems and not self.refusals:
-            for stored_row, entry in moved:
-                transfers.apply(self.conn, self.actor_id, stored_row, entry)
-        return ImportResult("teachers", self.path, len(self.table), len(new), unchanged, moved=len(moved))
+        return new, unchanged, moved
 
     def _move(self, line: int, raw: dict, stored, rt):
         """A row of a teacher already stored, at another school, with ``moved_on``: a transfer on that day
@@ -476,7 +501,7 @@ class _Importer:
                 else:
                     kept.append(item)
             parsed = kept
-        seen.add([(tid, a.id, line) for line, tid, a, _ in parsed])
+        seen.add([((tid, a.id), line) for line, tid, a, _ in parsed])
         stored = self._existing(activities, [(tid, a.id) for _, tid, a, _ in parsed])
         teacher_values = {}
         new_acts, new_claims, unchanged = [], [], 0
@@ -536,16 +561,17 @@ def _chunks(rows, size: int):
 class _SeenKeys:
     """The keys of a file's rows and the line each was first on, kept in a temporary table of the import's own
     connection instead of in memory (a million activities' keys are ~300 MB of Python objects): a repeat in a
-    later chunk is found by one indexed look-up per chunk. The table is dropped when the import ends (and with
-    the transaction when it rolls back)."""
+    later chunk is found by one indexed look-up per chunk. ``columns`` name the key's parts (a key of one part
+    is given as itself, of two as a tuple). The table is dropped when the import ends (and with the
+    transaction when it rolls back)."""
 
     NAME = "xuefen_import_seen"
 
-    def __init__(self, conn):
+    def __init__(self, conn, columns=("teacher_id", "id")):
         self.conn = conn
-        self.table = sa.Table(self.NAME, sa.MetaData(), sa.Column("teacher_id", sa.Text, primary_key=True),
-                              sa.Column("id", sa.Text, primary_key=True), sa.Column("line", sa.Integer),
-                              prefixes=["TEMPORARY"])
+        self.table = sa.Table(self.NAME, sa.MetaData(), *(sa.Column(c, sa.Text, primary_key=True) for c in columns),
+                              sa.Column("line", sa.Integer), prefixes=["TEMPORARY"])
+        self.cols = [self.table.c[c] for c in columns]
         self.table.drop(conn, checkfirst=True)
         self.table.create(conn)
         self.empty = True
@@ -554,16 +580,20 @@ class _SeenKeys:
         """``{key: line}`` of the keys already added."""
         if self.empty or not keys:
             return {}
-        t, out = self.table, {}
+        out, one = {}, len(self.cols) == 1
         for i in range(0, len(keys), LOOKUP_CHUNK):
             part = keys[i:i + LOOKUP_CHUNK]
-            q = sa.select(t.c.teacher_id, t.c.id, t.c.line).where(repo.keys_in((t.c.teacher_id, t.c.id), part))
-            out.update({(r.teacher_id, r.id): r.line for r in self.conn.execute(q)})
+            cond = self.cols[0].in_(part) if one else repo.keys_in(self.cols, part)
+            for r in self.conn.execute(sa.select(*self.cols, self.table.c.line).where(cond)):
+                out[r[0] if one else tuple(r[:-1])] = r[-1]
         return out
 
     def add(self, items: list) -> None:
+        """Add ``(key, line)`` pairs."""
         if items:
-            self.conn.execute(sa.insert(self.table), [{"teacher_id": a, "id": b, "line": n} for a, b, n in items])
+            names = [c.name for c in self.cols]
+            self.conn.execute(sa.insert(self.table), [
+                {**dict(zip(names, key if isinstance(key, tuple) else (key,))), "line": line} for key, line in items])
             self.empty = False
 
     def close(self) -> None:
