@@ -3,7 +3,7 @@
 Usage::
 
     python bench/run.py [--sizes 10000,100000,1000000] [--json FILE] [--database sqlite|postgresql|sqlite,postgresql]
-                        [--only import,approve,...] [--workers 2]
+                        [--only import,approve,...] [--workers 2] [--keep DIR]
 
 ``size`` is a number of activities. For each database and size a deterministic seeded
 generator (:func:`generate`) builds a Kunming city: counties of 2,000 teachers in schools of
@@ -470,8 +470,21 @@ def _pg_url() -> str:
     return pg.fresh_database()
 
 
-def measure(database: str, size: int, only: set[str] | None = None) -> list[dict]:
-    work = Path(tempfile.mkdtemp(prefix=f"xuefen-bench-{database}-{size}-"))
+#: the phases that write the database the later ones read: run once in a kept directory (``--keep``)
+BUILDS = ("setup", "import", "approve_school_review", "approve_county_review")
+
+
+def measure(database: str, size: int, only: set[str] | None = None, keep: Path | None = None) -> list[dict]:
+    """The measurements of one database and size; with ``keep`` (SQLite only) the generated database stays in
+    ``keep/sqlite-SIZE`` and a later run there re-runs only the read phases (its earlier build phases'
+    figures are reported again, from ``built.json``)."""
+    if keep is not None:
+        work = keep / f"{database}-{size}"
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=f"xuefen-bench-{database}-{size}-"))
+    built_path = work / "built.json"
+    built = json.loads(built_path.read_text()) if keep is not None and built_path.exists() else {}
     env = dict(os.environ)
     try:
         url = f"sqlite:///{work / 'xuefen.db'}" if database == "sqlite" else _pg_url()
@@ -483,10 +496,20 @@ def measure(database: str, size: int, only: set[str] | None = None) -> list[dict
         for name in ORDER:
             if name not in wanted:
                 continue
+            if name in built:  # a kept database: built once, its figures those of that run
+                raw[name] = built[name]
+                print(f"  {database} {size:>9,} {name:<22} (kept)", file=sys.stderr)
+                continue
+            if name == "floor":
+                (work / "floor.db").unlink(missing_ok=True)
             raw[name] = _run_phase(name, work, url, size, env)
             print(f"  {database} {size:>9,} {name:<22} {raw[name]['seconds']:9.2f} s", file=sys.stderr)
+            if keep is not None and name in BUILDS:
+                built[name] = raw[name]
+                built_path.write_text(json.dumps(built))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     return _measurements(database, size, raw)
 
 
@@ -562,6 +585,8 @@ def main(argv=None) -> int:
     ap.add_argument("--database", default="sqlite", help="sqlite, postgresql, or both comma-separated")
     ap.add_argument("--workers", type=int, default=None, help="processes for evaluate and report (default 2)")
     ap.add_argument("--only", help="measurements to run (comma-separated), with the floors they need")
+    ap.add_argument("--keep", metavar="DIR", help="keep the generated SQLite database in DIR and reuse it on a later "
+                                                  "run (the build phases run once; the read phases each time)")
     ap.add_argument("--_phase", help=argparse.SUPPRESS)
     ap.add_argument("--_work", help=argparse.SUPPRESS)
     ap.add_argument("--_url", help=argparse.SUPPRESS)
@@ -579,10 +604,12 @@ def main(argv=None) -> int:
         if d not in ("sqlite", "postgresql"):
             ap.error(f"--database: {d!r} is neither sqlite nor postgresql")
     only = {s.strip() for s in a.only.split(",")} if a.only else None
+    if a.keep and dbs != ["sqlite"]:
+        ap.error("--keep: only with --database sqlite (a PostgreSQL bench database is a throwaway server's)")
     ms: list[dict] = []
     for size in sizes:
         for d in dbs:
-            ms += measure(d, size, only)
+            ms += measure(d, size, only, Path(a.keep) if a.keep else None)
             if a.json_path:  # written after each run, so a long series keeps what it has measured
                 machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -43,29 +43,55 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
     missing = [t for t in ids if t not in rows]
     if missing:
         raise NotFound(f"teacher {missing[0]!r} not found")
-    region_by_org = {r.id: r.region for r in conn.execute(sa.select(orgs.c.id, orgs.c.region))}
-    acts = repo.approved_activities(conn, ids)
-    records = repo.integrity_records(conn, ids)
-    stored: dict[str, dict] = {}
-    out = []
-    for tid in ids:
-        row = rows[tid]
-        school = transfers.school_on(row.school_id, row.data, as_of)  # the school of that day (a moved teacher)
-        region = region_by_org.get(school)
-        if region is None:
-            raise InputError(f"teacher {tid!r}: school {school!r} is not an org unit, so the region is unknown")
-        if region not in stored:
-            stored[region] = runtime(region, repo.region_settings(conn, region))
-        rt = stored[region]
-        teacher = repo.teacher_from_row(row)
-        if school != row.school_id:
-            teacher = attrs.evolve(teacher, school_id=school)
-        if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
-            teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
-        # the region's declared fields typed, as the import parsed them (a date from its JSON string)
-        out.append(Case(region=region, as_of=as_of, teacher=rt.typed(teacher),
-                        activities=tuple(rt.typed(a) for a in acts[tid]), settings=dict(rt.settings)))
-    return out
+    return CaseReader(conn, as_of).cases([rows[t] for t in ids])
+
+
+class CaseReader:
+    """Cases from ``teachers`` rows, batch after batch (:func:`cases`, and the report's schools): the region of
+    each org unit read once (``regions``, else every unit's, on first need) and each region's stored settings
+    and runtime once, however many batches."""
+
+    def __init__(self, conn, as_of: dt.date, regions: dict[str, str] | None = None):
+        self.conn, self.as_of = conn, as_of
+        self._regions = regions
+        self._runtimes: dict[str, RegionRuntime] = {}
+        self._stored: dict[str, dict] = {}
+
+    def stored_settings(self, region: str) -> dict:
+        """The region's settings as stored in the database (what :func:`region_runtime` builds on)."""
+        if region not in self._stored:
+            self._stored[region] = repo.region_settings(self.conn, region)
+        return self._stored[region]
+
+    def runtime(self, region: str) -> RegionRuntime:
+        if region not in self._runtimes:
+            self._runtimes[region] = runtime(region, self.stored_settings(region))
+        return self._runtimes[region]
+
+    def cases(self, rows) -> list[Case]:
+        """One :class:`Case` per row, in their order."""
+        if self._regions is None:
+            self._regions = {r.id: r.region for r in self.conn.execute(sa.select(orgs.c.id, orgs.c.region))}
+        ids = [row.id for row in rows]
+        acts = repo.approved_activities(self.conn, ids)
+        records = repo.integrity_records(self.conn, ids)
+        out = []
+        for row in rows:
+            tid = row.id
+            school = transfers.school_on(row.school_id, row.data, self.as_of)  # the school of that day (a moved teacher)
+            region = self._regions.get(school)
+            if region is None:
+                raise InputError(f"teacher {tid!r}: school {school!r} is not an org unit, so the region is unknown")
+            rt = self.runtime(region)
+            teacher = repo.teacher_from_row(row)
+            if school != row.school_id:
+                teacher = attrs.evolve(teacher, school_id=school)
+            if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
+                teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
+            # the region's declared fields typed, as the import parsed them (a date from its JSON string)
+            out.append(Case(region=region, as_of=self.as_of, teacher=rt.typed(teacher),
+                            activities=tuple(rt.typed(a) for a in acts[tid]), settings=dict(rt.settings)))
+        return out
 
 
 def evaluate_teachers(conn, teacher_ids: Iterable[str], as_of: dt.date, *, workers: int = 1) -> list[Evaluation]:

@@ -150,3 +150,16 @@ def teachers_under(conn, org_id: str, as_of: dt.date) -> list:
     out = [r for r in now if school_on(r.school_id, r.data, as_of) in inside]
     out += [r for r in moved if r.id not in seen and school_on(r.school_id, r.data, as_of) in inside]
     return sorted(out, key=lambda r: r.id)
+
+
+def moved_schools(conn, as_of: dt.date) -> dict[str, tuple[str | None, str | None]]:
+    """Each teacher with a recorded move: ``{id: (school now, school on as_of)}`` — what a report read school by
+    school needs to put a moved teacher where they taught that day (:func:`teachers_under`'s reading), without
+    reading every teacher's row."""
+    import sqlalchemy as sa
+
+    from xuefen.store.schema import teachers
+
+    q = sa.select(teachers.c.id, teachers.c.school_id, teachers.c.data).where(
+        sa.cast(teachers.c.data, sa.Text).contains(f'"{KEY}"'))
+    return {r.id: (r.school_id, school_on(r.school_id, r.data, as_of)) for r in conn.execute(q)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import sys
 from collections import defaultdict
 from decimal import Decimal
@@ -22,7 +23,7 @@ from rich.text import Text
 
 from xuefen.errors import InputError
 from xuefen.model import dec_str
-from xuefen_cli.output import console, print_json
+from xuefen_cli.output import console, json_text, print_json
 
 
 
@@ -137,27 +138,46 @@ CSV_FIELDS = ("teacher", "name", "school", "region", "period", "rule", "article"
 def write_csv(report: dict, out, lang: str = "en") -> None:
     """One row per teacher and requirement; headers the field names (``lang="en"``, FORMATS.md §3) or
     Chinese (``zh``, :mod:`xuefen.labels`)."""
-    from xuefen.io.tables import neutralise
+    fields = csv_fields(report["redacted"])
+    out.write(csv_header(fields, lang))
+    schools = {s["id"]: s for s in report["schools"]}
+    for t in report["teachers"]:
+        out.write(csv_item(t, schools.get(t["school"], {"flags": []}), fields=fields, year=report["year"]))
+
+
+def csv_fields(redacted: bool) -> tuple[str, ...]:
+    return tuple(f for f in CSV_FIELDS if not (redacted and f == "name"))
+
+
+def csv_header(fields, lang: str = "en") -> str:
     from xuefen.labels import header
 
-    fields = [f for f in CSV_FIELDS if not (report["redacted"] and f == "name")]
-    w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    w.writerow({f: f if lang == "en" else header(f, lang) for f in fields})
-    flags = {s["id"]: " ".join(sorted({f["rule"] for f in s["flags"]})) for s in report["schools"]}
-    for t in report["teachers"]:
-        cycle = t.get("cycle")
-        rows = [(str(report["year"]), r) for r in t["requirements"]]
-        if cycle:
-            rows += [(f"{cycle['start']}/{cycle['end']}", r) for r in cycle["requirements"]]
-        for period, r in rows or [("", {})]:
-            row = {"teacher": t["teacher"], "school": t["school"], "region": t["region"], "period": period,
-                   "rule": r.get("rule", ""), "article": r.get("article", ""), "unit": r.get("unit", ""),
-                   "required": r.get("required", ""), "counted": r.get("counted", ""), "short": r.get("short", ""),
-                   "met": "" if not r else str(r["met"]).lower(), "school_flags": flags.get(t["school"], "")}
-            if "name" in fields:
-                row["name"] = t.get("name") or ""
-            # a CSV is opened in a spreadsheet: text that would start a formula is neutralised
-            w.writerow({k: neutralise(v) for k, v in row.items()})
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([f if lang == "en" else header(f, lang) for f in fields])
+    return buf.getvalue()
+
+
+def csv_item(t: dict, school: dict, *, fields, year: int) -> str:
+    """:func:`write_csv`'s rows of one teacher's item (``school`` its school's row, for the flags)."""
+    from xuefen.io.tables import neutralise
+
+    flags = " ".join(sorted({f["rule"] for f in school["flags"]}))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    cycle = t.get("cycle")
+    rows = [(str(year), r) for r in t["requirements"]]
+    if cycle:
+        rows += [(f"{cycle['start']}/{cycle['end']}", r) for r in cycle["requirements"]]
+    for period, r in rows or [("", {})]:
+        row = {"teacher": t["teacher"], "school": t["school"], "region": t["region"], "period": period,
+               "rule": r.get("rule", ""), "article": r.get("article", ""), "unit": r.get("unit", ""),
+               "required": r.get("required", ""), "counted": r.get("counted", ""), "short": r.get("short", ""),
+               "met": "" if not r else str(r["met"]).lower(), "school_flags": flags}
+        if "name" in fields:
+            row["name"] = t.get("name") or ""
+        # a CSV is opened in a spreadsheet: text that would start a formula is neutralised
+        w.writerow({k: neutralise(v) for k, v in row.items()})
+    return buf.getvalue()
 
 
 #: the report table's words: (English, Chinese)
@@ -335,42 +355,127 @@ def report_cmd(ctx, org_id, year, as_of, as_json, as_csv, xlsx, redact, short_on
 
     with engine.connect() as conn:
         key = reports.redact_key(conn) if redact else None
-    with engine.begin() as conn:
-        report = reports.build_report(conn, org_id, year, key=key, by=by, as_of=day, short_only=short_only)
-    if html_path is not None:
-        from xuefen import html_report
+    if html_path is not None or xlsx:  # a page and a workbook are built from the whole report
+        with engine.begin() as conn:
+            report = reports.build_report(conn, org_id, year, key=key, by=by, as_of=day, short_only=short_only)
+        if html_path is not None:
+            from xuefen import html_report
 
-        try:
-            html_report.write(report, html_path, lang=lang or "zh")
-        except OSError as exc:
-            raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
-        click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
-    elif as_json:
-        print_json(report)
-    elif as_csv:
-        buf = io.StringIO()
-        if by:
-            write_by_csv(report, buf)
+            try:
+                html_report.write(report, html_path, lang=lang or "zh")
+            except OSError as exc:
+                raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
+            click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
         else:
-            write_csv(report, buf, lang or "en")
-        sys.stdout.write("\ufeff" + buf.getvalue())  # the BOM: Excel reads the file as UTF-8, not GBK
-    elif xlsx:
-        from xuefen_cli.xlsx_out import write_report
-        write_report(report, xlsx, lang=lang or "zh", short_only=short_only)
+            from xuefen_cli.xlsx_out import write_report
+            write_report(report, xlsx, lang=lang or "zh", short_only=short_only)
+        return
+    # JSON, CSV and the table: read school by school, each teacher's item rendered as it is made and spooled
+    # to a temporary file, then written in the report's order (memory flat in the number of teachers)
+    from functools import partial
+
+    year, day = reports.period(year, day)  # once: the rows' year is the report's
+    if as_json:
+        renders = {"json": json_item}
+    elif as_csv and by:
+        renders = {"csv": partial(by_csv_item, fields=by_csv_fields(bool(key)), year=year)}
+    elif as_csv:
+        renders = {"csv": partial(csv_item, fields=csv_fields(bool(key)), year=year)}
     else:
-        show_report(report, short_only=short_only, lang=lang or "zh")
+        renders = {"table": table_item}
+    with engine.begin() as conn:
+        spooled = reports.spool_report(conn, org_id, year, renders=renders, key=key, by=by, as_of=day,
+                                       short_only=short_only)
+    with spooled:
+        if as_json:
+            write_json(spooled, sys.stdout)
+        elif as_csv:
+            out = sys.stdout
+            fields = by_csv_fields(bool(key)) if by else csv_fields(bool(key))
+            out.write("\ufeff" + csv_header(fields, "en" if by else lang or "en"))  # the BOM: Excel reads UTF-8
+            for text in spooled.texts("csv"):
+                out.write(text)
+            if by:
+                before, after = spooled.stream.around()
+                out.write(by_csv_text(reports.by_total_rows(after["by"], before["year"], bool(key)), fields))
+        else:
+            before, after = spooled.stream.around()
+            show_report({**before, "teachers": _SpooledItems(spooled), **after}, short_only=short_only,
+                        lang=lang or "zh")
 
 
 def write_by_csv(report: dict, out) -> None:
     """``report --by NAME --csv``: :func:`xuefen.reports.by_rows`, with the same formula protection."""
     from xuefen import reports
+
+    fields = by_csv_fields(report["redacted"])
+    out.write(csv_header(fields))
+    out.write(by_csv_text(reports.by_rows(report), fields))
+
+
+def by_csv_fields(redacted: bool) -> tuple[str, ...]:
+    from xuefen import reports
+
+    return tuple(f for f in reports.BY_FIELDS if not (redacted and f == "name"))
+
+
+def by_csv_text(rows, fields) -> str:
     from xuefen.io.tables import neutralise
 
-    fields = [f for f in reports.BY_FIELDS if not (report["redacted"] and f == "name")]
-    w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    w.writeheader()
-    for row in reports.by_rows(report):
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    for row in rows:
         w.writerow({k: neutralise(v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def by_csv_item(t: dict, school: dict, *, fields, year: int) -> str:
+    """:func:`write_by_csv`'s rows of one teacher's item."""
+    from xuefen import reports
+
+    return by_csv_text(reports.by_item_rows(t, year, "name" not in fields), fields)
+
+
+def json_item(t: dict, school: dict) -> str:
+    """A teacher's item as ``report --json`` prints it (before the document's indentation)."""
+    return json_text(t)
+
+
+#: what the table reads of a teacher's item (not the evaluation)
+TABLE_KEYS = ("teacher", "name", "school", "region", "met", "status", "requirements", "cycle", "flags", "short")
+
+
+def table_item(t: dict, school: dict) -> str:
+    """What :func:`show_report` reads of a teacher's item, as compact JSON (spooled, read back)."""
+    return json.dumps({k: t[k] for k in TABLE_KEYS if k in t}, ensure_ascii=False)
+
+
+def write_json(spooled, out) -> None:
+    """``report --json`` of a spooled report (:func:`xuefen.reports.spool_report`, rendering ``json`` with
+    :func:`json_item`): byte for byte :func:`xuefen_cli.output.print_json` of the report dict — the keys
+    before ``teachers``, then each teacher's item indented two levels, then the keys after it — but one
+    item at a time."""
+    before, after = spooled.stream.around()
+    head = json_text(before)
+    out.write(head[:-2])  # "{\n ...\n}" without its closing "\n}"
+    out.write(',\n "teachers": ')
+    first = True
+    for text in spooled.texts("json"):
+        out.write("[\n  " if first else ",\n  ")
+        out.write(text.replace("\n", "\n  "))  # a JSON string holds no raw newline: only the layout's
+        first = False
+    out.write("[]" if first else "\n ]")
+    out.write("," + json_text(after)[1:] + "\n")
+
+
+class _SpooledItems:
+    """The spooled teachers' table items, read back in order each time they are iterated."""
+
+    def __init__(self, spooled):
+        self.spooled = spooled
+
+    def __iter__(self):
+        return (json.loads(t) for t in self.spooled.texts("table"))
 
 
 COMMANDS = [status_cmd, report_cmd]
