@@ -353,23 +353,45 @@ def phase_floor_groupby(work: Path, url: str, size: int) -> dict:
 
 
 def phase_report(work: Path, url: str, size: int) -> dict:
-    import io
+    """The report as ``report --csv`` and ``report --json`` write it: read school by school, each teacher's
+    CSV rows and JSON item made as the teacher is evaluated (in the workers), spooled, then written in
+    order (``xuefen.reports.spool_report``); before it, ``build_report`` then both forms of the dict."""
+    from functools import partial
 
     from xuefen import reports
-    from xuefen_cli.commands.reports import write_csv
+    from xuefen_cli.commands import reports as cli_reports
     from xuefen_cli.output import json_text  # what report --json prints
 
     meta = _meta(work)
     engine = _engine(url)
     t = time.perf_counter()
-    with engine.connect() as conn:
-        rep = reports.build_report(conn, meta["city"], meta["year"], workers=WORKERS)
-    buf = io.StringIO()
-    write_csv(rep, buf)
-    text = json_text(rep)  # as `report --json` prints it (print_json)
+    csv_path, json_path = work / "report.csv", work / "report.json"  # files, as a redirected stdout: not held
+    buf, out = csv_path.open("w", encoding="utf-8"), json_path.open("w", encoding="utf-8")
+    if hasattr(reports, "spool_report"):
+        renders = {"csv": partial(cli_reports.csv_item, fields=cli_reports.csv_fields(False), year=meta["year"]),
+                   "json": cli_reports.json_item}
+        with engine.connect() as conn:
+            spooled = reports.spool_report(conn, meta["city"], meta["year"], renders=renders, workers=WORKERS)
+        with spooled:
+            buf.write(cli_reports.csv_header(cli_reports.csv_fields(False)))
+            for text in spooled.texts("csv"):
+                buf.write(text)
+            cli_reports.write_json(spooled, out)
+            teachers = spooled.stream.summary["teachers"]
+    else:
+        with engine.connect() as conn:
+            rep = reports.build_report(conn, meta["city"], meta["year"], workers=WORKERS)
+        cli_reports.write_csv(rep, buf)
+        out.write(json_text(rep) + "\n")  # as `report --json` prints it (print_json)
+        teachers = rep["summary"]["teachers"]
+    buf.close()
+    out.close()
     secs = time.perf_counter() - t
     engine.dispose()
-    return {"items": rep["summary"]["teachers"], "seconds": secs, "bytes": len(text) + len(buf.getvalue())}
+    size_out = csv_path.stat().st_size + json_path.stat().st_size
+    csv_path.unlink()
+    json_path.unlink()
+    return {"items": teachers, "seconds": secs, "bytes": size_out}
 
 
 def _teachers_for_eval(size: int) -> int:
