@@ -49,12 +49,12 @@ def cases(conn, teacher_ids: Iterable[str], as_of: dt.date) -> list[Case]:
 class CaseReader:
     """Cases from ``teachers`` rows, batch after batch (:func:`cases`, and the report's schools): the region of
     each org unit read once (``regions``, else every unit's, on first need) and each region's stored settings
-    and runtime once, however many batches."""
+    once, however many batches. :meth:`rows` reads what a batch's cases are made of (the database's part,
+    picklable); :func:`build_cases` makes them (in another process, for a report's workers)."""
 
     def __init__(self, conn, as_of: dt.date, regions: dict[str, str] | None = None):
         self.conn, self.as_of = conn, as_of
         self._regions = regions
-        self._runtimes: dict[str, RegionRuntime] = {}
         self._stored: dict[str, dict] = {}
 
     def stored_settings(self, region: str) -> dict:
@@ -63,17 +63,13 @@ class CaseReader:
             self._stored[region] = repo.region_settings(self.conn, region)
         return self._stored[region]
 
-    def runtime(self, region: str) -> RegionRuntime:
-        if region not in self._runtimes:
-            self._runtimes[region] = runtime(region, self.stored_settings(region))
-        return self._runtimes[region]
-
-    def cases(self, rows) -> list[Case]:
-        """One :class:`Case` per row, in their order."""
+    def rows(self, rows) -> list[tuple]:
+        """For each ``teachers`` row, in their order: ``(region, stored settings, the row as a dict, the school
+        on the day, integrity records, approved activity rows)``."""
         if self._regions is None:
             self._regions = {r.id: r.region for r in self.conn.execute(sa.select(orgs.c.id, orgs.c.region))}
         ids = [row.id for row in rows]
-        acts = repo.approved_activities(self.conn, ids)
+        acts = repo.approved_activity_rows(self.conn, ids)
         records = repo.integrity_records(self.conn, ids)
         out = []
         for row in rows:
@@ -82,16 +78,34 @@ class CaseReader:
             region = self._regions.get(school)
             if region is None:
                 raise InputError(f"teacher {tid!r}: school {school!r} is not an org unit, so the region is unknown")
-            rt = self.runtime(region)
-            teacher = repo.teacher_from_row(row)
-            if school != row.school_id:
-                teacher = attrs.evolve(teacher, school_id=school)
-            if records.get(tid):  # the integrity file (诚信档案) goes to the region's xuefen_review
-                teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records[tid]})
-            # the region's declared fields typed, as the import parsed them (a date from its JSON string)
-            out.append(Case(region=region, as_of=self.as_of, teacher=rt.typed(teacher),
-                            activities=tuple(rt.typed(a) for a in acts[tid]), settings=dict(rt.settings)))
+            out.append((region, self.stored_settings(region), dict(row._mapping), school, records.get(tid),
+                        acts[tid]))
         return out
+
+    def cases(self, rows) -> list[Case]:
+        """One :class:`Case` per row, in their order."""
+        return build_cases(self.rows(rows), self.as_of)
+
+
+def build_cases(read: list[tuple], as_of: dt.date, runtimes: dict | None = None) -> list[Case]:
+    """The cases of :meth:`CaseReader.rows`' rows (each region's runtime built once, in ``runtimes``)."""
+    runtimes = {} if runtimes is None else runtimes
+    out = []
+    for region, stored, row, school, records, acts in read:
+        key = (region, repr(sorted(stored.items())))
+        rt = runtimes.get(key)
+        if rt is None:
+            rt = runtimes[key] = runtime(region, stored)
+        teacher = repo.teacher_from_row(row)
+        if school != row["school_id"]:
+            teacher = attrs.evolve(teacher, school_id=school)
+        if records:  # the integrity file (诚信档案) goes to the region's xuefen_review
+            teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records})
+        # the region's declared fields typed, as the import parsed them (a date from its JSON string)
+        out.append(Case(region=region, as_of=as_of, teacher=rt.typed(teacher),
+                        activities=tuple(rt.typed(repo.activity_from_row(a)) for a in acts),
+                        settings=dict(rt.settings)))
+    return out
 
 
 def evaluate_teachers(conn, teacher_ids: Iterable[str], as_of: dt.date, *, workers: int = 1) -> list[Evaluation]:

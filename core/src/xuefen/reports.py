@@ -232,14 +232,15 @@ def _school_part(sid: str, name: str, rows: list, evs: list, spec: dict, rt) -> 
     return SchoolPart(school, listed, counts, totals)
 
 
-def _batch_parts(batch: list, cases: list, settings: dict, spec: dict) -> list[SchoolPart]:
-    """Evaluate one batch of schools (``(id, name, rows)`` each, their cases in that order) and make each
-    school's part: run in the report's process or in a worker, which sends back the parts, not the
-    evaluations."""
+def _batch_parts(batch: list, read: list, spec: dict) -> list[SchoolPart]:
+    """Evaluate one batch of schools (``(id, name, rows)`` each; ``read`` their teachers' rows and activities,
+    :meth:`xuefen.registry.CaseReader.rows`, in that order) and make each school's part: run in the report's
+    process or in a worker, which parses the rows and sends back the parts, not the evaluations."""
     runtimes: dict = {}
+    settings = {r[0]: r[1] for r in read}  # each region's stored settings
     out = []
     with collector_paused():
-        evs = evaluate_many(cases)
+        evs = evaluate_many(registry.build_cases(read, spec["as_of"]))
         at = 0
         for sid, name, rows in batch:
             mine = evs[at:at + len(rows)]
@@ -272,7 +273,7 @@ class ReportStream:
         unit = repo.org(conn, org_id)
         self.head = {"org": org_id, "name": unit.name, "level": unit.level, "year": self.year,
                      "as_of": self.as_of.isoformat(), "redacted": bool(key)}
-        self._spec = {"year": self.year, "key": key, "by": self.by, "short_only": short_only,
+        self._spec = {"year": self.year, "as_of": self.as_of, "key": key, "by": self.by, "short_only": short_only,
                       "renders": tuple(renders) if renders is not None else None}
         self.schools: list[dict] = []
         self._counts = dict.fromkeys(("teachers", *_COUNTED), 0)
@@ -343,11 +344,8 @@ class ReportStream:
 
         def payloads():
             for batch in batches:
-                flat = [r for _, _, rows in batch for r in rows]
-                cases = reader.cases(flat)
-                settings = {c.region: reader.stored_settings(c.region) for c in cases}
-                yield ([(sid, name, [(r.id, r.name) for r in rows]) for sid, name, rows in batch],
-                       cases, settings, self._spec)
+                read = reader.rows([r for _, _, rows in batch for r in rows])
+                yield ([(sid, name, [(r.id, r.name) for r in rows]) for sid, name, rows in batch], read, self._spec)
 
         pooled = (self.workers > 1 and total >= 2 * registry.WORKER_CHUNK
                   and "fork" in mp.get_all_start_methods())

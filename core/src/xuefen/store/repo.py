@@ -356,15 +356,21 @@ def activity(conn, teacher_id: str, activity_id: str) -> model.Activity:
 
 def approved_activities(conn, teacher_ids: Iterable[str]) -> dict[str, list[model.Activity]]:
     """The activities of each teacher's approved claims."""
+    return {t: [activity_from_row(m) for m in rows] for t, rows in approved_activity_rows(conn, teacher_ids).items()}
+
+
+def approved_activity_rows(conn, teacher_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """:func:`approved_activities` as the rows read (plain dicts, for :func:`activity_from_row` elsewhere: a
+    report's worker process parses them)."""
     ids = list(teacher_ids)
-    out: dict[str, list[model.Activity]] = {t: [] for t in ids}
+    out: dict[str, list[dict]] = {t: [] for t in ids}
     q = (sa.select(activities)
          .join(claims, sa.and_(claims.c.teacher_id == activities.c.teacher_id,
                                claims.c.activity_id == activities.c.id))
          .where(claims.c.purpose == "activity", claims.c.state.in_(COUNTED_STATES)))
     for chunk in chunks(ids, 500):
         for row in conn.execute(q.where(activities.c.teacher_id.in_(chunk))):
-            out[row.teacher_id].append(activity_from_row(row))
+            out[row.teacher_id].append(dict(row._mapping))
     return out
 
 
