@@ -5,6 +5,22 @@ evaluated from the database with the same pure computation as ``xuefen evaluate`
 (:mod:`xuefen.registry`: approved claims only), the region's school flags come from
 ``xuefen_org_flags`` (Kunming's K-R5), and ``key`` puts stable pseudonyms in place of
 teacher ids (``--redact``). The shape of the result is docs/formats.md's report JSON.
+
+A report is read school by school, never holding every teacher (issue 16: a province's million):
+
+- :class:`ReportStream` — the schools under the unit in id order, in batches of whole schools of about
+  :data:`xuefen.registry.WORKER_CHUNK` teachers (a school's flags, ``xuefen_org_flags``, read its
+  evaluations together, so a school is never split); :meth:`ReportStream.parts` yields each school's
+  :class:`SchoolPart` (its ``schools`` row and its listed teachers' items, by teacher), counting the
+  summary and the ``by`` totals as it goes; then :meth:`ReportStream.around` gives the document's keys
+  before and after ``teachers``. ``workers`` > 1 evaluates the batches in forked processes, which send
+  back finished items (or their renderings), not evaluations; the database is read in the caller's
+  connection (one transaction), at most a few batches ahead.
+- :func:`spool_report` — the same, each listed item rendered as it is made (``renders``: e.g. the CLI's
+  JSON item and CSV rows) and spooled to a private temporary SQLite file, read back in the report's
+  order (teacher id) by :meth:`SpooledReport.texts`: what ``report --json``, ``--csv`` and the table
+  write, byte for byte what the report dict's forms were, in memory bounded by a batch.
+- :func:`build_report` — the whole report as one dict (the same dict as ever), built on the stream.
 """
 from __future__ import annotations
 
