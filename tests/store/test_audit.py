@@ -160,3 +160,40 @@ def test_an_image_text_with_known_parts_is_the_canonical_text():
         assert audit.image_text(img, known) == audit._dump(img), img
         assert audit.image_text(img, {}) == audit._dump(img)
         assert audit.image_text(img, {k: audit._dump(v) for k, v in img.items()}) == audit._dump(img)
+
+
+def test_rows_sharing_one_json_value_are_recorded_and_stored_as_if_each_had_its_own(engine):
+    """audit.insert converts a JSON value shared by many rows (an import's claims share one stages list) once:
+    each record's text is still the canonical text of its row's image, each stored column the value's."""
+    shared = [{"name": "school_review", "role": "school_admin", "level": "school", "rule": "K-W1",
+               "article": "第九条", "signed": False, "stand_in": ("city", "city_admin"), "审核": Decimal("1.50")}]
+    now = S.utcnow()
+    with engine.begin() as conn, signed(conn):
+        seed_claim(conn)
+        acts = [{"teacher_id": "t1", "id": f"b{i}", "kind": "training", "date": dt.date(2020, 5, 2),
+                 "data": {"hours": "3", "note": "甲" * i}} for i in range(3)]
+        audit.insert(conn, keys.ADMIN, S.activities, acts, action="import")
+        claims = [{"id": f"cb{i}", "teacher_id": "t1", "activity_id": f"b{i}", "region": "kunming",
+                   "purpose": "activity", "stages": shared, "state": "school_review", "version": 1,
+                   "created_at": now, "updated_at": now, "data": {"n": i} if i else None} for i in range(3)]
+        audit.insert(conn, keys.ADMIN, S.claims, claims, action="import")
+    with engine.connect() as conn:
+        assert audit.verify(conn).intact
+        stored = {r.id: r for r in conn.execute(sa.select(S.claims).where(S.claims.c.id.like("cb%")))}
+        rec = conn.execute(sa.select(S.audit_log).where(S.audit_log.c.object_type == "claim")
+                           .order_by(S.audit_log.c.seq.desc())).first()
+    expected = audit.jsonable(shared)
+    assert all(stored[f"cb{i}"].stages == expected for i in range(3))
+    assert stored["cb0"].data is None and stored["cb2"].data == {"n": 2}
+    after = rec.after if isinstance(rec.after, dict) else audit.json.loads(rec.after)
+    for i in range(3):
+        img = audit.image(S.claims, {**claims[i], "stages": expected, "reason": None})
+        assert after[f"cb{i}"] == img
+    # the batch record's text (what its hash covers) is the canonical text of its rows' images, each built on
+    # its own: on SQLite the stored text itself (PostgreSQL's jsonb keeps the value, not the characters)
+    own = audit._dump({f"cb{i}": audit.image(S.claims, {**claims[i], "reason": None}) for i in range(3)})
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            text = conn.execute(sa.text("SELECT after FROM audit_log WHERE seq = :s"), {"s": rec.seq}).scalar_one()
+        assert text == own
+    assert audit._dump(after) == own

@@ -120,8 +120,9 @@ _to_plain = plain
 _IMAGE_COLUMNS: dict[sa.Table, tuple[tuple[str, bool], ...]] = {}
 
 
-def image(table: sa.Table, row: Mapping) -> dict:
-    """A row as JSON values, every column of ``table`` (what ``after`` holds for a row written)."""
+def image(table: sa.Table, row: Mapping, done: Mapping = {}) -> dict:  # noqa: B006 - read only
+    """A row as JSON values, every column of ``table`` (what ``after`` holds for a row written). ``done``: the
+    columns whose values in ``row`` are plain JSON already (converted by the caller), taken as they are."""
     cols = _IMAGE_COLUMNS.get(table)
     if cols is None:
         cols = _IMAGE_COLUMNS[table] = tuple((c.name, isinstance(c.type, Amount)) for c in table.columns)
@@ -129,7 +130,7 @@ def image(table: sa.Table, row: Mapping) -> dict:
     get = row.get
     for name, amount in cols:
         v = get(name)
-        if v is None or type(v) in _PLAIN_TYPES:
+        if v is None or type(v) in _PLAIN_TYPES or name in done:
             out[name] = v
         elif amount:
             out[name] = dec_str(v if isinstance(v, Decimal) else Decimal(str(v)))
@@ -556,14 +557,31 @@ def insert(conn, actor_id: str, table: sa.Table, rows: Iterable[Mapping], *, act
     # record's after holds and its hash covers) is one encoder call over the image (the profile: a call per
     # column cost more than the encoding itself)
     json_cols = [c.name for c in table.columns if isinstance(c.type, sa.JSON)]
+    # a JSON value given to many rows as one object (an import's claims share their stages) is converted and
+    # encoded once, by identity (the rows hold it for the whole call, so its id is not reused); the image's
+    # text is joined from the JSON columns' texts and one encoding of the rest (image_text: the same
+    # characters), so a JSON column is encoded once, not once for its column and again in the image
+    shared: dict[int, tuple[Any, Any, str]] = {}
     params, prepared = [], []
     for r in rows:
-        img = image(table, r)
         p = {n: v for n, v in r.items() if n not in json_cols}
+        texts, values = {}, {}
         for n in json_cols:
-            p[f"{n}__text"] = _dump(img[n])
+            v = r.get(n)
+            if v is None:
+                values[n], texts[n] = None, "null"
+                continue
+            hit = shared.get(id(v))
+            if hit is None or hit[0] is not v:
+                pv = plain(v)
+                hit = shared[id(v)] = (v, pv, _dump(pv))
+            values[n], texts[n] = hit[1], hit[2]
+            p[f"{n}__text"] = hit[2]
+        for n in json_cols:
+            p.setdefault(f"{n}__text", "null")
+        img = image(table, {**r, **values}, done=values)
         params.append(p)
-        prepared.append((key_of(table, r), None, "null", img, _dump(img)))
+        prepared.append((key_of(table, r), None, "null", img, image_text(img, texts)))
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import JSONB
 

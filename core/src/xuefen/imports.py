@@ -95,6 +95,7 @@ class _Importer:
         self.refusals: list[str] = []
         self._runtimes: dict = {}
         self._authority: dict = {}
+        self._stages: dict = {}  # the stages' JSON form, one list per distinct flow
         self.actor = actor_row(conn, actor_id)
 
     # -- shared --
@@ -530,10 +531,13 @@ class _Importer:
             if needed:
                 continue
             new_acts.append(row)
-            new_claims.append(repo.Claim(
+            claim = repo.Claim(
                 id=repo.claim_id_for(tid, act.id), teacher_id=tid, activity_id=act.id, region=rt.code,
                 purpose="activity", stages=tuple(stages), state=stages[0].name, version=1,
-                created_at=now, updated_at=now).as_row())
+                created_at=now, updated_at=now).as_row()
+            # claims with the same stages share one list: audit.insert converts and encodes it once
+            claim["stages"] = self._stages.setdefault(tuple(stages), claim["stages"])
+            new_claims.append(claim)
         return new_acts, new_claims, unchanged
 
 
