@@ -464,8 +464,11 @@ class _Batch:
                 teacher = repo.teacher_from_row(trows[tid])
                 cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
                                              settings=rt.settings)
-                state[tid] = (teacher, cycle, list(approved[tid]))
+                # typed once by the runtime (convert_all types each record it is given; a typed one is kept as
+                # it is), not again for every later activity of the teacher in the batch
+                state[tid] = (rt.typed(teacher), cycle, [rt.typed(a) for a in approved[tid]])
             teacher, cycle, prior = state[tid]
+            act = rt.typed(act)
             history = convert_all(rt, teacher, [a for a in prior if a.id != act.id] + [act], as_of=self.as_of,
                                   cycle=cycle)
             prior.append(act)
