@@ -11,10 +11,17 @@ statements per chunk instead of 14–23 per claim (issue 16):
   its order: the flow's transition, then the actor's authority for the claim's stage
   (:func:`~xuefen.claims.authority.refusal_for` on the teacher's chain of units), then
   the cohort limit of a stage that records assessments;
-* the cohort limit is counted once per project and batch, from the claims of the
-  cohort as they stand, then kept up to date in memory as the batch approves — so the
-  ``n``-th excellent trainee of a batch is refused exactly when the ``n``-th single
-  approval in a row would be;
+* the cohort limit is counted once per batch, by one ``GROUP BY`` (region, project,
+  assessment, flow, state) over the cohorts of the projects the batch's graded
+  activities belong to (found by the project index), then kept up to date in memory as
+  the batch approves — so the ``n``-th excellent trainee of a batch is refused exactly
+  when the ``n``-th single approval in a row would be;
+* on a ``signed`` stage (Lincang's 第十五条) each claim is still signed over its own
+  data (:func:`xuefen.claims.signatures.sign_many`: one signature row per claim and
+  stage, the payload :func:`~xuefen.claims.signatures.sign_stage` would sign), the
+  payloads read for the whole batch; before the final approval of a claim with signed
+  stages, the claims whose data changed after signing are refused, found by one
+  :func:`~xuefen.claims.signatures.verify_claims` per chunk;
 * at the final stage each activity is converted with the teacher's already approved
   activities and those approved before it in the batch (what ``evaluate`` counts),
   and every entry of the batch is posted by one :func:`xuefen.ledger.post_many`;
@@ -24,7 +31,7 @@ statements per chunk instead of 14–23 per claim (issue 16):
 
 A claim that is refused (or not found) is reported in its place and left as it was,
 as before. A batch holding what the set-based path does not cover — a cycle review,
-a signed stage (:mod:`xuefen.claims.signatures`), the same claim twice — goes claim by
+a flow whose last stage is signed (none so far), the same claim twice — goes claim by
 claim through :func:`~xuefen.claims.actions.act`, each in a savepoint: the result is
 the same, only slower.
 """
