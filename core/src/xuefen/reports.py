@@ -265,6 +265,7 @@ def _batch_parts(batch: list, read: list, spec: dict) -> list[SchoolPart]:
             if region not in runtimes:  # the school's flags under its region's stored settings
                 runtimes[region] = runtime(region, settings[region])
             out.append(_school_part(sid, name, rows, mine, spec, runtimes[region]))
+        del evs, mine  # freed before the collector resumes: it has only the parts left to look at
     return out
 
 
@@ -359,15 +360,17 @@ class ReportStream:
         reader = registry.CaseReader(self.conn, self.as_of, regions={o.id: o.region for o in self._units.values()})
 
         def payloads():
-            for batch in batches:
-                read = reader.rows([r for _, _, rows in batch for r in rows])
-                yield ([(sid, name, [(r.id, r.name) for r in rows]) for sid, name, rows in batch], read, self._spec)
+            for batch in batches:  # (the rows read are not kept here: the batch's payload is their only holder)
+                yield ([(sid, name, [(r.id, r.name) for r in rows]) for sid, name, rows in batch],
+                       reader.rows([r for _, _, rows in batch for r in rows]), self._spec)
 
         pooled = (self.workers > 1 and total >= 2 * registry.WORKER_CHUNK
                   and "fork" in mp.get_all_start_methods())
         if not pooled:
             for p in payloads():
-                for part in _batch_parts(*p):
+                done = _batch_parts(*p)
+                del p  # the batch's rows
+                for part in done:
                     self._count(part)
                     yield part
         else:  # the batches read here, in order, at most a few ahead of what has come back

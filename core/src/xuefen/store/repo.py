@@ -369,8 +369,11 @@ def approved_activity_rows(conn, teacher_ids: Iterable[str]) -> dict[str, list[d
                                claims.c.activity_id == activities.c.id))
          .where(claims.c.purpose == "activity", claims.c.state.in_(COUNTED_STATES)))
     for chunk in chunks(ids, 500):
-        for row in conn.execute(q.where(activities.c.teacher_id.in_(chunk))):
-            out[row.teacher_id].append(dict(row._mapping))
+        result = conn.execute(q.where(activities.c.teacher_id.in_(chunk)))
+        keys = tuple(result.keys())
+        for row in result:
+            m = dict(zip(keys, row))
+            out[m["teacher_id"]].append(m)
     return out
 
 
