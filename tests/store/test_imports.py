@@ -141,3 +141,20 @@ def test_a_teachers_file_is_streamed_too_with_its_moves_and_repeats(engine, tmp_
     with engine.connect() as conn:
         assert conn.execute(sa.select(S.teachers.c.school_id).where(S.teachers.c.id == "t70")).scalar_one() == "s2"
         assert audit.verify(conn).intact
+
+
+def test_a_large_import_refreshes_postgresqls_statistics_of_what_it_wrote(engine, tmp_path, monkeypatch):
+    """The planner must see a bulk load at once: with the statistics of the empty tables it drove the batch
+    approval's cohort count from a scan of every claim (imports._analyze)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("ANALYZE is run on PostgreSQL (SQLite's planner reads no statistics it has not got)")
+    monkeypatch.setattr(imports, "ANALYZE_FROM_ROWS", 200)
+    _teachers(engine, tmp_path)
+    acts = "teacher_id,id,kind,date,hours\n" + "".join(f"t{i % 100},a{i},training,2020-01-02,3\n"
+                                                         for i in range(250))
+    imports.import_file(engine, "activities", _file(tmp_path, "a.csv", acts), signer=keys.signer(keys.ADMIN))
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT relname, reltuples FROM pg_class "
+                                         "WHERE relname IN ('activities', 'claims', 'teachers')")).all())
+    assert rows["activities"] == rows["claims"] == 250  # analysed in the import's own transaction
+    assert rows["teachers"] <= 0  # 100 teachers: below the threshold, left to autovacuum
