@@ -34,8 +34,10 @@ def _second_url(db_url: str, backend: str, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _registry(url: str, folder: Path):
-    data = demo.generate(5, PROFILE, teachers=90, schools=3)
+def _registry(url: str, folder: Path, data: dict | None = None):
+    """A registry of ``data`` (default: the Kunming demo's generator), imported by an administrator, and a
+    key for each of its actors."""
+    data = data if data is not None else demo.generate(5, PROFILE, teachers=90, schools=3)
     paths = demo.write_tables(data, folder)
     engine = open_engine(url)
     with engine.begin() as conn:
@@ -127,16 +129,7 @@ ROLES = ("project_leader", "school_admin", "county_admin", "city_admin", "provin
 
 
 def _lincang_registry(url: str, folder: Path):
-    data = LINCANG.demo_data(3, teachers=40)
-    paths = demo.write_tables(data, folder)
-    engine = open_engine(url)
-    with engine.begin() as conn:
-        admin = actors_mod.bootstrap(conn, "admin")
-    for kind in ("orgs", "actors", "teachers", "activities"):
-        imports.import_file(engine, kind, paths[kind], signer=admin)
-    with engine.begin() as conn, audit.acting(conn, admin, "key_register"):
-        keys = {a["id"]: actors_mod.create_key(conn, admin, a["id"]) for a in data["actors"]}
-    return engine, data, keys
+    return _registry(url, folder, LINCANG.demo_data(3, teachers=40))
 
 
 def _edit_after_signing(engine, claim_id: str) -> str:
