@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from xuefen import ledger
 from xuefen.model import Entry
 from xuefen.store import DatabaseError, head_revision, open_engine, schema as S, schema_revision
+from xuefen.store.engine import SQLITE_CACHE_KIB
 
 from tests.store.conftest import seed_claim, signed
 
@@ -47,6 +48,8 @@ def test_sqlite_has_foreign_keys_and_wal(engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        # a page cache that holds a province's index pages (2,000 KiB, SQLite's own, is -2000)
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB == -65_536
 
 
 def test_foreign_keys_are_enforced(engine):

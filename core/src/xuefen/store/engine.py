@@ -91,6 +91,13 @@ def alembic_config(connection=None, url: str | None = None):
     return cfg
 
 
+#: SQLite's page cache per connection, in KiB (``PRAGMA cache_size = -N``; SQLite's own default is 2,000 KiB).
+#: A province's database is gigabytes: with 2 MiB the inner pages of its indexes fell out of the cache, so
+#: every look-up and insert read them back from the file (docs/reliability.md, bench/README.md). Pages are
+#: allocated as used, so a small database costs no more.
+SQLITE_CACHE_KIB = 65_536
+
+
 def create_engine(url: str = DEFAULT_URL, *, echo: bool = False) -> Engine:
     """An engine configured for xuefen, without touching the schema (see :func:`open_engine`)."""
     u = make_url(url)
@@ -107,6 +114,7 @@ def create_engine(url: str = DEFAULT_URL, *, echo: bool = False) -> Engine:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             if not memory:
                 cur.execute("PRAGMA journal_mode = WAL")
                 cur.execute("PRAGMA synchronous = NORMAL")
