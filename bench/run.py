@@ -43,7 +43,11 @@ and end_to_end against ``floor`` (``floor_copy`` on PostgreSQL); report against
 is also given as ``import`` ÷ ``orm_peer`` in the table (``× peer``).
 
 The JSON written by ``--json`` is ``{"measurements": [{name, database, size, seconds, rate,
-floor_rate, ratio, peak_rss_mb, items}], "machine": {...}}``. PostgreSQL uses the server
+floor_rate, ratio, peak_rss_mb, items, cpu_seconds}], "scaling": [...], "machine": {...}}``.
+``cpu_seconds`` is the user + system CPU time of the measurement's whole process and its workers
+(start-up included; for ``evaluate`` the generation of its cases too): unlike ``seconds`` it hardly
+moves with other work on the machine. ``scaling`` gives, for a measurement run at two sizes ten times
+apart, the ratio of their items, wall seconds and CPU seconds (the issue's ≤ 11× for 10× the data). PostgreSQL uses the server
 named by ``XUEFEN_BENCH_POSTGRES_URL`` or else a throwaway one (``tests/pg.py``).
 """
 from __future__ import annotations
@@ -134,6 +138,12 @@ def eval_cases(n: int, seed: int = SEED, chunk: int = 2000, start: int = 0):
 def _rss_mb() -> float:
     return round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)  # a worker counts too
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its children that have ended (a pool's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _meta(work: Path) -> dict:
@@ -549,7 +559,8 @@ def _measurements(database: str, size: int, raw: dict) -> list[dict]:
         out.append({"name": name, "database": database, "size": size, "seconds": round(seconds, 3),
                     "rate": round(rt, 1) if rt else None, "floor_rate": round(floor_rate, 1) if floor_rate else None,
                     "ratio": round(rt / floor_rate, 6) if rt and floor_rate else None,
-                    "peak_rss_mb": r.get("peak_rss_mb"), "items": items})
+                    "peak_rss_mb": r.get("peak_rss_mb"), "items": items,
+                    "cpu_seconds": r.get("cpu_seconds")})
 
     fl = raw.get("floor")
     fr = rate(fl) if fl else None
@@ -563,11 +574,12 @@ def _measurements(database: str, size: int, raw: dict) -> list[dict]:
         if f"approve_{s}" in raw:
             add(f"approve_{s}", raw[f"approve_{s}"], fr)
     if len(stages) == len(STAGES):
-        add("approve", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages)}, fr,
+        add("approve", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages), "cpu_seconds": _cpu_sum(stages)}, fr,
             items=sum(r["items"] for r in stages), seconds=sum(r["seconds"] for r in stages))
         if "import" in raw:
             imp = raw["import"]
-            add("end_to_end", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages + [imp])}, fr,
+            add("end_to_end", {"peak_rss_mb": max(r["peak_rss_mb"] for r in stages + [imp]),
+                               "cpu_seconds": _cpu_sum(stages + [imp])}, fr,
                 items=imp["items"], seconds=imp["seconds"] + sum(r["seconds"] for r in stages))
     gb = raw.get("floor_groupby")
     if gb:
@@ -582,14 +594,38 @@ def _measurements(database: str, size: int, raw: dict) -> list[dict]:
     return out
 
 
+def _cpu_sum(parts: list[dict]):
+    cpus = [r.get("cpu_seconds") for r in parts]
+    return round(sum(cpus), 3) if None not in cpus else None
+
+
+def scaling(ms: list[dict]) -> list[dict]:
+    """For each measurement run at two sizes ten times apart: the larger's seconds (wall, and CPU) ÷ the
+    smaller's, per item (the issue's target: 10× the data in at most 11× the time)."""
+    by = {(m["database"], m["name"], m["size"]): m for m in ms}
+    out = []
+    for (db, name, size), big in by.items():
+        small = by.get((db, name, size // 10))
+        if small is None or size % 10 or not small["items"] or not big["items"]:
+            continue
+        items = big["items"] / small["items"]
+        row = {"name": name, "database": db, "sizes": [size // 10, size], "items": round(items, 2),
+               "wall": round(big["seconds"] / small["seconds"], 2) if small["seconds"] else None}
+        if big.get("cpu_seconds") and small.get("cpu_seconds"):
+            row["cpu"] = round(big["cpu_seconds"] / small["cpu_seconds"], 2)
+        out.append(row)
+    return out
+
+
 def table(ms: list[dict]) -> str:
     lines = [f"{'database':<11}{'size':>10}  {'measurement':<22}{'seconds':>9}{'rate/s':>12}{'floor/s':>12}"
-             f"{'ratio':>8}{'RSS MB':>8}"]
+             f"{'ratio':>8}{'RSS MB':>8}{'CPU s':>9}"]
     for m in ms:
         lines.append(f"{m['database']:<11}{m['size']:>10,}  {m['name']:<22}{m['seconds']:>9.2f}"
                      f"{(m['rate'] or 0):>12,.0f}{(m['floor_rate'] or 0):>12,.0f}"
                      f"{(m['ratio'] if m['ratio'] is not None else float('nan')):>8.3f}"
-                     f"{(m['peak_rss_mb'] or 0):>8.0f}")
+                     f"{(m['peak_rss_mb'] or 0):>8.0f}"
+                     f"{(m.get('cpu_seconds') or float('nan')):>9.1f}")
     peers = {}
     for m in ms:
         if m["name"] in ("import", "orm_peer"):
@@ -597,6 +633,10 @@ def table(ms: list[dict]) -> str:
     for (db, size), p in peers.items():
         if p.get("import") and p.get("orm_peer"):
             lines.append(f"{db} {size:,}: import is {p['import'] / p['orm_peer']:.1f}× the ORM peer")
+    for r in scaling(ms):
+        cpu = f", {r['cpu']}× the CPU" if "cpu" in r else ""
+        lines.append(f"{r['database']} {r['name']}: {r['items']}× the items from {r['sizes'][0]:,} to "
+                     f"{r['sizes'][1]:,} took {r['wall']}× the time{cpu}")
     return "\n".join(lines)
 
 
@@ -615,8 +655,10 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s]
     if a._phase:
+        cpu = _cpu_seconds()
         r = PHASES[a._phase](Path(a._work), a._url, sizes[0])
         r["peak_rss_mb"] = _rss_mb()
+        r["cpu_seconds"] = round(_cpu_seconds() - cpu, 3)  # the whole phase's, its start-up too
         print(json.dumps(r))
         return 0
     if a.workers is not None:
@@ -636,7 +678,8 @@ def main(argv=None) -> int:
                 machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                            "load": os.getloadavg(), "workers": WORKERS}
-                Path(a.json_path).write_text(json.dumps({"measurements": ms, "machine": machine}, indent=1) + "\n")
+                Path(a.json_path).write_text(json.dumps({"measurements": ms, "scaling": scaling(ms),
+                                                         "machine": machine}, indent=1) + "\n")
     print(table(ms))
     return 0
 

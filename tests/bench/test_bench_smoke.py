@@ -34,5 +34,27 @@ def test_the_suite_runs_every_measurement_at_a_tiny_size(tmp_path):
     for m in ms:
         assert set(m) >= {"name", "database", "size", "seconds", "rate", "floor_rate", "ratio", "peak_rss_mb"}
         assert m["database"] == "sqlite" and m["size"] == 300 and m["peak_rss_mb"] > 0
+        assert m["cpu_seconds"] > 0  # the phase's process (and workers'): the figure load hardly moves
+    assert by["approve"]["cpu_seconds"] == pytest.approx(
+        by["approve_school_review"]["cpu_seconds"] + by["approve_county_review"]["cpu_seconds"], abs=2e-3)
     assert by["import"]["ratio"] == pytest.approx(by["import"]["rate"] / by["floor"]["rate"], rel=1e-2)
     assert "ratio" in r.stdout and "import" in r.stdout
+
+
+def test_scaling_compares_each_measurement_ten_times_larger(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    import run
+
+    def m(name, size, items, seconds, cpu):
+        return {"name": name, "database": "sqlite", "size": size, "items": items, "seconds": seconds,
+                "cpu_seconds": cpu}
+
+    rows = run.scaling([m("import", 1000, 1000, 2.0, 1.5), m("import", 10000, 10000, 23.0, 16.5),
+                        m("report", 1000, 180, 1.0, None), m("report", 10000, 1800, 12.0, 9.0),
+                        m("approve", 10000, 20000, 5.0, 5.0)])  # no 1,000 run of approve: no row
+    assert rows == [{"name": "import", "database": "sqlite", "sizes": [1000, 10000], "items": 10.0,
+                     "wall": 11.5, "cpu": 11.0},
+                    {"name": "report", "database": "sqlite", "sizes": [1000, 10000], "items": 10.0, "wall": 12.0}]
+    assert "import: 10.0× the items from 1,000 to 10,000 took 11.5× the time, 11.0× the CPU" in run.table(
+        [dict(r, rate=1, floor_rate=None, ratio=None, peak_rss_mb=1) for r in
+         [m("import", 1000, 1000, 2.0, 1.5), m("import", 10000, 10000, 23.0, 16.5)]])

@@ -8,6 +8,8 @@ amounts as :class:`decimal.Decimal` end to end. Named constructors
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import types
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -941,9 +943,16 @@ def _copier(cls: type, changed: tuple):
             by_name[c].converter is not None or by_name[c].validator is not None for c in changed):
         return None
     lines = [f"def copy(_o, {', '.join('c_' + c for c in changed)}):", "    _n = _new(_cls)"]
-    lines += [f"    _set(_n, {a.name!r}, {'c_' + a.name if a.name in changed else '_o.' + a.name})" for a in fields]
-    lines.append("    return _n")
     ns = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    for i, a in enumerate(fields):
+        value = "c_" + a.name if a.name in changed else "_o." + a.name
+        slot = inspect.getattr_static(cls, a.name, None)
+        if type(slot) is types.MemberDescriptorType:  # a slotted class: its slot's own setter, half the time
+            ns[f"_s{i}"] = slot.__set__
+            lines.append(f"    _s{i}(_n, {value})")
+        else:
+            lines.append(f"    _set(_n, {a.name!r}, {value})")
+    lines.append("    return _n")
     exec("\n".join(lines), ns)  # noqa: S102 - the source is built here from the class's own field names
     return ns["copy"]
 
