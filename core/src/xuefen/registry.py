@@ -103,7 +103,7 @@ def build_cases(read: list[tuple], as_of: dt.date, runtimes: dict | None = None)
             teacher = attrs.evolve(teacher, extra={**teacher.extra, "integrity": records})
         # the region's declared fields typed, as the import parsed them (a date from its JSON string)
         out.append(Case(region=region, as_of=as_of, teacher=rt.typed(teacher),
-                        activities=tuple(rt.typed(repo.activity_from_row(a)) for a in acts),
+                        activities=tuple(repo.activity_from_row(a, rt.activity_fields) for a in acts),
                         settings=dict(rt.settings)))
     return out
 

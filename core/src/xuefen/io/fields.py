@@ -343,8 +343,13 @@ def record_label(record) -> str:
 def problem(record, field: str, why: str):
     """An :class:`~xuefen.errors.InputError` ``teacher 'T1': FIELD: WHY`` naming the record and its field
     (a value a rule needs is missing or wrong)."""
+    return labelled_problem(record_label(record), field, why)
+
+
+def labelled_problem(label: str, field: str, why: str):
+    """:func:`problem` of the record ``label`` names (:func:`record_label`)."""
     from xuefen.errors import InputError
-    return InputError(f"{record_label(record)}: {field}: {why}")
+    return InputError(f"{label}: {field}: {why}")
 
 
 def typed(record, fields: tuple):
@@ -355,6 +360,13 @@ def typed(record, fields: tuple):
     extra = record.extra
     if isinstance(extra, Typed) and extra.fields is fields:
         return record
+    out = typed_extra(extra, fields, lambda: record_label(record))
+    return model.replace(record, extra=out)  # attrs.evolve's result, without a second __init__
+
+
+def typed_extra(extra: dict | None, fields: tuple, label: Callable[[], str]) -> Typed:
+    """:func:`typed`'s ``extra``, for a record still to be built (``label()`` names it in a problem: an
+    activity read from its row is built once, with this, instead of built and then copied)."""
     out = Typed(extra or {})
     out.fields = fields
     for f in fields:
@@ -367,8 +379,8 @@ def typed(record, fields: tuple):
         try:
             out[f.name] = parse_declared(f, value)
         except ValueError as exc:
-            raise problem(record, f.name, str(exc)) from None
-    return model.replace(record, extra=out)  # attrs.evolve's result, without a second __init__
+            raise labelled_problem(label(), f.name, str(exc)) from None
+    return out
 
 
 def parse_record(raw: dict, spec: dict, required: tuple, where: str, extra_fields: tuple = (),
