@@ -18,8 +18,8 @@ A report is read school by school, never holding every teacher (issue 16: a prov
   connection (one transaction), at most a few batches ahead.
 - :func:`spool_report` — the same, each listed item rendered as it is made (``renders``: e.g. the CLI's
   JSON item and CSV rows) and spooled to a private temporary SQLite file, read back in the report's
-  order (teacher id) by :meth:`SpooledReport.texts`: what ``report --json``, ``--csv`` and the table
-  write, byte for byte what the report dict's forms were, in memory bounded by a batch.
+  order (teacher id) by :meth:`SpooledReport.texts` (all of them, or one school's): what ``report --json``,
+  ``--csv``, ``--xlsx`` and the table write, what the report dict's forms were, in memory bounded by a batch.
 - :func:`build_report` — the whole report as one dict (the same dict as ever), built on the stream.
 """
 from __future__ import annotations
@@ -455,20 +455,27 @@ class SpooledReport:
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         cols = ", ".join(f"r{i}" for i in range(len(names)))
-        self._db.execute(f"CREATE TABLE items (k TEXT NOT NULL, {cols})")
-        insert = f"INSERT INTO items VALUES (?, {', '.join('?' * len(names))})"
+        self._db.execute(f"CREATE TABLE items (k TEXT NOT NULL, school TEXT NOT NULL, {cols})")
+        insert = f"INSERT INTO items VALUES (?, ?, {', '.join('?' * len(names))})"
         try:
             for part in stream.parts():
-                self._db.executemany(insert, ((k, *texts) for k, texts in part.items))
+                sid = part.school["id"]
+                self._db.executemany(insert, ((k, sid, *texts) for k, texts in part.items))
             self._db.execute("CREATE INDEX items_k ON items (k)")  # the report's order (text by code point)
+            self._db.execute("CREATE INDEX items_school ON items (school, k)")  # a school's, in that order
         except BaseException:
             self._db.close()
             raise
 
-    def texts(self, name: str):
-        """The rendering ``name`` of each listed teacher, in the report's order (teacher row id)."""
+    def texts(self, name: str, school: str | None = None):
+        """The rendering ``name`` of each listed teacher, in the report's order (teacher row id); with
+        ``school`` (a school's id, as in ``schools``), of that school's listed teachers only, in that order."""
         col = f"r{self.names.index(name)}"
-        for (text,) in self._db.execute(f"SELECT {col} FROM items ORDER BY k"):
+        if school is None:
+            rows = self._db.execute(f"SELECT {col} FROM items ORDER BY k")
+        else:
+            rows = self._db.execute(f"SELECT {col} FROM items WHERE school = ? ORDER BY k", (school,))
+        for (text,) in rows:
             yield text
 
     def __len__(self) -> int:

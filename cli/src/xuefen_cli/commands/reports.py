@@ -355,27 +355,28 @@ def report_cmd(ctx, org_id, year, as_of, as_json, as_csv, xlsx, redact, short_on
 
     with engine.connect() as conn:
         key = reports.redact_key(conn) if redact else None
-    if html_path is not None or xlsx:  # a page and a workbook are built from the whole report
+    if html_path is not None:  # a page is built from the whole report
         with engine.begin() as conn:
             report = reports.build_report(conn, org_id, year, key=key, by=by, as_of=day, short_only=short_only)
-        if html_path is not None:
-            from xuefen import html_report
+        from xuefen import html_report
 
-            try:
-                html_report.write(report, html_path, lang=lang or "zh")
-            except OSError as exc:
-                raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
-            click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
-        else:
-            from xuefen_cli.xlsx_out import write_report
-            write_report(report, xlsx, lang=lang or "zh", short_only=short_only)
+        try:
+            html_report.write(report, html_path, lang=lang or "zh")
+        except OSError as exc:
+            raise InputError(f"--html: {html_path}: {exc.strerror or exc}") from None
+        click.echo(f"{html_path}: {len(report['schools'])} school(s), {len(report['teachers'])} teacher(s)")
         return
-    # JSON, CSV and the table: read school by school, each teacher's item rendered as it is made and spooled
-    # to a temporary file, then written in the report's order (memory flat in the number of teachers)
+    # JSON, CSV, the workbook and the table: read school by school, each teacher's item rendered as it is made
+    # and spooled to a temporary file, then written in the report's order (memory flat in the number of teachers)
     from functools import partial
 
     year, day = reports.period(year, day)  # once: the rows' year is the report's
-    if as_json:
+    if xlsx:
+        from xuefen_cli import xlsx_out
+
+        xlsx_out.checked_output(xlsx, what="--xlsx")  # before the report is read
+        renders = {"xlsx": xlsx_out.xlsx_item}
+    elif as_json:
         renders = {"json": json_item}
     elif as_csv and by:
         renders = {"csv": partial(by_csv_item, fields=by_csv_fields(bool(key)), year=year)}
@@ -387,7 +388,9 @@ def report_cmd(ctx, org_id, year, as_of, as_json, as_csv, xlsx, redact, short_on
         spooled = reports.spool_report(conn, org_id, year, renders=renders, key=key, by=by, as_of=day,
                                        short_only=short_only)
     with spooled:
-        if as_json:
+        if xlsx:
+            xlsx_out.write_spooled(spooled, xlsx, lang=lang or "zh", short_only=short_only)
+        elif as_json:
             write_json(spooled, sys.stdout)
         elif as_csv:
             out = sys.stdout
