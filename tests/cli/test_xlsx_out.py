@@ -7,6 +7,7 @@ sheet and its bar chart. The CSV starts with a UTF-8 BOM.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from decimal import Decimal
@@ -121,3 +122,112 @@ def test_report_xlsx_refuses_other_outputs_and_a_bad_file_name(approved, tmp_pat
     assert r.exit_code == 2 and "must end in .xlsx" in r.output
     r = approved("report", "--org", "D1", "--year", 2015, "--xlsx", tmp_path / "nowhere" / "r.xlsx")
     assert r.exit_code == 2 and "does not exist" in r.output and "Traceback" not in r.output
+
+
+# -- the streamed workbook is the report dict's ------------------------------------------------------
+
+
+def _workbook(path) -> dict:
+    """What a workbook shows, as data: the sheets in order, each cell written (its value, number format and
+    boldness; empty styled cells included), column widths, frozen panes, autofilter, print titles, page
+    setup, each chart's place and XML (its references), each sheet's recorded size, the workbook's title."""
+    import re
+
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(path)
+    out = {"sheets": wb.sheetnames, "title": wb.properties.title}
+    for ws in wb.worksheets:
+        widths = {}
+        for d in ws.column_dimensions.values():
+            if d.customWidth:
+                widths.update({get_column_letter(i): d.width for i in range(d.min, d.max + 1)})
+        out[ws.title] = {
+            "cells": [(c.coordinate, c.value, c.number_format, bool(c.font.b)) for row in ws.iter_rows() for c in row
+                      if c.value is not None or c.has_style],
+            "widths": widths, "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref,
+            "print_titles": ws.print_title_rows, "fit": ws.sheet_properties.pageSetUpPr.fitToPage,
+            "page": (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight),
+            "charts": [(type(ch).__name__, ch.anchor._from.row, ch.anchor._from.col) for ch in ws._charts]}
+    with zipfile.ZipFile(path) as z:
+        names = sorted(z.namelist())
+        out["xml"] = [z.read(n).decode() for n in names if n.startswith(("xl/charts/", "xl/drawings/drawing"))]
+        out["dimensions"] = [re.findall(r'<dimension ref="[^"]*"', z.read(n).decode()[:4000])
+                             for n in names if n.startswith("xl/worksheets/sheet")]
+    return out
+
+
+@pytest.fixture
+def shandong(db_url, keys_dir):
+    """Shandong's demo registry (three regions' schools under one county), two teachers of its first school
+    moved to the next one: one during the year reported (counted at the new school), one after it (counted
+    at the old one). The CLI, the report's org and year, the moved teachers and their schools of the year."""
+    from xuefen import reports
+    from xuefen.store import open_engine
+    from xuefen_cli import demo_runner
+    from xuefen_cli.commands.demo import demo_region
+    from tests.conftest import cli_for
+
+    _, data, _ = demo_region("shandong", 2024)
+    engine = open_engine(db_url)
+    demo_runner.run(engine, data, 2024, keys_dir=keys_dir)
+    org, year = data["report_org"], int(data["year"])
+    with engine.connect() as conn:
+        before = reports.build_report(conn, org, year)
+    engine.dispose()
+    first, second = (s["id"] for s in before["schools"][:2])
+    a, b = [t["teacher"] for t in before["teachers"] if t["school"] == first][:2]
+    cli = cli_for(db_url, keys_dir, bootstrap=False)
+    cli("transfer", a, "--to", second, "--on", f"{year}-06-30", "--as", demo_runner.ADMIN, expect=0)
+    cli("transfer", b, "--to", second, "--on", f"{year + 1}-03-01", "--as", demo_runner.ADMIN, expect=0)
+    return cli, org, year, {a: second, b: first}
+
+
+def _keys(report: dict) -> set:
+    return {(k, r["rule"]) for t in report["teachers"] for k, rs in (("year", t["requirements"]), (
+        "cycle", (t.get("cycle") or {}).get("requirements", ()))) for r in rs}
+
+
+def test_the_streamed_workbook_is_the_workbook_of_the_report_dict(shandong, tmp_path, monkeypatch):
+    """``report --xlsx`` (spooled, school by school, write-only) against ``write_report_xlsx`` of
+    ``build_report``'s dict (as the CLI wrote it before it was streamed): the same workbook, cell by cell."""
+    from xuefen import registry, reports
+    from xuefen.store import open_engine
+    from xuefen_cli import xlsx_out
+
+    cli, org, year, moved = shandong
+    monkeypatch.setattr(registry, "WORKER_CHUNK", 7)  # many batches: the spool's order does the work
+    engine = open_engine(cli.db_url)
+    with engine.connect() as conn:
+        key = reports.redact_key(conn)
+    for args, kw in (((), {}), (("--lang", "en", "--redact"), {"key": key}),
+                     (("--short-only", "--by", "level"), {"short_only": True, "by": ("level",)}),
+                     (("--lang", "en", "--as-of", f"{year}-09-30", "--short-only"),
+                      {"as_of": dt.date(year, 9, 30), "short_only": True})):
+        lang = "en" if "en" in args else "zh"
+        streamed, whole = tmp_path / "streamed.xlsx", tmp_path / "whole.xlsx"
+        year_args = () if "--as-of" in args else ("--year", year)
+        out = cli("report", "--org", org, *year_args, *args, "--xlsx", streamed, expect=0).output
+        with engine.connect() as conn:
+            rep = reports.build_report(conn, org, None if "--as-of" in args else year, **kw)
+        xlsx_out.write_report(rep, str(whole), lang=lang, short_only=bool(kw.get("short_only")))
+        got, want = _workbook(streamed), _workbook(whole)
+        assert got == want, args
+        assert f"{len(want['sheets'])} sheets" in out
+        assert len(want["sheets"]) >= len(rep["schools"]) + 1 > 3 and want["xml"], args
+        # the summary's rows, where the writer puts them before it has a row to count: the schools and the
+        # total, the completion block two rows below (its header, then a row per school), the chart three rows
+        # below that, the report's particulars 26 rows below the block
+        n, first = len(rep["schools"]), want["sheets"][0]
+        at = {c[0]: c[1] for c in want[first]["cells"]}
+        assert at[f"B{n + 2}"] == ("合计" if lang == "zh" else "total") and f"A{n + 3}" not in at
+        assert at[f"A{n + 4}"].startswith("各项要求完成率" if lang == "zh" else "completion of each requirement")
+        assert [at[f"A{n + 5 + i}"] for i in range(1, n + 1)] == [s["id"] for s in rep["schools"]]
+        assert want[first]["charts"] == [("BarChart", 2 * n + 7, 0)]  # anchored at A{last + 3}, 0-based
+        assert at[f"B{2 * n + 31}"] == f"{rep['name']} ({org})" and want["dimensions"][0] == [
+            f'<dimension ref="A1:{max("I", chr(ord("B") + len(_keys(rep))))}{2 * n + 33}"']
+        if not args:  # the moved teachers on the sheet of their school of the year
+            names = {s["id"]: s["name"] for s in rep["schools"]}
+            for tid, school in moved.items():
+                assert tid in {c[1] for c in want[names[school]]["cells"] if c[0].startswith("A")}
+    engine.dispose()
