@@ -78,3 +78,10 @@ def test_shares_and_amounts_read_as_people_write_them():
     assert [share_text(D(s)) for s in ("0.5", "0.125", "0.6")] == ["50%", "12.5%", "60%"]
     assert share_text(D(1) / D(3)) == "1/3"
     assert [str(to_decimal(v)) for v in ("12.0", "7.50", 12.5, "100")] == ["12", "7.5", "12.5", "100"]
+
+
+def test_a_requirement_counts_hours_or_credits_and_nothing_else():
+    # the evaluator keeps each entry's counted amount per unit: a unit no entry earns is a plugin bug, named
+    assert Requirement("E-1", "第一条", "credits", minimum=D(1)).unit == "credits"
+    with pytest.raises(ValueError, match="'unit' must be in \\('hours', 'credits'\\) \\(got 'points'\\)"):
+        Requirement("E-1", "第一条", "points", minimum=D(1))

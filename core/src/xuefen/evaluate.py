@@ -21,6 +21,8 @@ from xuefen.defaults import SCHOOL_YEAR_START, add_years
 from xuefen.regions import RegionRuntime, runtime
 
 ZERO = Decimal(0)
+#: the units an entry earns (:meth:`xuefen.model.Entry.amount`)
+UNITS = ("hours", "credits")
 
 
 @attrs.frozen
@@ -207,15 +209,16 @@ def _apply_caps(caps: list[Requirement], counted: dict, reducers: dict, pick) ->
 
 def _take_up_to(limit: Decimal, chosen, rule: Requirement, counted: dict, reducers: dict) -> None:
     """The ``chosen`` entries count, in their order, at most ``limit`` together in ``rule``'s unit; an entry
-    cut counts ``rule`` among what reduced it."""
+    cut counts ``rule`` among what reduced it. ``counted``: per unit, each entry's amount counted so far (a
+    list by entry index); ``reducers``: per unit, the rules that cut each entry cut (by index)."""
     remaining = limit
+    amounts, cut = counted[rule.unit], reducers[rule.unit]
     for i in chosen:
-        key = (i, rule.unit)
-        have = counted.get(key, ZERO)
+        have = amounts[i]
         take = min(have, max(remaining, ZERO))
         if take < have:
-            reducers[key].append(rule)
-        counted[key] = take
+            cut[i].append(rule)
+        amounts[i] = take
         remaining -= take
 
 
@@ -232,40 +235,40 @@ def _apply_share_cuts(cuts: list[Requirement], idx: list[int], counted: dict, re
         chosen = pick(cut)
         if not chosen:
             continue
-        unit = cut.unit
+        amounts = counted[cut.unit]
         picked = set(chosen)
-        rest = sum((counted.get((i, unit), ZERO) for i in idx if i not in picked), ZERO)
+        rest = sum((amounts[i] for i in idx if i not in picked), ZERO)
         if cut.share >= 1:
             continue
         limit = (cut.share * rest / (1 - cut.share)).quantize(LEDGER_PLACES, ROUND_FLOOR)
         _take_up_to(limit, chosen, cut, counted, reducers)
 
 
-def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], counted: dict,
+def _results(reqs: list[Requirement], idx: list[int], entries: list[Entry], earned_of: dict, counted: dict,
              reducers: dict, pick, in_progress: bool = False) -> list[RequirementResult]:
+    """Each requirement's result over the period's entries ``idx``: ``earned_of`` and ``counted`` give per
+    unit each entry's amount as earned and as counted after the caps and cuts (lists by entry index)."""
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     if any(r.share is not None for r in reqs):  # only a share reads the period's counted totals
-        for i in idx:
-            for unit in ("hours", "credits"):
-                totals[unit] += counted.get((i, unit), ZERO)
+        for unit in UNITS:
+            totals[unit] = sum((counted[unit][i] for i in idx), ZERO)
     out = []
     for r in reqs:
         earned = counted_sum = ZERO
         by: dict[str, Requirement] = {}
         unit = r.unit
         weighted = bool(r.weights)
+        amounts, counts, cuts = earned_of[unit], counted[unit], reducers[unit]
         for i in pick(r):
-            e = entries[i]
             if weighted:
-                w = r.weight(e)
-                earned += w * e.amount(unit)
-                counted_sum += w * counted.get((i, unit), ZERO)
+                w = r.weight(entries[i])
+                earned += w * amounts[i]
+                counted_sum += w * counts[i]
             else:  # a weight of 1: the same sums (1 × an amount is the amount, to its last place)
-                earned += e.amount(unit)
-                counted_sum += counted.get((i, unit), ZERO)
-            cut = reducers.get((i, unit))
-            if cut:
-                for cap in cut:
+                earned += amounts[i]
+                counted_sum += counts[i]
+            if i in cuts:
+                for cap in cuts[i]:
                     by[cap.rule] = cap
         notes = list(r.notes) + [_cap_note(c) for c in by.values() if c is not r]
         if r.is_cap:
@@ -310,8 +313,8 @@ class _EntryCounted(tuple):
     def _items(self):
         if self._built is None:
             counted, reducers, units, n = self._args
-            self._built = [{u: (counted[(i, u)], tuple(dict.fromkeys(c.rule for c in reducers[(i, u)]))
-                                if (i, u) in reducers else ()) for u in units} for i in range(n)]
+            self._built = [{u: (counted[u][i], tuple(dict.fromkeys(c.rule for c in reducers[u][i]))
+                                if i in reducers[u] else ()) for u in units} for i in range(n)]
         return self._built
 
     def __reduce__(self):  # pickled by its parts (a worker process's evaluations come back pickled)
@@ -372,11 +375,9 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
         if t.cycle is not None:
             cycle = history.cycle = t.cycle
     order = sorted(range(len(entries)), key=lambda i: (entries[i].date, entries[i].activity))
-    counted = {}
-    for i, e in enumerate(entries):
-        for unit in ("hours", "credits"):
-            counted[(i, unit)] = e.amount(unit)
-    reducers: dict = defaultdict(list)
+    earned_of = {unit: [e.amount(unit) for e in entries] for unit in UNITS}  # per unit, by entry index
+    counted = {unit: list(amounts) for unit, amounts in earned_of.items()}  # as the caps and cuts leave them
+    reducers: dict = {unit: defaultdict(list) for unit in UNITS}  # per unit, entry index -> the rules that cut it
     bsets = [frozenset(e.buckets) for e in entries]
     profile = replace(teacher, id="", name=None)  # requirements depend on the teacher's facts, not identity
 
@@ -438,10 +439,11 @@ def evaluate(case: Case, rt: RegionRuntime | None = None) -> Evaluation:
     for y, reqs in year_reqs.items():
         if not reqs and not periods[y].not_required:
             continue
-        results = _results(reqs, year_idx[y], entries, counted, reducers, picks[y], in_progress=periods[y].end > as_of)
+        results = _results(reqs, year_idx[y], entries, earned_of, counted, reducers, picks[y],
+                           in_progress=periods[y].end > as_of)
         years.append((y, tuple(results)))
         warnings += _advice(results, year=y)
-    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, counted, reducers, picks["cycle"],
+    cycle_results = tuple(_results(cycle_reqs, cycle_idx, entries, earned_of, counted, reducers, picks["cycle"],
                                    in_progress=cycle is not None and cycle.end > as_of))
     warnings += _advice(cycle_results)
     binding = [r for r in cycle_results if r.binding]

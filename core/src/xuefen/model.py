@@ -335,7 +335,7 @@ class Requirement:
 
     rule: str
     article: str
-    unit: str
+    unit: str = attrs.field(validator=attrs.validators.in_(("hours", "credits")))  #: ``hours`` or ``credits``
     minimum: Decimal | None = attrs.field(default=None, converter=to_decimal)
     maximum: Decimal | None = attrs.field(default=None, converter=to_decimal)
     all_of: tuple[str, ...] = attrs.field(default=(), converter=tuple)
