@@ -127,3 +127,37 @@ def test_a_spooled_report_in_two_workers_is_the_same_report(demo, monkeypatch):
         rep = reports.build_report(conn, org, year)
     assert rep["summary"]["teachers"] >= 2 * registry.WORKER_CHUNK
     assert texts[2] == texts[1] == json_text(rep) + "\n"
+
+
+def test_report_workers_gives_the_same_bytes_in_every_form(demo, db_url, monkeypatch, tmp_path):
+    import multiprocessing
+
+    engine, org, year = demo
+    monkeypatch.setattr(registry, "WORKER_CHUNK", 7)  # the demo's teachers are enough for a pool
+    pools = []
+    real = multiprocessing.get_context
+
+    def get_context(method=None):
+        ctx = real(method)
+        if method == "fork":
+            pools.append(ctx)
+        return ctx
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    for form in (("--json",), ("--csv",), ("--by", "level", "--csv")):
+        one = _report(db_url, "--org", org, "--year", str(year), *form)
+        assert pools == []
+        two = _report(db_url, "--org", org, "--year", str(year), *form, "--workers", "2")
+        assert len(pools) == 1, form  # the two workers were used
+        pools.clear()
+        assert two == one and one.strip(), form
+    for n in ("1", "2"):  # the workbook too, read back cell by cell
+        _report(db_url, "--org", org, "--year", str(year), "--xlsx", str(tmp_path / f"r{n}.xlsx"), "--workers", n)
+    from openpyxl import load_workbook
+    books = [load_workbook(tmp_path / f"r{n}.xlsx") for n in ("1", "2")]
+    assert [ws.title for ws in books[0]] == [ws.title for ws in books[1]]
+    for a, b in zip(*books):
+        assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
+    r = CliRunner().invoke(__import__("xuefen_cli.main", fromlist=["cli"]).cli,
+                           ["--db", db_url, "report", "--org", org, "--workers", "0"])
+    assert r.exit_code == 2 and "--workers" in r.output and "Traceback" not in r.output
