@@ -12,8 +12,10 @@ are text cells (format ``@``; an 18-digit id never turns into a number), and tex
 formula is neutralised (:func:`xuefen.io.tables.neutralise`).
 
 The workbook is streamed (issue 16: a province's million teachers in ~20,000 schools): openpyxl's
-write-only mode, each sheet written row by row and closed, in memory bounded by one teacher's rows, in
-time linear in the teachers. :func:`write_workbook` takes the report's head (its keys but ``teachers``,
+write-only mode, each sheet written row by row and closed (an open one holds a temporary file), in time
+linear in the teachers and the schools, in memory that grows with the schools — each sheet's settings,
+which openpyxl keeps until the file is saved (some 20 KB a school), and the summary's counts — never
+with the teachers. :func:`write_workbook` takes the report's head (its keys but ``teachers``,
 :meth:`xuefen.reports.ReportStream.around`) and ways to iterate the teachers' items — all of them in the
 report's order, and one school's — e.g. from a spooled report (:func:`xuefen.reports.spool_report`, as
 ``report --xlsx`` does); it reads them twice: once to learn what the sheets' columns, filters and the
@@ -127,6 +129,22 @@ def _set_up(ws, widths: Sequence[int], rows: int, filter_: bool = True, size: tu
     ws.print_title_rows = "1:1"
 
 
+def _new_sheet(wb, title: str):
+    """``wb.create_sheet(title)`` on a write-only workbook, without openpyxl's duplicate-title check: it lists
+    every sheet's title for each new sheet, quadratic in a province's ~20,000 school sheets (a fifth of the
+    writer's time at 4,000). :func:`_titles` has made ``title`` unique and valid already. Should openpyxl
+    keep the title elsewhere one day, the sheet is made the ordinary way."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    ws = WriteOnlyWorksheet(parent=None, title=None)  # no parent: the title setter returns at once
+    ws._parent = wb
+    ws._WorkbookChild__title = title
+    if ws.title != title or ws.parent is not wb:
+        return wb.create_sheet(title)
+    wb._sheets.append(ws)
+    return ws
+
+
 def _share(met: int, total: int) -> Decimal | None:
     return None if not total else (Decimal(met) / Decimal(total)).quantize(Decimal("0.0001"))
 
@@ -237,8 +255,9 @@ def write_workbook(report: Mapping, path: str | Path, *, lang: str = "zh", items
     ``teachers`` (``org``, ``name``, ``year``, ``as_of``, ``redacted``, ``schools``, ``by``); ``items()`` its
     listed teachers' items in the report's order (what the summary's completion block counts);
     ``school_items(id)`` the items a school's sheet lists, in its order; ``sheet_items()`` every item the
-    school sheets list, in any order (default: ``items()``). Each is iterated once or twice; memory holds
-    one teacher's rows, each school's widths and the completion counts, not the teachers.
+    school sheets list, in any order (default: ``items()``). ``items()`` (or ``sheet_items()``) is read
+    first, for what a write-only sheet needs before its first row; then each school's. Memory holds one
+    teacher's rows, each school's sheet settings and completion counts, never the teachers.
     Returns ``{"sheets": [...], "rows": N}``."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -263,7 +282,7 @@ def write_workbook(report: Mapping, path: str | Path, *, lang: str = "zh", items
 
     title = _titles()
     wb = Workbook(write_only=True)
-    summary = wb.create_sheet(title("汇总" if lang == "zh" else "summary"))
+    summary = _new_sheet(wb, title("汇总" if lang == "zh" else "summary"))
     sheets = [summary.title]
     cells = _Cells(summary)
 
@@ -338,7 +357,7 @@ def write_workbook(report: Mapping, path: str | Path, *, lang: str = "zh", items
     empty = [0] * len(header)
     _widen(empty, header, ["text"] * len(header))
     for sc in schools:
-        ws = wb.create_sheet(title(sc["name"] or sc["id"]))
+        ws = _new_sheet(wb, title(sc["name"] or sc["id"]))
         sheets.append(ws.title)
         sheet_widths, rows = survey.sheets.get(sc["id"], (empty, 1))
         _set_up(ws, sheet_widths, rows)
@@ -354,7 +373,7 @@ def write_workbook(report: Mapping, path: str | Path, *, lang: str = "zh", items
     # one sheet per --by grouping
     for name, values in (report.get("by") or {}).items():
         units = sorted({u for amounts in values.values() for u in amounts if u != "teachers"})
-        ws = wb.create_sheet(title(f"按{name}" if lang == "zh" else f"by {name}"))
+        ws = _new_sheet(wb, title(f"按{name}" if lang == "zh" else f"by {name}"))
         sheets.append(ws.title)
         b_head = [name, h("teachers")] + [h(u) if lang == "zh" else u for u in units]
         b_kinds = ["text", "int"] + ["number"] * len(units)
