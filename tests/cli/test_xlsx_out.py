@@ -200,7 +200,7 @@ def test_the_streamed_workbook_is_the_workbook_of_the_report_dict(shandong, tmp_
     engine = open_engine(cli.db_url)
     with engine.connect() as conn:
         key = reports.redact_key(conn)
-    for args, kw in (((), {}), (("--lang", "en", "--redact"), {"key": key}),
+    for args, kw in (((), {}), (("--lang", "en", "--redact", "--workers", "2"), {"key": key}),
                      (("--short-only", "--by", "level"), {"short_only": True, "by": ("level",)}),
                      (("--lang", "en", "--as-of", f"{year}-09-30", "--short-only"),
                       {"as_of": dt.date(year, 9, 30), "short_only": True})):
