@@ -231,3 +231,21 @@ def test_the_streamed_workbook_is_the_workbook_of_the_report_dict(shandong, tmp_
             for tid, school in moved.items():
                 assert tid in {c[1] for c in want[names[school]]["cells"] if c[0].startswith("A")}
     engine.dispose()
+
+
+def test_the_workbook_made_past_openpyxl_s_title_check_is_the_one_its_ordinary_calls_make(shandong, tmp_path,
+                                                                                           monkeypatch):
+    """report_xlsx's two shortcuts on openpyxl 3.1 (sheets made without its duplicate-title scan, closed sheets'
+    written settings dropped) against the same report written with openpyxl's ordinary calls only."""
+    from xuefen.io import report_xlsx
+
+    cli, org, year, _ = shandong
+    fast, plain = tmp_path / "fast.xlsx", tmp_path / "plain.xlsx"
+    for args in ((), ("--lang", "en", "--by", "level")):
+        assert report_xlsx._known_openpyxl()  # the shortcuts are taken on the openpyxl installed here
+        cli("report", "--org", org, "--year", year, *args, "--xlsx", fast, expect=0)
+        with monkeypatch.context() as m:
+            m.setattr(report_xlsx, "_known_openpyxl", lambda: False)
+            cli("report", "--org", org, "--year", year, *args, "--xlsx", plain, expect=0)
+        got, want = _workbook(fast), _workbook(plain)
+        assert got == want and len(want["sheets"]) > 3, args

@@ -132,10 +132,13 @@ def _set_up(ws, widths: Sequence[int], rows: int, filter_: bool = True, size: tu
 def _new_sheet(wb, title: str):
     """``wb.create_sheet(title)`` on a write-only workbook, without openpyxl's duplicate-title check: it lists
     every sheet's title for each new sheet, quadratic in a province's ~20,000 school sheets (a fifth of the
-    writer's time at 4,000). :func:`_titles` has made ``title`` unique and valid already. Should openpyxl
-    keep the title elsewhere one day, the sheet is made the ordinary way."""
+    writer's time at 4,000). :func:`_titles` has made ``title`` unique and valid already. This sets
+    openpyxl's own private fields, so only on the openpyxl it was checked on (:func:`_known_openpyxl`);
+    on another, or should the title not take, the sheet is made the ordinary way."""
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    if not _known_openpyxl():
+        return wb.create_sheet(title)
     ws = WriteOnlyWorksheet(parent=None, title=None)  # no parent: the title setter returns at once
     ws._parent = wb
     ws._WorkbookChild__title = title
@@ -156,12 +159,18 @@ _WRITTEN = ("HeaderFooter", "page_setup", "print_options", "page_margins", "view
 def _close(ws) -> None:
     """Close a write-only sheet (its rows and settings written to its temporary file, which it no longer
     holds open) and, on openpyxl 3.1 (whose save is known not to read them), drop what it has written."""
-    import openpyxl
-
     ws.close()
-    if openpyxl.__version__.startswith("3.1."):
+    if _known_openpyxl():
         for name in _WRITTEN:
             setattr(ws, name, None)
+
+
+def _known_openpyxl() -> bool:
+    """openpyxl 3.1, whose internals :func:`_new_sheet` and :func:`_close` rely on (the workbook is checked
+    cell by cell against the one openpyxl's ordinary calls make: tests/cli/test_xlsx_out.py)."""
+    import openpyxl
+
+    return openpyxl.__version__.startswith("3.1.")
 
 
 def _share(met: int, total: int) -> Decimal | None:
