@@ -384,20 +384,23 @@ def approved_activity_rows(conn, teacher_ids: Iterable[str]) -> dict[str, list[d
     report's worker process parses them)."""
     ids = list(teacher_ids)
     out: dict[str, list[dict]] = {t: [] for t in ids}
-    # the teachers' activities (their index), each with its claim looked up by its unique key. Written as a
-    # join, SQLite (no statistics) drove it from the claims' state index instead: every approved claim of the
-    # registry read for each chunk of teachers — a report's or a county stage's cost grew with the table
-    # (at 1M activities: 18.7x, 14.8x the CPU of 100k; bench/README.md)
-    counted = sa.exists().where(claims.c.teacher_id == activities.c.teacher_id,
-                                claims.c.activity_id == activities.c.id, claims.c.purpose == "activity",
-                                claims.c.state.in_(COUNTED_STATES))
-    q = sa.select(activities).where(counted)
+    # the teachers' activities (their index), each with its claim's state looked up by the claim's unique key
+    # (a subquery in the select list: neither planner can turn it into a join driven from elsewhere). Written
+    # as a join, SQLite (no statistics) drove it from the claims' state index instead: every approved claim
+    # of the registry read for each chunk of teachers — a report's or a county stage's cost grew with the
+    # table (at 1M activities: 18.7x, 14.8x the CPU of 100k; bench/README.md)
+    state = (sa.select(claims.c.state)
+             .where(claims.c.teacher_id == activities.c.teacher_id, claims.c.activity_id == activities.c.id,
+                    claims.c.purpose == "activity")
+             .scalar_subquery())
+    q = sa.select(activities, state.label("claim_state"))
     for chunk in chunks(ids, 500):
         result = conn.execute(q.where(activities.c.teacher_id.in_(chunk)))
         keys = tuple(result.keys())
         for row in result:
             m = dict(zip(keys, row))
-            out[m["teacher_id"]].append(m)
+            if m.pop("claim_state") in COUNTED_STATES:
+                out[m["teacher_id"]].append(m)
     return out
 
 
