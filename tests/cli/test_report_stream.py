@@ -19,6 +19,8 @@ from xuefen_cli import demo_runner
 from xuefen_cli.commands import reports as cli_reports
 from xuefen_cli.output import json_text
 
+from tests.conftest import ONE_BACKEND
+
 
 @pytest.fixture
 def demo(db_url, tmp_path):
@@ -129,6 +131,7 @@ def test_a_spooled_report_in_two_workers_is_the_same_report(demo, monkeypatch):
     assert texts[2] == texts[1] == json_text(rep) + "\n"
 
 
+@ONE_BACKEND  # the workers' reading is the parent's: test_a_spooled_report_in_two_workers runs it on both
 def test_report_workers_gives_the_same_bytes_in_every_form(demo, db_url, monkeypatch, tmp_path):
     import multiprocessing
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import ONE_BACKEND
 from tests.workflow.helpers import activity, load, teacher
 
 ON = "2015-07-01"
@@ -233,6 +234,7 @@ def test_the_streamed_workbook_is_the_workbook_of_the_report_dict(shandong, tmp_
     engine.dispose()
 
 
+@ONE_BACKEND  # writing workbooks: the report it writes is read on both backends by the test above
 def test_the_workbook_made_past_openpyxl_s_title_check_is_the_one_its_ordinary_calls_make(shandong, tmp_path,
                                                                                            monkeypatch):
     """report_xlsx's two shortcuts on openpyxl 3.1 (sheets made without its duplicate-title scan, closed sheets'
