@@ -154,8 +154,10 @@ def render() -> str:
             out += ["Named by " + ", ".join(f"`{h}`" for h in used_by[cls.__name__]) + ".", ""]
         out += ["| field | type | default | meaning |", "|---|---|---|---|"]
         for f in attrs.fields(cls):
+            if f.alias.startswith("_"):  # the record's own bookkeeping, not a field a hook gives or reads
+                continue
             meaning = _cell(_text(comments.get(cls.__name__, {}).get(f.name, "")))
-            out.append(f"| `{f.name}` | `{_cell(str(f.type))}` | {_cell(_default(f))} | {meaning} |")
+            out.append(f"| `{f.alias}` | `{_cell(str(f.type))}` | {_cell(_default(f))} | {meaning} |")
         out.append("")
     return "\n".join(out)
 

@@ -6,6 +6,7 @@ database-backed workflow builds the same cases from its rows, so the CLI's
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import gc
@@ -54,12 +55,69 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
                 as_of: dt.date | None = None, cycle: Cycle | None = None) -> History:
     """Convert a teacher's activities in date order; the rule set in force on each date answers."""
     teacher = rt.typed(teacher)
-    ordered = tuple(sorted((rt.typed(a) for a in activities), key=lambda a: (a.date, a.id)))
+    ordered = tuple(sorted((rt.typed(a) for a in activities), key=_in_order))
     history = History(activities=ordered, as_of=as_of, cycle=cycle)
+    _convert(rt, teacher, history, ordered)
+    return history
+
+
+class Converting:
+    """A teacher's activities kept converted while more join them one at a time (:meth:`add`), each time
+    giving the :class:`~xuefen.model.History` :func:`convert_all` gives over all of them, with less work.
+
+    An activity's conversion sees the entries of the activities before it in date order, never those after
+    it; so where one joins, those before it earn what they earned, and only it and those after it are
+    converted again. That holds while no conversion reads the whole list (``history.activities``:
+    :attr:`~xuefen.model.History.activities_read`), which could show it the later ones; once one has, every
+    :meth:`add` converts them all again, as :func:`convert_all` would. ``converted`` counts the conversions.
+
+    A batch approval (xuefen.claims.bulk) converts each finally approved activity with the teacher's
+    approved ones and those approved before it in the batch: k activities of a teacher in date order cost k
+    conversions, not k(k+1)/2."""
+
+    def __init__(self, rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activity], *,
+                 as_of: dt.date | None = None, cycle: Cycle | None = None):
+        self.rt, self.teacher, self.as_of, self.cycle = rt, rt.typed(teacher), as_of, cycle
+        self.converted = 0
+        self._restart(tuple(sorted((rt.typed(a) for a in activities), key=_in_order)))
+
+    def _restart(self, ordered: tuple) -> None:
+        self.history = History(activities=ordered, as_of=self.as_of, cycle=self.cycle)
+        self._marks: list[tuple[int, int, int]] = []  # before each activity: len(entries), len(refused), …
+        _convert(self.rt, self.teacher, self.history, ordered, self._marks)
+        self.converted += len(ordered)
+
+    def add(self, activity: Activity) -> History:
+        """The history with ``activity`` (one of the same id is replaced)."""
+        h, act = self.history, self.rt.typed(activity)
+        done = h._activities  # not h.activities: reading it here is not a conversion's
+        if h.activities_read or any(a.id == act.id for a in done):
+            self._restart(tuple(sorted([a for a in done if a.id != act.id] + [act], key=_in_order)))
+            return self.history
+        at = bisect.bisect_right([_in_order(a) for a in done], _in_order(act))
+        if at < len(done):  # the history from there on converted again
+            n_entries, n_refused, n_warnings = self._marks[at]
+            del h.entries[n_entries:], h.refused[n_refused:], h.warnings[n_warnings:], self._marks[at:]
+        again = (act,) + done[at:]
+        h._activities = done[:at] + again
+        _convert(self.rt, self.teacher, h, again, self._marks)
+        self.converted += len(again)
+        return h
+
+
+def _in_order(a: Activity) -> tuple:
+    return a.date, a.id
+
+
+def _convert(rt: RegionRuntime, teacher: Teacher, history: History, acts: tuple, marks: list | None = None) -> None:
+    """Convert ``acts`` (typed, in date order) into ``history``, appending to ``marks`` before each the lengths of
+    its entries, refusals and warnings (:class:`Converting`)."""
     warnings = history.warnings
     region = rt.region
-    converters: dict = {}  # each rule set's delegate's hook, found once per teacher
-    for act in ordered:
+    converters: dict = {}  # each rule set's delegate's hook, found once
+    for act in acts:
+        if marks is not None:
+            marks.append((len(history.entries), len(history.refused), len(warnings)))
         rs = region.ruleset_on(act.date)
         if rs is None:
             first = region.rulesets[0]
@@ -86,7 +144,6 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
                 warnings.append(item)
             else:  # pragma: no cover - a plugin bug, not a user error
                 raise TypeError(f"xuefen_convert returned {item!r}")
-    return history
 
 
 def _school_year(day: dt.date) -> int:

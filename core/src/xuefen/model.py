@@ -898,14 +898,35 @@ def _rows_status(results, info, ended: bool) -> tuple[str, str | None, str | Non
 
 @attrs.define
 class History:
-    """What a converter may look at: all the teacher's activities, and the entries so far."""
+    """What a converter may look at: all the teacher's activities, and the entries so far.
 
-    activities: tuple[Activity, ...]
+    Reading ``activities`` is noted (``activities_read``): a batch that approves a teacher's activities one
+    after another extends the converted history by the next activity instead of converting them all again,
+    which gives the same entries only while no conversion looked at the whole list
+    (:func:`xuefen.evaluate.convert_next`)."""
+
+    #: all the teacher's activities, in date order
+    _activities: tuple[Activity, ...] = attrs.field(alias="activities")
     entries: list[Entry] = attrs.field(factory=list)
     refused: list[Refusal] = attrs.field(factory=list)
     warnings: list[Warning] = attrs.field(factory=list)
     as_of: dt.date | None = None
     cycle: Cycle | None = None
+
+    #: a note that ``activities`` was read, shared by the copies ``attrs.evolve`` makes (never emptied)
+    _seen: list = attrs.field(factory=list, alias="_seen", eq=False, repr=False)
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        """All the teacher's activities being converted, in date order."""
+        if not self._seen:
+            self._seen.append(True)
+        return self._activities
+
+    @property
+    def activities_read(self) -> bool:
+        """Whether anything has read ``activities`` of this history or of a copy of it."""
+        return bool(self._seen)
 
     def entries_of_kind(self, *buckets: str) -> list[Entry]:
         return [e for e in self.entries if all(b in e.buckets for b in buckets)]

@@ -50,7 +50,7 @@ from xuefen.claims import actions as single, signatures
 from xuefen.claims.authority import actor_row, refusal_for
 from xuefen.claims.flow import REJECTED, REVOKED, WITHDRAWN, Flow
 from xuefen.errors import Conflict, NotFound, RefusedAction
-from xuefen.evaluate import convert_all
+from xuefen.evaluate import Converting
 from xuefen.store import repo
 from xuefen.store.schema import activities, activity_field, activity_project_id, claims, orgs, teachers, utcnow
 
@@ -466,30 +466,27 @@ class _Batch:
     def _converter(self, tids: list[str]):
         """``convert(row, activity)`` for each finally approved activity, in the batch's order, as
         :func:`xuefen.claims.actions._activity_entries` does: with the teacher's approved activities and those
-        approved before it in this batch (the teachers and their approved activities read once)."""
+        approved before it in this batch (the teachers and their approved activities read once), each teacher's
+        kept converted (:class:`~xuefen.evaluate.Converting`: only what an activity joins before is converted
+        again)."""
         trows, approved = {}, {}
         if tids:
             for i in range(0, len(tids), CHUNK):
                 for r in self.conn.execute(sa.select(teachers).where(teachers.c.id.in_(tids[i:i + CHUNK]))):
                     trows[r.id] = r
             approved = repo.approved_activities(self.conn, tids)
-        state: dict[str, tuple] = {}  # teacher -> (Teacher, cycle, prior activities)
+        state: dict[str, Converting] = {}  # teacher -> its activities kept converted
 
         def convert(row, act):
             tid = row.teacher_id
             rt = self.runtime(row.region)
-            if tid not in state:
+            conv = state.get(tid)
+            if conv is None:
                 teacher = repo.teacher_from_row(trows[tid])
                 cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
                                              settings=rt.settings)
-                # typed once by the runtime (convert_all types each record it is given; a typed one is kept as
-                # it is), not again for every later activity of the teacher in the batch
-                state[tid] = (rt.typed(teacher), cycle, [rt.typed(a) for a in approved[tid]])
-            teacher, cycle, prior = state[tid]
-            act = rt.typed(act)
-            history = convert_all(rt, teacher, [a for a in prior if a.id != act.id] + [act], as_of=self.as_of,
-                                  cycle=cycle)
-            prior.append(act)
+                conv = state[tid] = Converting(rt, teacher, approved[tid], as_of=self.as_of, cycle=cycle)
+            history = conv.add(act)
             return (tuple(e for e in history.entries if e.activity == act.id),
                     tuple(r for r in history.refused if r.activity == act.id),
                     tuple(w for w in history.warnings if w.activity in (act.id, None)))
