@@ -156,9 +156,18 @@ def complete(table: sa.Table, row: Mapping) -> dict:
     return out
 
 
+#: per table: its primary key's column names
+_KEY_NAMES: dict[sa.Table, tuple[str, ...]] = {}
+
+
 def key_of(table: sa.Table, row: Mapping) -> str:
     """The ``object_id`` of a row: its primary key, parts joined by ``/``."""
-    return "/".join(str(row[c.name]) for c in table.primary_key.columns)
+    names = _KEY_NAMES.get(table)
+    if names is None:  # once per table: iterating a column collection builds a list each time (the import's profile)
+        names = _KEY_NAMES[table] = tuple(c.name for c in table.primary_key.columns)
+    if len(names) == 1:
+        return str(row[names[0]])
+    return "/".join(str(row[n]) for n in names)
 
 
 # -- records -------------------------------------------------------------------
