@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from xuefen import actors as actors_mod, demo, hookimpl, imports, regions
-from xuefen.evaluate import Converting, convert_all
+from xuefen.evaluate import Converting, convert_all, convert_alone
 from xuefen.io.case import parse_case
 from xuefen.model import Activity, Entry, Region, RuleSet, Teacher
 from xuefen.regions import runtime
@@ -64,8 +64,31 @@ def _orders(acts: list, seed: int):
     return {"date order": list(acts), "reversed": list(reversed(acts)), "shuffled": shuffled}
 
 
-def _check(rt, teacher, acts, as_of, cycle, where) -> tuple[int, int]:
+def _filtered(h, act_id) -> tuple:
+    """What an approval took of a whole conversion for its activity before ``own``: its entries and refusals,
+    the warnings naming it or no activity."""
+    return (tuple(e for e in h.entries if e.activity == act_id), tuple(r for r in h.refused if r.activity == act_id),
+            tuple(w for w in h.warnings if w.activity in (act_id, None)))
+
+
+def _check_alone(rt, teacher, acts, as_of, cycle, where, seen: dict) -> None:
+    """Each activity converted alone, where its conversion reads nothing of the history, gives what it gives
+    converted with all the others; and what ``Converting.own`` gives, what an approval took before it."""
+    whole = convert_all(rt, teacher, acts, as_of=as_of, cycle=cycle)
+    kept = Converting(rt, teacher, acts, as_of=as_of, cycle=cycle)
+    for a in acts:
+        mine = _filtered(whole, a.id)
+        assert kept.own(a.id) == mine, (where, a.id)
+        alone = convert_alone(rt, teacher, a, as_of=as_of, cycle=cycle)
+        seen["alone" if alone is not None else "with history"] += 1
+        if alone is not None:
+            assert alone == mine, (where, a.id)
+
+
+def _check(rt, teacher, acts, as_of, cycle, where, seen=None) -> tuple[int, int]:
     """Each order of adding ``acts`` gives, after every addition, what converting those added gives."""
+    if seen is not None:
+        _check_alone(rt, teacher, acts, as_of, cycle, where, seen)
     work = {}
     for name, order in _orders(acts, len(acts)).items():
         conv = Converting(rt, teacher, [], as_of=as_of, cycle=cycle)
@@ -82,17 +105,32 @@ def _check(rt, teacher, acts, as_of, cycle, where) -> tuple[int, int]:
 
 @pytest.mark.parametrize("code", CODES)
 def test_adding_activities_gives_what_converting_all_again_gives(code, tmp_path):
-    """Every region's demo teachers, their activities added in date order, in reverse and shuffled."""
+    """Every region's demo teachers, their activities added in date order, in reverse and shuffled; each
+    converted alone where its conversion reads nothing of the history."""
+    _check_demo(code, tmp_path)
+
+
+def _check_demo(code, tmp_path) -> dict:
     as_of, histories = _demo_histories(code, tmp_path)
     added = shuffled = every_time = 0
+    seen = {"alone": 0, "with history": 0}
     for rt, teacher, cycle, acts in histories:
         if acts:
-            once, mixed = _check(rt, teacher, acts, as_of, cycle, (code, teacher.id))
+            once, mixed = _check(rt, teacher, acts, as_of, cycle, (code, teacher.id), seen)
             added, shuffled = added + once, shuffled + mixed
             every_time += len(acts) * (len(acts) + 1) // 2  # all of them converted again at each addition
     assert added > 50
     # in a random order an activity comes before half the others on average: k + k(k - 1)/4 conversions
     assert shuffled < 0.8 * every_time, (shuffled, every_time)
+    assert seen["alone"] > 50, seen  # most conversions read nothing of the history (a training's hours)
+    return seen
+
+
+def test_some_conversions_read_the_history_and_are_not_done_alone(tmp_path):
+    """Zhengzhou's demo has new teachers, whose training before the 新任教师培训合格证书 is judged on the
+    new-teacher hours passed so far (Z-R5): their conversions read the entries."""
+    seen = _check_demo("zhengzhou", tmp_path)
+    assert seen["with history"] > 0, seen
 
 
 def _converted(h) -> tuple:
@@ -108,6 +146,7 @@ def test_adding_gives_the_same_on_every_case_file():
     """The worked cases: Kunming's degrees counted once, its legacy and cut-over years, the shared examples."""
     assert len(CASE_FILES) > 30
     added = 0
+    seen = {"alone": 0, "with history": 0}
     for path in CASE_FILES:
         case = parse_case(json.loads(path.read_text(encoding="utf-8")), where=str(path))
         rt = runtime(case.region, case.settings)
@@ -115,8 +154,9 @@ def test_adding_gives_the_same_on_every_case_file():
         cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=case.as_of, region=rt.region, settings=rt.settings)
         acts = sorted((rt.typed(a) for a in case.activities), key=lambda a: (a.date, a.id))
         if acts:
-            added += _check(rt, teacher, acts, case.as_of, cycle, path.name)[0]
+            added += _check(rt, teacher, acts, case.as_of, cycle, path.name, seen)[0]
     assert added > 100
+    assert seen["alone"] > 50 and seen["with history"] > 0, seen  # Kunming's degrees: K-C9 counted once
 
 
 def _kunming_acts():
@@ -183,3 +223,43 @@ def test_reading_the_list_of_a_copy_is_noted_on_the_original():
     assert conv.history.activities_read
     conv.add(acts[3])
     assert conv.converted == 2 + 3  # all again, though it came last
+
+
+class CountingKunming:
+    """A throwaway region whose conversion reads the entries so far: each training earns one hour more than
+    the teacher's earlier trainings' entries number."""
+
+    @hookimpl
+    def xuefen_region(self):
+        return Region(code="kunming-count", name="test child", units=("hours",), parent="kunming",
+                      rulesets=(RuleSet("test", dt.date(2015, 2, 1), None, "Q-1", "test"),),
+                      cycle_years=5, cycle_rule=("Q-1", "test"))
+
+    @hookimpl(tryfirst=True)
+    def xuefen_convert(self, activity, history):
+        return [Entry(activity.id, activity.date.year, activity.date, "Q-1", "test",
+                      hours=D(1 + len(history.entries_of_kind("training"))), buckets=("training",))]
+
+
+def test_a_conversion_that_reads_the_entries_is_not_done_alone():
+    regions.register_region(CountingKunming(), distribution="test-count")
+    try:
+        rt = runtime("kunming-count")
+        acts = _kunming_acts()
+        assert convert_alone(rt, _teacher(), acts[2]) is None  # alone it would earn 1 hour, not 3
+        assert Converting(rt, _teacher(), acts).own("a2")[0][0].hours == D(3)
+        conv = Converting(rt, _teacher(), acts[:1])
+        conv.add(acts[3])
+        conv.add(acts[1])  # before a3: a3 converted again, now the third
+        assert [e.hours for e in conv.history.entries] == [D(1), D(2), D(3)]
+        assert conv.converted == 1 + 1 + 2
+    finally:
+        regions.unregister_region("kunming-count")
+
+
+def test_a_conversion_that_reads_nothing_is_done_alone():
+    rt = runtime("kunming")
+    acts = _kunming_acts()
+    alone = convert_alone(rt, _teacher(), acts[2])
+    assert alone is not None and alone == Converting(rt, _teacher(), acts).own("a2")
+    assert [e.hours for e in alone[0]] == [D(10)] and alone[0][0].rule == "K-C2"  # a county training's hours

@@ -61,6 +61,37 @@ def convert_all(rt: RegionRuntime, teacher: Teacher, activities: Iterable[Activi
     return history
 
 
+#: what the conversion of one activity gave: its entries, refusals and warnings
+Own = tuple[tuple[Entry, ...], tuple[Refusal, ...], tuple[Warning, ...]]
+
+
+def _own(history: History, activity_id: str, n: tuple = (0, 0, 0), end: tuple | None = None) -> Own:
+    """What the conversion of ``activity_id`` added to ``history``'s lists from positions ``n`` to ``end``: the
+    entries and refusals of the activity, and the warnings naming it or no activity."""
+    e0, r0, w0 = n
+    e1, r1, w1 = end or (None, None, None)
+    return (tuple(e for e in history._entries[e0:e1] if e.activity == activity_id),
+            tuple(r for r in history._refused[r0:r1] if r.activity == activity_id),
+            tuple(w for w in history._warnings[w0:w1] if w.activity in (activity_id, None)))
+
+
+def convert_alone(rt: RegionRuntime, teacher: Teacher, activity: Activity, *, as_of: dt.date | None = None,
+                  cycle: Cycle | None = None) -> Own | None:
+    """What ``activity``'s conversion gives on its own, or None where the conversion read the history (its
+    ``activities``, ``entries``, ``refused`` or ``warnings``: :attr:`~xuefen.model.History.read`), so that
+    what it earns may depend on the teacher's other activities: then convert it with them
+    (:class:`Converting`). A conversion that read none of them was given nothing but the activity, the
+    teacher, the rule set, the settings, ``as_of`` and ``cycle``: with the other activities it gives the same.
+
+    The final approval of an activity asks this first: a province's teacher has dozens of approved
+    activities by a cycle's last year, and most conversions (a training's hours, a school-based
+    activity's) look at none of them."""
+    act = rt.typed(activity)
+    history = History(activities=(act,), as_of=as_of, cycle=cycle)
+    _convert(rt, rt.typed(teacher), history, (act,))
+    return None if history._seen else _own(history, act.id)
+
+
 class Converting:
     """A teacher's activities kept converted while more join them one at a time (:meth:`add`), each time
     giving the :class:`~xuefen.model.History` :func:`convert_all` gives over all of them, with less work.
@@ -90,19 +121,27 @@ class Converting:
     def add(self, activity: Activity) -> History:
         """The history with ``activity`` (one of the same id is replaced)."""
         h, act = self.history, self.rt.typed(activity)
-        done = h._activities  # not h.activities: reading it here is not a conversion's
+        done = h._activities  # the core's own reads of the lists are not noted: they are not a conversion's
         if h.activities_read or any(a.id == act.id for a in done):
             self._restart(tuple(sorted([a for a in done if a.id != act.id] + [act], key=_in_order)))
             return self.history
         at = bisect.bisect_right([_in_order(a) for a in done], _in_order(act))
         if at < len(done):  # the history from there on converted again
             n_entries, n_refused, n_warnings = self._marks[at]
-            del h.entries[n_entries:], h.refused[n_refused:], h.warnings[n_warnings:], self._marks[at:]
+            del h._entries[n_entries:], h._refused[n_refused:], h._warnings[n_warnings:], self._marks[at:]
         again = (act,) + done[at:]
         h._activities = done[:at] + again
         _convert(self.rt, self.teacher, h, again, self._marks)
         self.converted += len(again)
         return h
+
+    def own(self, activity_id: str) -> Own:
+        """What the conversion of the activity ``activity_id`` gave in the history (:func:`convert_alone`'s
+        form: its entries and refusals, the warnings naming it or, given by its own conversion, none)."""
+        h = self.history
+        i = next(i for i, a in enumerate(h._activities) if a.id == activity_id)
+        end = self._marks[i + 1] if i + 1 < len(self._marks) else None
+        return _own(h, activity_id, self._marks[i], end)
 
 
 def _in_order(a: Activity) -> tuple:
@@ -111,20 +150,21 @@ def _in_order(a: Activity) -> tuple:
 
 def _convert(rt: RegionRuntime, teacher: Teacher, history: History, acts: tuple, marks: list | None = None) -> None:
     """Convert ``acts`` (typed, in date order) into ``history``, appending to ``marks`` before each the lengths of
-    its entries, refusals and warnings (:class:`Converting`)."""
-    warnings = history.warnings
+    its entries, refusals and warnings (:class:`Converting`). The lists are written as the core's: not noted
+    as read (:attr:`~xuefen.model.History.read`)."""
+    entries, refused, warnings = history._entries, history._refused, history._warnings
     region = rt.region
     converters: dict = {}  # each rule set's delegate's hook, found once
     for act in acts:
         if marks is not None:
-            marks.append((len(history.entries), len(history.refused), len(warnings)))
+            marks.append((len(entries), len(refused), len(warnings)))
         rs = region.ruleset_on(act.date)
         if rs is None:
             first = region.rulesets[0]
             spans = "; ".join(f"{r.name}: {r.start or '…'} to {r.end or '…'}" for r in region.rulesets)
-            history.refused.append(Refusal(act.id, first.rule, first.article,
-                                           f"dated {act.date}, when no installed rule set of {region.code} "
-                                           f"was in force ({spans})"))
+            refused.append(Refusal(act.id, first.rule, first.article,
+                                   f"dated {act.date}, when no installed rule set of {region.code} "
+                                   f"was in force ({spans})"))
             continue
         conv = converters.get(rs.delegate)
         if conv is None:
@@ -137,9 +177,9 @@ def _convert(rt: RegionRuntime, teacher: Teacher, history: History, acts: tuple,
         results = conv[0](activity=act, teacher=teacher, history=history, ruleset=rs, settings=conv[1])
         for item in results or ():
             if isinstance(item, Entry):
-                history.entries.append(item)
+                entries.append(item)
             elif isinstance(item, Refusal):
-                history.refused.append(item)
+                refused.append(item)
             elif isinstance(item, Warning):
                 warnings.append(item)
             else:  # pragma: no cover - a plugin bug, not a user error

@@ -900,33 +900,59 @@ def _rows_status(results, info, ended: bool) -> tuple[str, str | None, str | Non
 class History:
     """What a converter may look at: all the teacher's activities, and the entries so far.
 
-    Reading ``activities`` is noted (``activities_read``): a batch that approves a teacher's activities one
-    after another extends the converted history by the next activity instead of converting them all again,
-    which gives the same entries only while no conversion looked at the whole list
-    (:func:`xuefen.evaluate.convert_next`)."""
+    What a conversion reads of it is noted (:attr:`read`, shared by the copies ``attrs.evolve`` makes), so
+    the core knows what the conversion of an activity depends on (:class:`xuefen.evaluate.Converting`,
+    :func:`xuefen.evaluate.convert_alone`): an activity whose conversion read none of ``activities``,
+    ``entries``, ``refused`` and ``warnings`` earns the same whatever the teacher's other activities; one
+    whose conversion read the entries so far but not ``activities`` earns the same whatever comes after it
+    in date order."""
 
     #: all the teacher's activities, in date order
     _activities: tuple[Activity, ...] = attrs.field(alias="activities")
-    entries: list[Entry] = attrs.field(factory=list)
-    refused: list[Refusal] = attrs.field(factory=list)
-    warnings: list[Warning] = attrs.field(factory=list)
+    #: the entries of the activities converted so far
+    _entries: list[Entry] = attrs.field(factory=list, alias="entries")
+    _refused: list[Refusal] = attrs.field(factory=list, alias="refused")
+    _warnings: list[Warning] = attrs.field(factory=list, alias="warnings")
     as_of: dt.date | None = None
     cycle: Cycle | None = None
 
-    #: a note that ``activities`` was read, shared by the copies ``attrs.evolve`` makes (never emptied)
-    _seen: list = attrs.field(factory=list, alias="_seen", eq=False, repr=False)
+    #: the names of the lists read (a set shared by the copies ``attrs.evolve`` makes; never emptied)
+    _seen: set = attrs.field(factory=set, alias="_seen", eq=False, repr=False)
 
     @property
     def activities(self) -> tuple[Activity, ...]:
         """All the teacher's activities being converted, in date order."""
-        if not self._seen:
-            self._seen.append(True)
+        self._seen.add("activities")
         return self._activities
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The entries of the activities converted so far."""
+        self._seen.add("entries")
+        return self._entries
+
+    @property
+    def refused(self) -> list[Refusal]:
+        """The refusals of the activities converted so far."""
+        self._seen.add("refused")
+        return self._refused
+
+    @property
+    def warnings(self) -> list[Warning]:
+        """The warnings of the activities converted so far."""
+        self._seen.add("warnings")
+        return self._warnings
+
+    @property
+    def read(self) -> frozenset[str]:
+        """The lists (``activities``, ``entries``, ``refused``, ``warnings``) anything has read of this history
+        or of a copy of it."""
+        return frozenset(self._seen)
 
     @property
     def activities_read(self) -> bool:
         """Whether anything has read ``activities`` of this history or of a copy of it."""
-        return bool(self._seen)
+        return "activities" in self._seen
 
     def entries_of_kind(self, *buckets: str) -> list[Entry]:
         return [e for e in self.entries if all(b in e.buckets for b in buckets)]

@@ -22,7 +22,7 @@ from xuefen.claims import signatures
 from xuefen.claims.authority import actor_row, is_own, refusal_for
 from xuefen.claims.flow import ACTIONS, APPROVED, FINAL, REJECTED, RETURNED, REVOKED, WITHDRAWN, Flow, stage_to_json
 from xuefen.errors import Conflict, NotFound, RefusedAction
-from xuefen.evaluate import convert_all
+from xuefen.evaluate import Converting, convert_alone
 from xuefen.model import Entry, Refusal, Stage, Warning
 from xuefen.regions import RegionRuntime
 from xuefen.store import repo
@@ -148,16 +148,17 @@ def cohort_check(conn, claim, act, stage: Stage, rt: RegionRuntime) -> None:
 
 
 def _activity_entries(conn, claim, rt: RegionRuntime, as_of: dt.date):
-    """Convert the claim's activity with the teacher's already-approved ones, as ``evaluate`` does."""
+    """Convert the claim's activity with the teacher's already-approved ones, as ``evaluate`` does: its
+    entries, refusals and warnings. A conversion that reads none of the teacher's history is done alone
+    (:func:`xuefen.evaluate.convert_alone`), without reading the approved activities."""
     teacher, _ = repo.teacher(conn, claim.teacher_id)
     act = repo.activity(conn, claim.teacher_id, claim.activity_id)
-    prior = [a for a in repo.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
     cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=as_of, region=rt.region, settings=rt.settings)
-    history = convert_all(rt, teacher, prior + [act], as_of=as_of, cycle=cycle)
-    mine = tuple(e for e in history.entries if e.activity == act.id)
-    refused = tuple(r for r in history.refused if r.activity == act.id)
-    warnings = tuple(w for w in history.warnings if w.activity in (act.id, None))
-    return mine, refused, warnings
+    alone = convert_alone(rt, teacher, act, as_of=as_of, cycle=cycle)
+    if alone is not None:
+        return alone
+    prior = [a for a in repo.approved_activities(conn, [claim.teacher_id])[claim.teacher_id] if a.id != act.id]
+    return Converting(rt, teacher, prior + [act], as_of=as_of, cycle=cycle).own(act.id)
 
 
 def _certify_cycle(conn, actor_id: str, claim, rt: RegionRuntime, stage: Stage, as_of: dt.date) -> str:

@@ -50,7 +50,7 @@ from xuefen.claims import actions as single, signatures
 from xuefen.claims.authority import actor_row, refusal_for
 from xuefen.claims.flow import REJECTED, REVOKED, WITHDRAWN, Flow
 from xuefen.errors import Conflict, NotFound, RefusedAction
-from xuefen.evaluate import Converting
+from xuefen.evaluate import Converting, convert_alone
 from xuefen.store import repo
 from xuefen.store.schema import activities, activity_field, activity_project_id, claims, orgs, teachers, utcnow
 
@@ -299,7 +299,6 @@ class _Batch:
         self._read_activities(rows.values())
         out: list = []
         moves = []  # (row, flow key, new state)
-        finals: dict[str, list] = defaultdict(list)  # teacher -> positions in out of its final approvals
         todo: dict[int, tuple] = {}  # position in out -> (row, new state, activity key, final)
         signs = []  # (row, stage, its signed data) of the claims approved at a signed stage
         for cid in ids:
@@ -335,17 +334,15 @@ class _Batch:
                 else:
                     self.shifts.append(shift)
             out.append(None)
-            if new_state == flow.final:
-                finals[row.teacher_id].append(len(out) - 1)
             todo[len(out) - 1] = (row, new_state, key, new_state == flow.final)
         # each claim's outcome in the batch's order, shown (on_each) as it is decided — the final ones once
         # converted — while the transaction goes on: what is shown is undone if the batch fails before it commits
-        convert = self._converter(list(finals))
+        convert = self._converter([todo[i][0] for i in sorted(todo) if todo[i][3]])
         items = []
         for i, cid in enumerate(ids):
             if out[i] is None:
                 row, new_state, key, final = todo[i]
-                found, refused, warnings = convert(row, self.activity(key)) if final else ((), (), ())
+                found, refused, warnings = convert(row) if final else ((), (), ())
                 items += [(row.id, row.teacher_id, e) for e in found]
                 out[i] = single.Outcome(claim=row.id, action="approve", actor=self.actor.id, before=row.state,
                                         after=new_state, version=row.version + 1, entries=found,
@@ -463,33 +460,51 @@ class _Batch:
                 f"{limit.assessment} would exceed {limit.share * 100:.0f}% of the cohort ({limit.rule}, "
                 f"{limit.article})")
 
-    def _converter(self, tids: list[str]):
-        """``convert(row, activity)`` for each finally approved activity, in the batch's order, as
+    def _converter(self, finals: list):
+        """``convert(row)`` for each finally approved claim of ``finals`` (its rows, in the batch's order), as
         :func:`xuefen.claims.actions._activity_entries` does: with the teacher's approved activities and those
-        approved before it in this batch (the teachers and their approved activities read once), each teacher's
-        kept converted (:class:`~xuefen.evaluate.Converting`: only what an activity joins before is converted
-        again)."""
-        trows, approved = {}, {}
-        if tids:
-            for i in range(0, len(tids), CHUNK):
-                for r in self.conn.execute(sa.select(teachers).where(teachers.c.id.in_(tids[i:i + CHUNK]))):
-                    trows[r.id] = r
-            approved = repo.approved_activities(self.conn, tids)
-        state: dict[str, Converting] = {}  # teacher -> its activities kept converted
+        approved before it in this batch. Each activity is converted alone first
+        (:func:`~xuefen.evaluate.convert_alone`: the same, where the conversion reads none of the history); the
+        teachers of the others have their approved activities read once and kept converted
+        (:class:`~xuefen.evaluate.Converting`: only what an activity joins before is converted again)."""
+        trows: dict = {}
+        tids = list(dict.fromkeys(r.teacher_id for r in finals))
+        for i in range(0, len(tids), CHUNK):
+            for r in self.conn.execute(sa.select(teachers).where(teachers.c.id.in_(tids[i:i + CHUNK]))):
+                trows[r.id] = r
+        teacher_of: dict[str, tuple] = {}  # teacher -> (Teacher typed, its cycle)
+        alone: dict[str, tuple] = {}  # claim -> what its activity's conversion gave on its own
+        for row in finals:
+            tid, rt = row.teacher_id, self.runtime(row.region)
+            if tid not in teacher_of:
+                teacher = rt.typed(repo.teacher_from_row(trows[tid]))
+                teacher_of[tid] = teacher, rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
+                                                                settings=rt.settings)
+            teacher, cycle = teacher_of[tid]
+            got = convert_alone(rt, teacher, self.activity((tid, row.activity_id)), as_of=self.as_of, cycle=cycle)
+            if got is not None:
+                alone[row.id] = got
+        with_history = list(dict.fromkeys(r.teacher_id for r in finals if r.id not in alone))
+        approved = repo.approved_activities(self.conn, with_history) if with_history else {}
+        kept: dict[str, Converting] = {}  # teacher -> its activities kept converted
+        waiting: dict[str, list] = defaultdict(list)  # teacher -> activities approved alone, not yet added
 
-        def convert(row, act):
-            tid = row.teacher_id
-            rt = self.runtime(row.region)
-            conv = state.get(tid)
+        def convert(row):
+            tid, act = row.teacher_id, self.activity((row.teacher_id, row.activity_id))
+            got = alone.get(row.id)
+            if got is not None:
+                if tid in approved:  # a later activity of the teacher is converted with this one
+                    waiting[tid].append(act)
+                return got
+            conv = kept.get(tid)
             if conv is None:
-                teacher = repo.teacher_from_row(trows[tid])
-                cycle = rt.hook.xuefen_cycle(teacher=teacher, as_of=self.as_of, region=rt.region,
-                                             settings=rt.settings)
-                conv = state[tid] = Converting(rt, teacher, approved[tid], as_of=self.as_of, cycle=cycle)
-            history = conv.add(act)
-            return (tuple(e for e in history.entries if e.activity == act.id),
-                    tuple(r for r in history.refused if r.activity == act.id),
-                    tuple(w for w in history.warnings if w.activity in (act.id, None)))
+                teacher, cycle = teacher_of[tid]
+                conv = kept[tid] = Converting(self.runtime(row.region), teacher, approved[tid] + waiting.pop(tid, []),
+                                              as_of=self.as_of, cycle=cycle)
+            for a in waiting.pop(tid, []):
+                conv.add(a)
+            conv.add(act)
+            return conv.own(act.id)
 
         return convert
 
