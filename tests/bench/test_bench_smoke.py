@@ -11,11 +11,25 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-@pytest.mark.parametrize("script, size", [("bench_import.py", "20"), ("bench_evaluate.py", "20")])
-def test_a_benchmark_runs_at_a_tiny_size(script, size):
-    r = subprocess.run([sys.executable, str(BENCH / script), size], capture_output=True, text=True, timeout=300)
+@pytest.mark.parametrize("script, args", [("bench_import.py", ["20"]), ("bench_evaluate.py", ["20"]),
+                                          ("bench_converting.py", ["5", "12"])])
+def test_a_benchmark_runs_at_a_tiny_size(script, args):
+    r = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "floor" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_the_history_benchmark_approves_one_new_claim_a_teacher_after_earlier_years(tmp_path):
+    out = tmp_path / "history.json"
+    r = subprocess.run([sys.executable, str(BENCH / "bench_history.py"), "--size", "300", "--back", "0,1",
+                        "--json", str(out)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    ms = json.loads(out.read_text())["measurements"]
+    assert [m["name"] for m in ms] == ["approve_county_review"] * 2
+    teachers = ms[0]["items"]
+    assert teachers > 10 and ms[1]["items"] == teachers  # one final approval a teacher, every one approved
+    assert ms[1]["history"] > ms[0]["history"] + 1  # an earlier two-year block approved first
+    assert all(m["floor_rate"] > 0 and m["cpu_seconds"] > 0 for m in ms)
 
 
 def test_the_suite_runs_every_measurement_at_a_tiny_size(tmp_path):
