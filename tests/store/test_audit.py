@@ -197,3 +197,45 @@ def test_rows_sharing_one_json_value_are_recorded_and_stored_as_if_each_had_its_
             text = conn.execute(sa.text("SELECT after FROM audit_log WHERE seq = :s"), {"s": rec.seq}).scalar_one()
         assert text == own
     assert audit._dump(after) == own
+
+
+def test_a_batch_spans_the_keys_between_its_first_and_last_for_any_reading_of_its_dots():
+    assert audit.spans("batch:b..d", "c") and audit.spans("batch:b..d", "b") and audit.spans("batch:b..d", "d")
+    assert not audit.spans("batch:b..d", "a") and not audit.spans("batch:b..d", "da")
+    # an id may contain ".." itself: "x..y" .. "z" and "x" .. "y..z" are both readings, each tried
+    assert audit.spans("batch:x..y..z", "x..y") and audit.spans("batch:x..y..z", "y..z")
+    assert audit.spans("batch:a...c", "a.") and audit.spans("batch:a...c", "b")  # "a." .. "c" and "a" .. ".c"
+    assert not audit.spans("a..c", "b")  # not a batch record's id
+
+
+def _batch_of_claims(engine, ids):
+    now = S.utcnow()
+    with engine.begin() as conn, signed(conn):
+        seed_claim(conn)
+        audit.insert(conn, keys.ADMIN, S.activities, [
+            {"teacher_id": "t1", "id": f"x{i}", "kind": "training", "date": dt.date(2020, 5, 2), "data": {}}
+            for i in range(len(ids))], action="import")
+        audit.insert(conn, keys.ADMIN, S.claims, [
+            {"id": cid, "teacher_id": "t1", "activity_id": f"x{i}", "region": "kunming", "purpose": "activity",
+             "stages": [], "state": "school_review", "version": 1, "created_at": now, "updated_at": now}
+            for i, cid in enumerate(ids)], action="import")
+
+
+def test_an_objects_history_is_found_in_the_batch_records_spanning_its_key(engine, monkeypatch):
+    """audit log --object reads only the batch records whose first..last span the key (their ids, by the
+    object-id index), and finds every row of a batch, ids with ".." in them too; with more candidates than
+    MAX_SPANNING it searches the records' texts, and finds the same."""
+    ids = ["k..1", "k..2", "k.3", "m"]
+    _batch_of_claims(engine, ids)
+    with engine.connect() as conn:
+        batch = [r for r in audit.records(conn, object_type="claim", expand=False) if r.is_batch]
+        assert [r.object_id for r in batch] == ["batch:k..1..m"]
+        assert audit._batches_spanning(conn, "k.3", "claim") == [batch[0].seq]
+        assert audit._batches_spanning(conn, "n", "claim") == []  # after its last: not read
+        found = {k: [(r.action, r.batch) for r in audit.records(conn, object_type="claim", object_id=k)]
+                 for k in ids + ["c1", "n"]}
+        monkeypatch.setattr(audit, "MAX_SPANNING", 0)
+        assert {k: [(r.action, r.batch) for r in audit.records(conn, object_type="claim", object_id=k)]
+                for k in ids + ["c1", "n"]} == found
+    assert all(found[k] == [("import", "batch:k..1..m")] for k in ids), found
+    assert found["c1"] and all(b is None for _, b in found["c1"]) and found["n"] == []  # plain records; none

@@ -662,8 +662,15 @@ def records(conn, *, limit: int | None = None, object_type: str | None = None,
     if object_type:
         q = q.where(audit_log.c.object_type == object_type)
     if object_id and expand:
-        q = q.where(sa.or_(audit_log.c.object_id == object_id,
-                           sa.and_(audit_log.c.object_id.like(BATCH_PREFIX + "%"), _holds_key(conn, object_id))))
+        # the batch records holding the key: of those whose first..last span it (too many to name: of all),
+        # those whose text holds it
+        spans = _batches_spanning(conn, object_id, object_type)
+        held = _holds_key(conn, object_id)
+        if spans is None:
+            held = sa.and_(audit_log.c.object_id.like(BATCH_PREFIX + "%"), held)
+        else:
+            held = sa.and_(audit_log.c.seq.in_(spans), held) if spans else sa.false()
+        q = q.where(sa.or_(audit_log.c.object_id == object_id, held))
     elif object_id:
         q = q.where(audit_log.c.object_id == object_id)
     q = q.order_by(audit_log.c.seq.desc() if newest_first else audit_log.c.seq)
@@ -686,6 +693,36 @@ def records(conn, *, limit: int | None = None, object_type: str | None = None,
         if limit and len(out) >= limit:
             return out[:limit]
     return out
+
+
+#: batch records named to the database by their seq at most; more, and their texts are searched instead
+MAX_SPANNING = 5_000
+
+
+def _batches_spanning(conn, key: str, object_type: str | None) -> list[int] | None:
+    """The seqs of the batch records (of ``object_type``) whose ``batch:FIRST..LAST`` span ``key``, from
+    their ids alone (the object-id index: the records' images are not read); None if more than
+    :data:`MAX_SPANNING`. A batch's rows are in key order between its first and last (:func:`batched`), so
+    a record that does not span the key does not hold it, and its text is not searched (:func:`records`)."""
+    q = sa.select(audit_log.c.seq, audit_log.c.object_id).where(audit_log.c.object_id.like(BATCH_PREFIX + "%"))
+    if object_type:
+        q = q.where(audit_log.c.object_type == object_type)
+    out = [seq for seq, oid in conn.execute(q) if spans(oid, key)]
+    return out if len(out) <= MAX_SPANNING else None
+
+
+def spans(batch_id: str, key: str) -> bool:
+    """Whether the batch record ``batch_id`` (``batch:FIRST..LAST``) may hold ``key``: FIRST ≤ key ≤ LAST,
+    for any reading of its ``..`` (an id may contain ``..`` itself, so each is tried)."""
+    if not batch_id.startswith(BATCH_PREFIX):
+        return False
+    span = batch_id[len(BATCH_PREFIX):]
+    i = span.find("..")
+    while i != -1:
+        if span[:i] <= key <= span[i + 2:]:
+            return True
+        i = span.find("..", i + 1)
+    return False
 
 
 def _holds_key(conn, key: str):
