@@ -180,25 +180,34 @@ def test_an_activity_added_again_replaces_the_one_of_its_id():
     assert conv.converted == 3 + 3  # all again
 
 
-class PeekingKunming:
-    """A throwaway region whose conversion reads the whole list: each entry earns as many hours as the teacher
-    has activities (so an earlier entry changes when a later activity joins)."""
+class Throwaway:
+    """A throwaway child region of Kunming whose every activity earns ``hours(activity, history)`` hours."""
+
+    def __init__(self, code: str, hours):
+        self.code, self.hours = code, hours
 
     @hookimpl
     def xuefen_region(self):
-        return Region(code="kunming-peek", name="test child", units=("hours",), parent="kunming",
-                      rulesets=(RuleSet("test", dt.date(2015, 2, 1), None, "P-1", "test"),),
-                      cycle_years=5, cycle_rule=("P-1", "test"))
+        return Region(code=self.code, name="test child", units=("hours",), parent="kunming",
+                      rulesets=(RuleSet("test", dt.date(2015, 2, 1), None, "X-1", "test"),),
+                      cycle_years=5, cycle_rule=("X-1", "test"))
 
     @hookimpl(tryfirst=True)
     def xuefen_convert(self, activity, history):
-        return [Entry(activity.id, activity.date.year, activity.date, "P-1", "test",
-                      hours=D(len(history.activities)), buckets=("training",))]
+        return [Entry(activity.id, activity.date.year, activity.date, "X-1", "test",
+                      hours=self.hours(activity, history), buckets=("training",))]
+
+
+#: reads the whole list: each entry earns as many hours as the teacher has activities (so an earlier entry
+#: changes when a later activity joins)
+PeekingKunming = Throwaway("kunming-peek", lambda activity, history: D(len(history.activities)))
+#: reads the entries so far: each training earns one hour more than the earlier trainings' entries number
+CountingKunming = Throwaway("kunming-count", lambda activity, history: D(1 + len(history.entries_of_kind("training"))))
 
 
 @pytest.fixture
 def peeking():
-    regions.register_region(PeekingKunming(), distribution="test-peek")
+    regions.register_region(PeekingKunming, distribution="test-peek")
     try:
         yield runtime("kunming-peek")
     finally:
@@ -225,24 +234,8 @@ def test_reading_the_list_of_a_copy_is_noted_on_the_original():
     assert conv.converted == 2 + 3  # all again, though it came last
 
 
-class CountingKunming:
-    """A throwaway region whose conversion reads the entries so far: each training earns one hour more than
-    the teacher's earlier trainings' entries number."""
-
-    @hookimpl
-    def xuefen_region(self):
-        return Region(code="kunming-count", name="test child", units=("hours",), parent="kunming",
-                      rulesets=(RuleSet("test", dt.date(2015, 2, 1), None, "Q-1", "test"),),
-                      cycle_years=5, cycle_rule=("Q-1", "test"))
-
-    @hookimpl(tryfirst=True)
-    def xuefen_convert(self, activity, history):
-        return [Entry(activity.id, activity.date.year, activity.date, "Q-1", "test",
-                      hours=D(1 + len(history.entries_of_kind("training"))), buckets=("training",))]
-
-
 def test_a_conversion_that_reads_the_entries_is_not_done_alone():
-    regions.register_region(CountingKunming(), distribution="test-count")
+    regions.register_region(CountingKunming, distribution="test-count")
     try:
         rt = runtime("kunming-count")
         acts = _kunming_acts()

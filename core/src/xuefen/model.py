@@ -896,6 +896,17 @@ def _rows_status(results, info, ended: bool) -> tuple[str, str | None, str | Non
     return "met", None, None, ""
 
 
+def _noted(name: str, doc: str) -> property:
+    """A :class:`History` list read through a property that notes the read (:attr:`History.read`)."""
+    slot = f"_{name}"
+
+    def read(self):
+        self._seen.add(name)
+        return getattr(self, slot)
+
+    return property(read, doc=doc)
+
+
 @attrs.define
 class History:
     """What a converter may look at: all the teacher's activities, and the entries so far.
@@ -919,29 +930,10 @@ class History:
     #: the names of the lists read (a set shared by the copies ``attrs.evolve`` makes; never emptied)
     _seen: set = attrs.field(factory=set, alias="_seen", eq=False, repr=False)
 
-    @property
-    def activities(self) -> tuple[Activity, ...]:
-        """All the teacher's activities being converted, in date order."""
-        self._seen.add("activities")
-        return self._activities
-
-    @property
-    def entries(self) -> list[Entry]:
-        """The entries of the activities converted so far."""
-        self._seen.add("entries")
-        return self._entries
-
-    @property
-    def refused(self) -> list[Refusal]:
-        """The refusals of the activities converted so far."""
-        self._seen.add("refused")
-        return self._refused
-
-    @property
-    def warnings(self) -> list[Warning]:
-        """The warnings of the activities converted so far."""
-        self._seen.add("warnings")
-        return self._warnings
+    activities = _noted("activities", "All the teacher's activities being converted, in date order.")
+    entries = _noted("entries", "The entries of the activities converted so far.")
+    refused = _noted("refused", "The refusals of the activities converted so far.")
+    warnings = _noted("warnings", "The warnings of the activities converted so far.")
 
     @property
     def read(self) -> frozenset[str]:
