@@ -86,7 +86,8 @@ def _check_alone(rt, teacher, acts, as_of, cycle, where, seen: dict) -> None:
 
 
 def _check(rt, teacher, acts, as_of, cycle, where, seen=None) -> tuple[int, int]:
-    """Each order of adding ``acts`` gives, after every addition, what converting those added gives."""
+    """Each order of adding ``acts`` gives what converting them all gives; shuffled (each added before some and
+    after others), after every addition what converting those added gives."""
     if seen is not None:
         _check_alone(rt, teacher, acts, as_of, cycle, where, seen)
     work = {}
@@ -94,8 +95,9 @@ def _check(rt, teacher, acts, as_of, cycle, where, seen=None) -> tuple[int, int]
         conv = Converting(rt, teacher, [], as_of=as_of, cycle=cycle)
         for i, a in enumerate(order):
             h = conv.add(a)
-            whole = convert_all(rt, teacher, order[:i + 1], as_of=as_of, cycle=cycle)
-            assert _converted(h) == _converted(whole), (where, name, a.id)
+            if name == "shuffled" or i == len(order) - 1:
+                whole = convert_all(rt, teacher, order[:i + 1], as_of=as_of, cycle=cycle)
+                assert _converted(h) == _converted(whole), (where, name, a.id)
         assert conv.history.activities == whole.activities
         work[name] = conv.converted
     assert work["date order"] == len(acts), where  # each converted once
