@@ -239,3 +239,19 @@ def test_an_objects_history_is_found_in_the_batch_records_spanning_its_key(engin
                 for k in ids + ["c1", "n"]} == found
     assert all(found[k] == [("import", "batch:k..1..m")] for k in ids), found
     assert found["c1"] and all(b is None for _, b in found["c1"]) and found["n"] == []  # plain records; none
+
+
+def test_a_calls_rows_are_grouped_in_key_order_so_its_batch_records_spans_do_not_overlap(engine, monkeypatch):
+    """More rows than a batch record holds, given in no order: each record's first..last is its own stretch of
+    the keys, so a key is spanned by one record of the call (audit log --object reads that one)."""
+    monkeypatch.setattr(audit, "BATCH", 2)
+    ids = ["q5", "q1", "q4", "q2", "q6", "q3"]
+    _batch_of_claims(engine, ids)
+    with engine.connect() as conn:
+        assert audit.verify(conn).intact
+        batch = [r for r in audit.records(conn, object_type="claim", expand=False, newest_first=False) if r.is_batch]
+        assert [r.object_id for r in batch] == ["batch:q1..q2", "batch:q3..q4", "batch:q5..q6"]
+        for k in ids:
+            assert len(audit._batches_spanning(conn, k, "claim")) == 1
+            assert [r.batch for r in audit.records(conn, object_type="claim", object_id=k)] == [
+                next(r.object_id for r in batch if k in r.after)]

@@ -481,21 +481,23 @@ def image_text(img: Mapping[str, Any], known: Mapping[str, str]) -> str:
 
 
 def batched(items: list[tuple[str, Any, str, Any, str]]) -> list[tuple[str, Any, str, Any, str]]:
-    """Rows given as ``(key, before, before_text, after, after_text)`` grouped into batch records of up to
-    :data:`BATCH` rows each, in the same form: ``object_id`` ``batch:FIRST..LAST`` (the first and last key in
+    """Rows given as ``(key, before, before_text, after, after_text)`` grouped in key order into batch records
+    of up to :data:`BATCH` rows each, in the same form: ``object_id`` ``batch:FIRST..LAST`` (the first and last key in
     sorted order), ``after`` every row's image keyed by its key, ``before`` the rows' before-images keyed the
     same way (None when every row is new). Each text is the canonical JSON of its value, joined from the rows'
     texts (sorted keys: exactly :func:`canonical` of the object), so the record's hash is the digest of all its
     rows. A group of one row, or rows whose keys repeat, stay one plain record each."""
     if len({it[0] for it in items}) != len(items):
         return items
+    # grouped in key order, so the groups' first..last spans do not overlap: a row's batch records are found
+    # from their ids (audit log --object: _batches_spanning), one per call at most
+    items = sorted(items, key=lambda it: it[0])
     out = []
     for i in range(0, len(items), BATCH):
         group = items[i:i + BATCH]
         if len(group) == 1:
             out.extend(group)
             continue
-        group = sorted(group, key=lambda it: it[0])
         keys = [_dump(it[0]) for it in group]
         after = {it[0]: it[3] for it in group}
         after_text = "{" + ",".join(f"{k}:{it[4]}" for k, it in zip(keys, group)) + "}"
