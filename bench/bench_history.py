@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
     ap.add_argument("--back", default="0,3", help="earlier two-year blocks approved first, comma-separated")
     ap.add_argument("--json", dest="json_path", help="write the measurements to this file")
     a = ap.parse_args(argv)
-    env = run.os.environ.copy()
+    env = os.environ.copy()
     out = []
     for back in (int(x) for x in a.back.split(",")):
         work = Path(tempfile.mkdtemp(prefix=f"xuefen-history-{back}-"))

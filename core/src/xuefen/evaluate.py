@@ -125,7 +125,7 @@ class Converting:
         if h.activities_read or any(a.id == act.id for a in done):
             self._restart(tuple(sorted([a for a in done if a.id != act.id] + [act], key=_in_order)))
             return self.history
-        at = bisect.bisect_right([_in_order(a) for a in done], _in_order(act))
+        at = bisect.bisect_right(done, _in_order(act), key=_in_order)
         if at < len(done):  # the history from there on converted again
             n_entries, n_refused, n_warnings = self._marks[at]
             del h._entries[n_entries:], h._refused[n_refused:], h._warnings[n_warnings:], self._marks[at:]
